@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_MAX_AGENT_ID, NEWER_GATEWAY_MAX_AGENT_ID } from './gateway/agent-id';
+import type { GatewayClientOptions } from './gateway/client';
+
+/**
+ * The one place that reads environment variables. Every value is validated here and a bad or
+ * missing one fails fast with a message naming the variable.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function boolVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
+}
+
+/** Gateway client settings from CCGW_* variables (see README "Configuration"). */
+export function gatewayConfig(env: Env = process.env): GatewayClientOptions {
+  const baseUrl = env.CCGW_BASE_URL?.trim();
+  if (!baseUrl) throw new ConfigError('CCGW_BASE_URL is not set (e.g. https://10.0.0.5:8043)');
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new ConfigError(`CCGW_BASE_URL is not a URL (got "${baseUrl}")`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`CCGW_BASE_URL must start with https:// (got "${url.protocol}")`);
+  }
+  const options: GatewayClientOptions = {
+    baseUrl,
+    insecureSkipVerify: boolVar(env, 'CCGW_INSECURE_SKIP_VERIFY', false),
+    connectTimeoutMs: intVar(env, 'CCGW_CONNECT_TIMEOUT_MS', 3_000, 100, 60_000),
+    requestTimeoutMs: intVar(env, 'CCGW_REQUEST_TIMEOUT_MS', 5_000, 100, 60_000),
+    pollTimeoutMs: intVar(env, 'CCGW_POLL_TIMEOUT_MS', 15_000, 1_000, 120_000),
+    maxConnections: intVar(env, 'CCGW_MAX_CONNECTIONS', 256, 1, 10_000),
+    keepAliveTimeoutMs: intVar(env, 'CCGW_KEEPALIVE_MS', 15_000, 1_000, 600_000),
+    maxAgentId: intVar(
+      env,
+      'CCGW_MAX_AGENT_ID',
+      DEFAULT_MAX_AGENT_ID,
+      DEFAULT_MAX_AGENT_ID,
+      NEWER_GATEWAY_MAX_AGENT_ID,
+    ),
+    stickyCookies: boolVar(env, 'CCGW_STICKY_COOKIES', false),
+  };
+  const caFile = env.CCGW_CA_FILE?.trim();
+  if (caFile) {
+    try {
+      options.caPem = readFileSync(caFile);
+    } catch (err) {
+      throw new ConfigError(
+        `CCGW_CA_FILE cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}): ${caFile}`,
+      );
+    }
+  }
+  return options;
+}
