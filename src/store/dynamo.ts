@@ -1,0 +1,457 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ACTIVE_SESSIONS, DAY_SECONDS, dayOf, keys, ttlAfter } from './keys';
+import {
+  type AuditEntry,
+  ConflictError,
+  type IdempotencyState,
+  type InspectorLink,
+  type MonitoringRecord,
+  type PendingEvent,
+  type SessionRecord,
+  type Store,
+} from './types';
+
+export interface DynamoStoreOptions {
+  tableName: string;
+  client?: DynamoDBClient;
+  clientConfig?: DynamoDBClientConfig;
+  /** How long audit rows are kept (days). Default 90. */
+  auditRetentionDays?: number;
+  /** Clock for TTL stamps (tests). */
+  now?: () => number;
+}
+
+const isConditionFailure = (err: unknown) =>
+  err instanceof ConditionalCheckFailedException ||
+  (err as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+function strip<T>(item: Record<string, unknown> | undefined, extra: string[] = []): T | undefined {
+  if (!item) return undefined;
+  const copy: Record<string, unknown> = { ...item };
+  for (const k of ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', ...extra]) delete copy[k];
+  return copy as T;
+}
+
+/** The whole persistence layer on one DynamoDB table (pk/sk, sparse GSI `gsi1`, TTL `ttl`). */
+export class DynamoStore implements Store {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #auditDays: number;
+  readonly #now: () => number;
+
+  constructor(opts: DynamoStoreOptions) {
+    const client = opts.client ?? new DynamoDBClient(opts.clientConfig ?? {});
+    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#table = opts.tableName;
+    this.#auditDays = opts.auditRetentionDays ?? 90;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  // ── links ──────────────────────────────────────────────────────────────────────────────
+
+  async getLink(teamId: string, userId: string): Promise<InspectorLink | undefined> {
+    const res = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: keys.link(teamId, userId) }),
+    );
+    return strip<InspectorLink>(res.Item);
+  }
+
+  async putLink(link: InspectorLink): Promise<void> {
+    // Claim the inspector ID for this Slack user first (one owner per inspector per team)…
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...keys.linkOwner(link.teamId, link.inspectorId), userId: link.userId },
+          ConditionExpression: 'attribute_not_exists(pk) OR userId = :u',
+          ExpressionAttributeValues: { ':u': link.userId },
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConflictError(`inspector ${link.inspectorId}`);
+      throw err;
+    }
+    // …then write the link; a previous link of this user to another inspector frees that claim.
+    const previous = await this.getLink(link.teamId, link.userId);
+    await this.#doc.send(
+      new PutCommand({ TableName: this.#table, Item: { ...keys.link(link.teamId, link.userId), ...link } }),
+    );
+    if (previous && previous.inspectorId !== link.inspectorId) await this.#releaseOwner(previous);
+  }
+
+  async deleteLink(teamId: string, userId: string): Promise<InspectorLink | undefined> {
+    const res = await this.#doc.send(
+      new DeleteCommand({ TableName: this.#table, Key: keys.link(teamId, userId), ReturnValues: 'ALL_OLD' }),
+    );
+    const old = strip<InspectorLink>(res.Attributes);
+    if (old) await this.#releaseOwner(old);
+    return old;
+  }
+
+  async #releaseOwner(link: InspectorLink): Promise<void> {
+    await this.#doc
+      .send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: keys.linkOwner(link.teamId, link.inspectorId),
+          ConditionExpression: 'userId = :u',
+          ExpressionAttributeValues: { ':u': link.userId },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
+      });
+  }
+
+  // ── gateway sessions ───────────────────────────────────────────────────────────────────
+
+  async getSession(inspectorId: string): Promise<SessionRecord | undefined> {
+    const res = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: keys.session(inspectorId), ConsistentRead: true }),
+    );
+    return strip<SessionRecord>(res.Item);
+  }
+
+  async startSession(rec: Omit<SessionRecord, 'version' | 'status' | 'eventSeq'>): Promise<SessionRecord> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const previous = await this.getSession(rec.inspectorId);
+      const next: SessionRecord = {
+        ...rec,
+        status: 'active',
+        version: (previous?.version ?? 0) + 1,
+        eventSeq: 0,
+      };
+      try {
+        await this.#doc.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: {
+              ...keys.session(rec.inspectorId),
+              gsi1pk: ACTIVE_SESSIONS,
+              gsi1sk: rec.inspectorId,
+              ...next,
+            },
+            ConditionExpression: previous ? 'version = :v' : 'attribute_not_exists(pk)',
+            ...(previous ? { ExpressionAttributeValues: { ':v': previous.version } } : {}),
+          }),
+        );
+        return next;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+    }
+    throw new ConflictError(`session of inspector ${rec.inspectorId}`);
+  }
+
+  async updateGuid(
+    inspectorId: string,
+    sessionId: string,
+    expectedVersion: number,
+    guid: string,
+    at: number,
+  ): Promise<number> {
+    try {
+      const res = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: keys.session(inspectorId),
+          UpdateExpression: 'SET guid = :g, guidUpdatedAt = :at, version = version + :one',
+          ConditionExpression: 'sessionId = :s AND version = :v AND #st = :active',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: {
+            ':g': guid,
+            ':at': at,
+            ':one': 1,
+            ':s': sessionId,
+            ':v': expectedVersion,
+            ':active': 'active',
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(res.Attributes?.version);
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConflictError(`session of inspector ${inspectorId}`);
+      throw err;
+    }
+  }
+
+  async endSession(inspectorId: string, sessionId: string, reason: string, at: number): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: keys.session(inspectorId),
+          // The dead Guid is removed, not kept: it is a credential.
+          UpdateExpression:
+            'SET #st = :ended, endedReason = :r, endedAt = :at, version = version + :one REMOVE guid, gsi1pk, gsi1sk, leaseOwner, leaseUntil, serviceToken',
+          ConditionExpression: 'sessionId = :s AND #st = :active',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: {
+            ':ended': 'ended',
+            ':r': reason,
+            ':at': at,
+            ':one': 1,
+            ':s': sessionId,
+            ':active': 'active',
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async listActiveSessions(): Promise<SessionRecord[]> {
+    const out: SessionRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :a',
+          ExpressionAttributeValues: { ':a': ACTIVE_SESSIONS },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of res.Items ?? []) {
+        const rec = strip<SessionRecord>(item);
+        if (rec && rec.status === 'active') out.push(rec);
+      }
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async acquireLease(
+    inspectorId: string,
+    sessionId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: keys.session(inspectorId),
+          UpdateExpression: 'SET leaseOwner = :o, leaseUntil = :u',
+          ConditionExpression:
+            'sessionId = :s AND #st = :active AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :o)',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: {
+            ':o': owner,
+            ':u': now + leaseMs,
+            ':s': sessionId,
+            ':active': 'active',
+            ':now': now,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async releaseLease(inspectorId: string, owner: string): Promise<void> {
+    await this.#doc
+      .send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: keys.session(inspectorId),
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :o',
+          ExpressionAttributeValues: { ':o': owner },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
+      });
+  }
+
+  async nextEventSeq(inspectorId: string, sessionId: string, owner: string): Promise<number> {
+    try {
+      const res = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: keys.session(inspectorId),
+          UpdateExpression: 'SET eventSeq = eventSeq + :one',
+          ConditionExpression: 'sessionId = :s AND leaseOwner = :o',
+          ExpressionAttributeValues: { ':one': 1, ':s': sessionId, ':o': owner },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(res.Attributes?.eventSeq);
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConflictError(`event lease of inspector ${inspectorId}`);
+      throw err;
+    }
+  }
+
+  // ── monitoring state ───────────────────────────────────────────────────────────────────
+
+  async getMonitoring(inspectorId: string): Promise<MonitoringRecord | undefined> {
+    const res = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: keys.monitoring(inspectorId), ConsistentRead: true }),
+    );
+    return strip<MonitoringRecord>(res.Item);
+  }
+
+  async putMonitoring(rec: Omit<MonitoringRecord, 'version'>, expectedVersion: number): Promise<number> {
+    const version = expectedVersion + 1;
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...keys.monitoring(rec.inspectorId),
+            ...rec,
+            version,
+            ttl: ttlAfter(this.#now(), 7 * DAY_SECONDS),
+          },
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+        }),
+      );
+      return version;
+    } catch (err) {
+      if (isConditionFailure(err))
+        throw new ConflictError(`monitoring state of inspector ${rec.inspectorId}`);
+      throw err;
+    }
+  }
+
+  // ── idempotency ────────────────────────────────────────────────────────────────────────
+
+  async claim(key: string, now: number, ttlSeconds: number): Promise<IdempotencyState> {
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...keys.idempotency(key),
+            state: 'in-progress',
+            startedAt: now,
+            ttl: ttlAfter(now, ttlSeconds),
+          },
+          // An expired claim (TTL deletion is lazy) may be taken again.
+          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :nowSec',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':nowSec': Math.floor(now / 1000) },
+        }),
+      );
+      return { state: 'new' };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    const res = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: keys.idempotency(key), ConsistentRead: true }),
+    );
+    const item = res.Item ?? {};
+    if (item.state === 'done')
+      return { state: 'done', result: (item.result as Record<string, unknown>) ?? {} };
+    return { state: 'in-progress', startedAt: Number(item.startedAt ?? now) };
+  }
+
+  async finish(key: string, result: Record<string, unknown>): Promise<void> {
+    await this.#doc.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: keys.idempotency(key),
+        UpdateExpression: 'SET #state = :done, #result = :r',
+        ExpressionAttributeNames: { '#state': 'state', '#result': 'result' },
+        ExpressionAttributeValues: { ':done': 'done', ':r': result },
+      }),
+    );
+  }
+
+  // ── audit ──────────────────────────────────────────────────────────────────────────────
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: {
+          pk: keys.audit(entry.teamId, dayOf(entry.at)),
+          sk: `${new Date(entry.at).toISOString()}#${randomBytes(4).toString('hex')}`,
+          ...entry,
+          ttl: ttlAfter(entry.at, this.#auditDays * DAY_SECONDS),
+        },
+      }),
+    );
+  }
+
+  async listDay(teamId: string, day: string): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': keys.audit(teamId, day) },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of res.Items ?? []) out.push(strip<AuditEntry>(item) as AuditEntry);
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  // ── pending events (thread replies not yet posted) ─────────────────────────────────────
+
+  async savePending(ev: PendingEvent): Promise<void> {
+    await this.#doc
+      .send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...keys.event(ev.inspectorId, ev.sessionId, ev.seq),
+            ...ev,
+            ttl: ttlAfter(ev.receivedAt, DAY_SECONDS),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
+      });
+  }
+
+  async listPending(inspectorId: string, sessionId: string): Promise<PendingEvent[]> {
+    const res = await this.#doc.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':p': keys.session(inspectorId).pk, ':e': keys.eventPrefix(sessionId) },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? []).map((i) => strip<PendingEvent>(i) as PendingEvent);
+  }
+
+  async markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void> {
+    await this.#doc.send(
+      new DeleteCommand({ TableName: this.#table, Key: keys.event(inspectorId, sessionId, seq) }),
+    );
+  }
+}

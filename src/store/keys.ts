@@ -1,0 +1,29 @@
+/** Item keys of the one table. Every key names its kind first; Slack data is keyed by team. */
+export const keys = {
+  link: (teamId: string, userId: string) => ({ pk: `LINK#${teamId}#${userId}`, sk: 'LINK' }),
+  linkOwner: (teamId: string, inspectorId: string) => ({ pk: `OWNER#${teamId}#${inspectorId}`, sk: 'OWNER' }),
+  session: (inspectorId: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: 'SESSION' }),
+  monitoring: (inspectorId: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: 'MONITORING' }),
+  event: (inspectorId: string, sessionId: string, seq: number) => ({
+    pk: `INSPECTOR#${inspectorId}`,
+    sk: `EVENT#${sessionId}#${String(seq).padStart(10, '0')}`,
+  }),
+  eventPrefix: (sessionId: string) => `EVENT#${sessionId}#`,
+  idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
+  audit: (teamId: string, day: string) => `AUDIT#${teamId}#${day}`,
+} as const;
+
+/** The sparse index of active sessions (the keeper's work list). */
+export const ACTIVE_SESSIONS = 'ACTIVE_SESSIONS';
+
+export const DAY_SECONDS = 86_400;
+
+/** `ttl` attribute value (epoch seconds) for an item that may be deleted after `seconds`. */
+export function ttlAfter(nowMs: number, seconds: number): number {
+  return Math.floor(nowMs / 1000) + seconds;
+}
+
+/** UTC day (yyyy-mm-dd) of a timestamp. */
+export function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

@@ -1,0 +1,171 @@
+/**
+ * The persistence layer's records and interfaces. `qc/` and the handlers depend on these
+ * interfaces only; `dynamo.ts` implements them on one DynamoDB table (dynalite locally).
+ * Every write that two functions can race on (worker vs keeper) is conditional on a version
+ * or an owner, so no update is lost; there are no transactions (dynalite lacks them).
+ */
+
+export interface InspectorLink {
+  teamId: string;
+  userId: string;
+  inspectorId: string;
+  phone?: string;
+  displayName?: string;
+  linkedBy: string;
+  linkedAt: number;
+}
+
+export type EventMode = 'poll' | 'push';
+
+export interface SessionRecord {
+  inspectorId: string;
+  /** A new id per sign-in: a keeper holding an old generation can never write over a new one. */
+  sessionId: string;
+  teamId: string;
+  userId: string;
+  /** The gateway Guid: a bearer credential. Never logged, never shown. */
+  guid: string;
+  mode: EventMode;
+  /** Push mode: our random per-session token the gateway sends back in `service_token`. */
+  serviceToken?: string;
+  status: 'active' | 'ended';
+  endedReason?: string;
+  endedAt?: number;
+  signedInAt: number;
+  guidUpdatedAt: number;
+  /** Bumped on every Guid/status change; conditional writes compare it. */
+  version: number;
+  leaseOwner?: string;
+  leaseUntil?: number;
+  /** Sticky cookie for load-balanced gateways (only with CCGW_STICKY_COOKIES). */
+  cookie?: string;
+  /** Events taken from the gateway so far in this session (thread-reply idempotency key). */
+  eventSeq: number;
+}
+
+export type MonitorMode = 'listen' | 'insert' | 'whisper' | 'intercept';
+
+/** Where an inspector's follow-up events go: the thread of the last result message. */
+export interface ThreadRef {
+  channel: string;
+  ts: string;
+}
+
+export interface MonitoringRecord {
+  inspectorId: string;
+  teamId: string;
+  /** Absent when the inspector is monitoring nobody (the thread is kept for the last events). */
+  agentId?: string;
+  mode?: MonitorMode;
+  since?: number;
+  /** True once the inspector's events confirmed the state (phone answered, Talking…). */
+  confirmed: boolean;
+  thread?: ThreadRef;
+  /** The folded thread reply currently being edited, and when it was last touched. */
+  reply?: { ts: string; lines: string[]; at: number };
+  version: number;
+}
+
+export type IdempotencyState =
+  | { state: 'new' }
+  | { state: 'in-progress'; startedAt: number }
+  | { state: 'done'; result: Record<string, unknown> };
+
+export interface AuditEntry {
+  teamId: string;
+  userId: string;
+  inspectorId?: string;
+  agentId?: string;
+  operation: string;
+  /** Gateway retcode, or our own outcome word ("refused", "timeout", …). */
+  outcome: string;
+  latencyMs?: number;
+  /** The Slack message this belongs to (channel + ts), when there is one. */
+  channel?: string;
+  messageTs?: string;
+  at: number;
+  detail?: string;
+}
+
+export interface PendingEvent {
+  inspectorId: string;
+  sessionId: string;
+  seq: number;
+  event: { type: string; workNo: string; genTime?: number; content: unknown };
+  receivedAt: number;
+}
+
+export class ConflictError extends Error {
+  constructor(what: string) {
+    super(`${what} was changed by someone else`);
+    this.name = 'ConflictError';
+  }
+}
+
+export interface LinkStore {
+  getLink(teamId: string, userId: string): Promise<InspectorLink | undefined>;
+  /** Fails with ConflictError when the inspector ID is linked to another Slack user of the team. */
+  putLink(link: InspectorLink): Promise<void>;
+  deleteLink(teamId: string, userId: string): Promise<InspectorLink | undefined>;
+}
+
+export interface SessionStore {
+  getSession(inspectorId: string): Promise<SessionRecord | undefined>;
+  /** A new sign-in: replaces whatever was there (new sessionId, version bumped). */
+  startSession(rec: Omit<SessionRecord, 'version' | 'status' | 'eventSeq'>): Promise<SessionRecord>;
+  /** Store a rotated Guid; ConflictError when the session changed meanwhile. Returns the new version. */
+  updateGuid(
+    inspectorId: string,
+    sessionId: string,
+    expectedVersion: number,
+    guid: string,
+    at: number,
+  ): Promise<number>;
+  /** End a session (idempotent). Returns false when it was already ended or replaced. */
+  endSession(inspectorId: string, sessionId: string, reason: string, at: number): Promise<boolean>;
+  /** All active sessions (the keeper shards them by inspector ID). */
+  listActiveSessions(): Promise<SessionRecord[]>;
+  /** Take or renew the poll lease; false when another owner holds an unexpired lease. */
+  acquireLease(
+    inspectorId: string,
+    sessionId: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<boolean>;
+  releaseLease(inspectorId: string, owner: string): Promise<void>;
+  /** Reserve the next event sequence number (only the lease owner may). */
+  nextEventSeq(inspectorId: string, sessionId: string, owner: string): Promise<number>;
+}
+
+export interface MonitoringStore {
+  getMonitoring(inspectorId: string): Promise<MonitoringRecord | undefined>;
+  /** Write with a version check (expectedVersion 0 = must not exist). Returns the new version. */
+  putMonitoring(rec: Omit<MonitoringRecord, 'version'>, expectedVersion: number): Promise<number>;
+}
+
+export interface IdempotencyStore {
+  /** Claim a key. 'new' means the caller owns it and must call finish(). */
+  claim(key: string, now: number, ttlSeconds: number): Promise<IdempotencyState>;
+  finish(key: string, result: Record<string, unknown>): Promise<void>;
+}
+
+export interface AuditStore {
+  record(entry: AuditEntry): Promise<void>;
+  listDay(teamId: string, day: string): Promise<AuditEntry[]>;
+}
+
+export interface EventStore {
+  /** Keep an event until its thread reply is posted. Idempotent on (inspector, session, seq). */
+  savePending(ev: PendingEvent): Promise<void>;
+  listPending(inspectorId: string, sessionId: string): Promise<PendingEvent[]>;
+  markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void>;
+}
+
+export interface Store
+  extends LinkStore,
+    SessionStore,
+    MonitoringStore,
+    IdempotencyStore,
+    AuditStore,
+    EventStore {}
