@@ -63,6 +63,8 @@ export function gatewayConfig(env: Env = process.env): GatewayClientOptions {
     ),
     stickyCookies: boolVar(env, 'CCGW_STICKY_COOKIES', false),
   };
+  const caPem = env.CCGW_CA_PEM?.trim();
+  if (caPem) options.caPem = caPem;
   const caFile = env.CCGW_CA_FILE?.trim();
   if (caFile) {
     try {
@@ -74,4 +76,43 @@ export function gatewayConfig(env: Env = process.env): GatewayClientOptions {
     }
   }
   return options;
+}
+
+function required(env: Env, name: string, hint: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`${name} is not set (${hint})`);
+  return value;
+}
+
+/** Slack settings. The bot and bot user IDs spare a call to auth.test on every cold start. */
+export function slackConfig(env: Env = process.env) {
+  return {
+    signingSecret: required(
+      env,
+      'SLACK_SIGNING_SECRET',
+      'Basic Information → Signing Secret of the Slack app',
+    ),
+    botToken: required(env, 'SLACK_BOT_TOKEN', 'OAuth & Permissions → Bot User OAuth Token, xoxb-…'),
+    botId: env.SLACK_BOT_ID?.trim() || undefined,
+    botUserId: env.SLACK_BOT_USER_ID?.trim() || undefined,
+    apiUrl: env.SLACK_API_URL?.trim() || undefined,
+    adminUserIds: new Set(
+      (env.QC_ADMIN_USER_IDS ?? '').split(/[\s,]+/).filter(Boolean),
+    ) as ReadonlySet<string>,
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+  };
+}
+
+/** AWS resources the functions use (names from CloudFormation; endpoints only for local runs). */
+export function awsConfig(env: Env = process.env) {
+  return {
+    region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
+    tableName: required(env, 'TABLE_NAME', 'the DynamoDB table, set by serverless.yml'),
+    queueUrl: env.QUEUE_URL?.trim() || undefined,
+    dynamoEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,
+    sqsEndpoint: env.AWS_ENDPOINT_URL_SQS?.trim() || undefined,
+    auditRetentionDays: intVar(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),
+    /** Public URL of POST /gateway/events: when set, inspectors sign in in push mode. */
+    pushCallbackUrl: env.GATEWAY_CALLBACK_URL?.trim() || undefined,
+  };
 }

@@ -1,4 +1,12 @@
-/** Lambda entry point for the `keeper` function (being built: see docs/architecture.md). */
-export async function handler(_event: unknown): Promise<{ statusCode: number; body: string }> {
-  return { statusCode: 501, body: 'not implemented yet' };
+import { Keeper, type KeeperReport } from '../qc/keeper';
+import { workerDepsFromEnv } from '../runtime/worker-deps';
+
+const deps = workerDepsFromEnv();
+
+/** λ keeper: every minute, ~55 s of keeping sessions alive for one shard of inspectors. */
+export async function handler(event: { shard?: number; shards?: number } = {}): Promise<KeeperReport> {
+  const keeper = new Keeper(deps, { shard: event.shard ?? 0, shards: event.shards ?? 1 });
+  const report = await keeper.run();
+  deps.logger.info({ ...report }, 'keeper run finished');
+  return report;
 }

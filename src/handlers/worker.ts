@@ -1,4 +1,5 @@
-/** Lambda entry point for the `worker` function (being built: see docs/architecture.md). */
-export async function handler(_event: unknown): Promise<{ statusCode: number; body: string }> {
-  return { statusCode: 501, body: 'not implemented yet' };
-}
+import { workerDepsFromEnv } from '../runtime/worker-deps';
+import { createWorkerHandler } from '../runtime/worker-handler';
+
+/** λ worker: SQS FIFO jobs → the gateway → Slack. */
+export const handler = createWorkerHandler(workerDepsFromEnv());

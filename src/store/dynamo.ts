@@ -287,15 +287,20 @@ export class DynamoStore implements Store {
       });
   }
 
-  async nextEventSeq(inspectorId: string, sessionId: string, owner: string): Promise<number> {
+  async nextEventSeq(inspectorId: string, sessionId: string, owner?: string): Promise<number> {
     try {
       const res = await this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: keys.session(inspectorId),
           UpdateExpression: 'SET eventSeq = eventSeq + :one',
-          ConditionExpression: 'sessionId = :s AND leaseOwner = :o',
-          ExpressionAttributeValues: { ':one': 1, ':s': sessionId, ':o': owner },
+          ConditionExpression: owner
+            ? 'sessionId = :s AND leaseOwner = :o'
+            : 'sessionId = :s AND #st = :active',
+          ...(owner ? {} : { ExpressionAttributeNames: { '#st': 'status' } }),
+          ExpressionAttributeValues: owner
+            ? { ':one': 1, ':s': sessionId, ':o': owner }
+            : { ':one': 1, ':s': sessionId, ':active': 'active' },
           ReturnValues: 'UPDATED_NEW',
         }),
       );

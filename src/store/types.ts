@@ -62,7 +62,9 @@ export interface MonitoringRecord {
   confirmed: boolean;
   thread?: ThreadRef;
   /** The folded thread reply currently being edited, and when it was last touched. */
-  reply?: { ts: string; lines: string[]; at: number };
+  reply?: { ts: string; lines: string[]; at: number; lastSeq?: number; sessionId?: string };
+  /** Set while a QC result is being posted: the keeper holds events until the thread exists. */
+  awaitingThreadSince?: number;
   version: number;
 }
 
@@ -134,8 +136,8 @@ export interface SessionStore {
     leaseMs: number,
   ): Promise<boolean>;
   releaseLease(inspectorId: string, owner: string): Promise<void>;
-  /** Reserve the next event sequence number (only the lease owner may). */
-  nextEventSeq(inspectorId: string, sessionId: string, owner: string): Promise<number>;
+  /** Reserve the next event sequence number (only the lease owner may; push deliveries pass no owner). */
+  nextEventSeq(inspectorId: string, sessionId: string, owner?: string): Promise<number>;
 }
 
 export interface MonitoringStore {

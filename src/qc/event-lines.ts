@@ -1,0 +1,69 @@
+import { contentField, type GatewayEvent } from '../gateway/events';
+import type { MonitoringRecord } from '../store/types';
+import { MODE_VERB } from './monitoring';
+
+/**
+ * One inspector event → one compact line for the thread (or null for noise), and what it does
+ * to the monitoring state. `AgentState_Busy` and `AgentOther_InService` are noise: the next
+ * event says the same thing better.
+ */
+export interface EventEffect {
+  line: string | null;
+  /** 'confirm' = the monitoring is real now; 'clear' = the inspector monitors nobody; 'ended' = session over. */
+  state?: 'confirm' | 'clear' | 'ended';
+}
+
+const NOISE = new Set(['AgentState_Busy', 'AgentOther_InService', 'AgentState_SetNotReady_Success']);
+
+export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord | undefined): EventEffect {
+  const f = (name: string) => contentField(event, name);
+  const target = monitoring?.agentId;
+  switch (event.type) {
+    case 'AgentOther_PhoneAlerting':
+      return { line: '☎️ Your phone is ringing: answer it to join' };
+    case 'AgentOther_PhoneOffhook':
+      return {
+        line:
+          target && monitoring?.mode
+            ? `🎧 Phone answered: you are ${MODE_VERB[monitoring.mode]} ${target}`
+            : '🎧 Phone answered',
+        state: 'confirm',
+      };
+    case 'AgentEvent_Talking':
+      return {
+        line: `📞 Talking: caller ${f('caller') ?? '?'} → ${f('called') ?? '?'} (call ${f('callid') ?? f('callId') ?? '?'})`,
+        state: 'confirm',
+      };
+    case 'AgentMediaEvent_Record':
+      return {
+        line: `⏺️ Recording ${f('recordID') ?? '?'} (file ${f('fileName') ?? '?'}, call ${f('callId') ?? '?'})`,
+      };
+    case 'AgentMediaEvent_Record_Fail':
+      return { line: `⚠️ Recording failed (${f('recordID') ?? 'no id'})` };
+    case 'AgentMediaEvent_StopRecordDone':
+      return { line: '⏹️ Recording stopped' };
+    case 'AgentOther_PhoneRelease':
+      return { line: '📴 Your phone hung up' };
+    case 'AgentState_Ready':
+      return { line: '✅ You are idle again', state: 'clear' };
+    case 'AgentEvent_Customer_Release':
+      return { line: `👋 The customer hung up (call ${f('callid') ?? '?'})` };
+    case 'AgentEvent_Call_Release':
+      return { line: `🔚 Call ${typeof event.content === 'string' ? event.content : '?'} released` };
+    case 'AgentState_Work':
+      return { line: '📝 Wrap-up' };
+    case 'AgentOther_ShutdownService':
+      return { line: '⛔ The gateway signed you out', state: 'ended' };
+    case 'QC_AgentState_Notify': {
+      const who = f('monitoredagent') ?? '?';
+      return {
+        line:
+          f('subtype') === 'QC_AgentState_Logout'
+            ? `🚪 Agent ${who} signed out`
+            : `🚪 Agent ${who} signed in`,
+      };
+    }
+    default:
+      return NOISE.has(event.type) ? { line: null } : { line: `· ${event.type}` };
+  }
+}

@@ -1,0 +1,158 @@
+import { GatewayTransportError } from '../gateway';
+import type { Job } from '../queue/jobs';
+import { ConflictError } from '../store/types';
+import type { QcDeps } from './ports';
+import { gatewaySession, runQc } from './run-qc';
+
+/** How long a request's idempotency record is kept (SQS FIFO dedupes for 5 min; Slack retries for ~5). */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+export interface JobResult {
+  status: 'done' | 'duplicate' | 'invalid';
+  detail?: string;
+}
+
+/**
+ * The worker's one job: claim the request (a redelivered message never reaches the gateway
+ * twice), then run it. Admin rights are checked again here: the queue is not trusted.
+ */
+export async function processJob(
+  deps: QcDeps & { adminUserIds: ReadonlySet<string> },
+  job: Job,
+): Promise<JobResult> {
+  const claim = await deps.store.claim(job.requestId, deps.now(), IDEMPOTENCY_TTL_SECONDS);
+  if (claim.state !== 'new') {
+    deps.logger.info(
+      { request: job.requestId, kind: job.kind, state: claim.state },
+      'duplicate delivery skipped',
+    );
+    return { status: 'duplicate', detail: claim.state };
+  }
+  const result = await run(deps, job);
+  await deps.store.finish(job.requestId, {
+    status: result.status,
+    ...(result.detail ? { detail: result.detail } : {}),
+  });
+  return result;
+}
+
+async function run(deps: QcDeps & { adminUserIds: ReadonlySet<string> }, job: Job): Promise<JobResult> {
+  const { store, notifier } = deps;
+  const tell = (text: string) => notifier.tell(job.slack, { kind: 'text', text });
+  switch (job.kind) {
+    case 'qc': {
+      const outcome = await runQc(deps, job);
+      return { status: 'done', detail: outcome.kind === 'gateway' ? outcome.retcode : outcome.kind };
+    }
+    case 'link': {
+      if (!deps.adminUserIds.has(job.slack.userId)) {
+        await tell('Only qc-slack admins can link users (QC_ADMIN_USER_IDS). Ask your platform team.');
+        return { status: 'done', detail: 'not-admin' };
+      }
+      try {
+        await store.putLink({
+          teamId: job.slack.teamId,
+          userId: job.targetUserId,
+          inspectorId: job.inspectorId,
+          ...(job.phone ? { phone: job.phone } : {}),
+          linkedBy: job.slack.userId,
+          linkedAt: deps.now(),
+        });
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        await tell(
+          `Inspector ${job.inspectorId} is already linked to another Slack user. Unlink them first: /qc unlink @them`,
+        );
+        return { status: 'done', detail: 'conflict' };
+      }
+      await tell(
+        `Linked <@${job.targetUserId}> to inspector ${job.inspectorId}${job.phone ? ` (phone ${job.phone})` : ''}. They can now /qc signin.`,
+      );
+      await store.record({
+        teamId: job.slack.teamId,
+        userId: job.slack.userId,
+        inspectorId: job.inspectorId,
+        operation: 'link',
+        outcome: 'ok',
+        at: deps.now(),
+        detail: job.targetUserId,
+      });
+      return { status: 'done', detail: 'linked' };
+    }
+    case 'unlink': {
+      if (!deps.adminUserIds.has(job.slack.userId)) {
+        await tell('Only qc-slack admins can unlink users (QC_ADMIN_USER_IDS). Ask your platform team.');
+        return { status: 'done', detail: 'not-admin' };
+      }
+      const old = await store.deleteLink(job.slack.teamId, job.targetUserId);
+      await tell(
+        old
+          ? `Unlinked <@${job.targetUserId}> from inspector ${old.inspectorId}.`
+          : `<@${job.targetUserId}> was not linked.`,
+      );
+      if (old)
+        await store.record({
+          teamId: job.slack.teamId,
+          userId: job.slack.userId,
+          inspectorId: old.inspectorId,
+          operation: 'unlink',
+          outcome: 'ok',
+          at: deps.now(),
+          detail: job.targetUserId,
+        });
+      return { status: 'done', detail: old ? 'unlinked' : 'not-linked' };
+    }
+    case 'status': {
+      const link = await store.getLink(job.slack.teamId, job.slack.userId);
+      const session = link ? await store.getSession(link.inspectorId) : undefined;
+      const monitoring = link ? await store.getMonitoring(link.inspectorId) : undefined;
+      const own = session?.teamId === job.slack.teamId ? session : undefined;
+      await notifier.tell(job.slack, {
+        kind: 'status',
+        ...(link ? { link } : {}),
+        ...(own ? { session: own } : {}),
+        ...(monitoring && own ? { monitoring } : {}),
+        now: deps.now(),
+      });
+      return { status: 'done' };
+    }
+    case 'signout': {
+      const link = await store.getLink(job.slack.teamId, job.slack.userId);
+      const session = link ? await store.getSession(link.inspectorId) : undefined;
+      if (
+        !link ||
+        !session ||
+        session.status !== 'active' ||
+        !session.guid ||
+        session.teamId !== job.slack.teamId
+      ) {
+        await tell('You are not signed in to the gateway.');
+        return { status: 'done', detail: 'not-signed-in' };
+      }
+      try {
+        const out = await deps.gateway.signOut(gatewaySession(session));
+        if (!out.ok && !out.explanation.sessionEnded) {
+          await tell(
+            `The gateway did not sign you out: ${out.explanation.meaning} ${out.explanation.nextStep} (retcode ${out.retcode})`,
+          );
+          return { status: 'done', detail: out.retcode };
+        }
+      } catch (err) {
+        if (!(err instanceof GatewayTransportError)) throw err;
+        await tell(`Sign-out: ${err.explanation} ${err.nextStep}`);
+        return { status: 'done', detail: `transport:${err.kind}` };
+      }
+      await store.endSession(session.inspectorId, session.sessionId, 'you signed out', deps.now());
+      await store.record({
+        teamId: job.slack.teamId,
+        userId: job.slack.userId,
+        inspectorId: session.inspectorId,
+        operation: 'signout',
+        outcome: '0',
+        at: deps.now(),
+      });
+      await tell(`Signed out inspector ${session.inspectorId} from the gateway.`);
+      return { status: 'done', detail: 'signed-out' };
+    }
+  }
+}

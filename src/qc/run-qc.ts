@@ -1,0 +1,230 @@
+import { type GatewayOutcome, type GatewaySession, GatewayTransportError } from '../gateway';
+import { Secret } from '../gateway/secret';
+import type { Job, QcOperation } from '../queue/jobs';
+import type { MonitoringRecord, SessionRecord } from '../store/types';
+import { ConflictError } from '../store/types';
+import { isMonitoringMode, modeAfter } from './monitoring';
+import { auditOutcome, type QcOutcome } from './outcome';
+import type { QcDeps } from './ports';
+
+type QcJob = Extract<Job, { kind: 'qc' }>;
+
+/** A thread whose result is being posted: events wait for it this long before going to the DM. */
+export const AWAIT_THREAD_MS = 15_000;
+
+export function gatewaySession(session: SessionRecord): GatewaySession {
+  return {
+    agentId: session.inspectorId,
+    guid: new Secret(session.guid),
+    ...(session.cookie ? { cookie: session.cookie } : {}),
+  };
+}
+
+/**
+ * Run one QC request from the queue: preconditions (link, session, monitoring check), at most one
+ * gateway call, monitoring state, result in Slack, audit row. The idempotency claim happens in
+ * the caller (worker) before this runs.
+ */
+export async function runQc(deps: QcDeps, job: QcJob): Promise<QcOutcome> {
+  const { store, notifier } = deps;
+  const started = deps.now();
+  const link = await store.getLink(job.slack.teamId, job.slack.userId);
+  if (!link) return refuse(deps, job, { kind: 'not-linked' });
+  const inspectorId = link.inspectorId;
+  const session = await store.getSession(inspectorId);
+  if (!session || session.status !== 'active' || session.teamId !== job.slack.teamId || !session.guid) {
+    return refuse(deps, job, {
+      kind: 'no-session',
+      inspectorId,
+      ...(session?.endedReason ? { reason: session.endedReason } : {}),
+    });
+  }
+  const monitoring = await store.getMonitoring(inspectorId);
+  const plan = planCall(job.op, job.agentId, monitoring);
+  if ('refusal' in plan) return refuse(deps, job, plan.refusal);
+
+  // Mark "a result is on its way" so the keeper holds this operation's events for its thread.
+  await markAwaiting(deps, inspectorId, job.slack.teamId, monitoring);
+
+  let outcome: QcOutcome;
+  try {
+    const result: GatewayOutcome = await plan.call(deps, gatewaySession(session));
+    outcome = {
+      kind: 'gateway',
+      op: job.op,
+      call: result.operation,
+      agentId: job.agentId,
+      inspectorId,
+      ok: result.ok,
+      retcode: result.retcode,
+      ...(result.ok ? {} : { explanation: result.explanation }),
+      latencyMs: result.latencyMs,
+    };
+    if (!result.ok && result.explanation.sessionEnded) {
+      await store.endSession(
+        inspectorId,
+        session.sessionId,
+        `gateway ${result.retcode} on ${result.operation}`,
+        deps.now(),
+      );
+    }
+  } catch (err) {
+    if (!(err instanceof GatewayTransportError)) throw err;
+    outcome = { kind: 'transport', op: job.op, agentId: job.agentId, inspectorId, error: err };
+  }
+
+  const thread = await notifier.report(job.slack, outcome);
+  await settleMonitoring(deps, { inspectorId, teamId: job.slack.teamId, job, outcome, thread });
+  await audit(deps, job, outcome, inspectorId, deps.now() - started, thread);
+  return outcome;
+}
+
+type Plan = { call: (deps: QcDeps, s: GatewaySession) => Promise<GatewayOutcome> } | { refusal: QcOutcome };
+
+/** The monitoring check: which gateway call (if any) this request means, given what we know. */
+export function planCall(op: QcOperation, agentId: string, monitoring: MonitoringRecord | undefined): Plan {
+  const currentMode = monitoring?.mode;
+  const current =
+    monitoring?.agentId && currentMode
+      ? {
+          agentId: monitoring.agentId,
+          mode: currentMode,
+          ...(monitoring.since ? { since: monitoring.since } : {}),
+        }
+      : undefined;
+  const onThisAgent = current?.agentId === agentId;
+  if (current?.mode === 'intercept' && op !== 'stop') {
+    return { refusal: { kind: 'intercepting', op, agentId: current.agentId } };
+  }
+  switch (op) {
+    case 'intercept':
+      if (!current || !onThisAgent || !isMonitoringMode(current.mode)) {
+        return { refusal: { kind: 'not-monitoring', op, agentId, ...(current ? { current } : {}) } };
+      }
+      return { call: (d, s) => d.gateway.intercept(s, agentId) };
+    case 'listen':
+    case 'insert':
+    case 'whisper': {
+      if (current && !onThisAgent) return { refusal: { kind: 'monitoring-other', op, agentId, current } };
+      if (current && current.mode === op) return { refusal: { kind: 'already', op, agentId, mode: op } };
+      if (current && isMonitoringMode(current.mode)) {
+        // Already on this agent in another mode: switch instead of starting again.
+        return {
+          call: (d, s) =>
+            (current.mode === 'listen' && op === 'insert') || (current.mode === 'insert' && op === 'listen')
+              ? d.gateway.switchListenInsert(s, agentId)
+              : d.gateway.switchMode(s, agentId, op),
+        };
+      }
+      return { call: (d, s) => d.gateway.qc(op, s, agentId) };
+    }
+    case 'stop':
+      if (current?.mode === 'intercept')
+        return { refusal: { kind: 'intercepting', op, agentId: current.agentId } };
+      if (current && !onThisAgent) return { refusal: { kind: 'monitoring-other', op, agentId, current } };
+      // Our state may be stale (events missed): without a record we still ask the gateway.
+      return {
+        call: (d, s) =>
+          current?.mode === 'whisper'
+            ? d.gateway.stopWhisper(s, agentId)
+            : d.gateway.cancelMonitor(s, agentId),
+      };
+  }
+}
+
+async function refuse(deps: QcDeps, job: QcJob, outcome: QcOutcome): Promise<QcOutcome> {
+  await deps.notifier.report(job.slack, outcome);
+  await audit(deps, job, outcome, outcome.kind === 'no-session' ? outcome.inspectorId : undefined, 0, null);
+  return outcome;
+}
+
+async function markAwaiting(
+  deps: QcDeps,
+  inspectorId: string,
+  teamId: string,
+  current: MonitoringRecord | undefined,
+) {
+  const { version, ...rest } = current ?? { inspectorId, teamId, confirmed: false, version: 0 };
+  try {
+    await deps.store.putMonitoring({ ...rest, awaitingThreadSince: deps.now() }, version);
+  } catch (err) {
+    // The keeper wrote meanwhile: its events then go to the previous thread; nothing is lost.
+    if (!(err instanceof ConflictError)) throw err;
+  }
+}
+
+/** Write the state the operation left, on top of whatever the keeper wrote meanwhile (versioned). */
+async function settleMonitoring(
+  deps: QcDeps,
+  a: {
+    inspectorId: string;
+    teamId: string;
+    job: QcJob;
+    outcome: QcOutcome;
+    thread: MonitoringRecord['thread'] | null;
+  },
+): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const latest = await deps.store.getMonitoring(a.inspectorId);
+    const empty: MonitoringRecord = {
+      inspectorId: a.inspectorId,
+      teamId: a.teamId,
+      confirmed: false,
+      version: 0,
+    };
+    const { version, awaitingThreadSince: _done, ...next } = latest ?? empty;
+    if (a.outcome.kind === 'gateway' && a.outcome.ok) {
+      const mode = modeAfter(a.job.op);
+      if (mode) {
+        const sameAgent = next.agentId === a.job.agentId;
+        next.since = sameAgent && next.since ? next.since : deps.now();
+        next.confirmed = sameAgent && mode !== 'intercept' ? next.confirmed : false;
+        next.agentId = a.job.agentId;
+        next.mode = mode;
+      } else {
+        delete next.agentId;
+        delete next.mode;
+        delete next.since;
+        next.confirmed = false;
+      }
+    }
+    if (a.thread) {
+      next.thread = a.thread;
+      delete next.reply; // a new result message starts a new folded reply
+    }
+    try {
+      await deps.store.putMonitoring(next, version);
+      return;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+    }
+  }
+  deps.logger.warn({ inspector: a.inspectorId }, 'monitoring state kept changing; left as the events say');
+}
+
+async function audit(
+  deps: QcDeps,
+  job: QcJob,
+  outcome: QcOutcome,
+  inspectorId: string | undefined,
+  latencyMs: number,
+  thread: MonitoringRecord['thread'] | null,
+): Promise<void> {
+  try {
+    await deps.store.record({
+      teamId: job.slack.teamId,
+      userId: job.slack.userId,
+      ...(inspectorId ? { inspectorId } : {}),
+      agentId: job.agentId,
+      operation: job.op,
+      outcome: auditOutcome(outcome),
+      latencyMs: Math.round(latencyMs),
+      channel: thread?.channel ?? job.slack.channelId,
+      ...(thread ? { messageTs: thread.ts } : {}),
+      at: deps.now(),
+    });
+  } catch (err) {
+    // An audit write must not turn a done operation into a failed one; it is logged loudly.
+    deps.logger.error({ op: job.op, error: (err as Error).name }, 'audit row could not be written');
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * What the Slack function hands to the worker through the FIFO queue. Jobs carry IDs and the
+ * Slack context only — never a Guid or a password. The worker re-validates every field.
+ */
+export const QC_OPERATIONS = ['listen', 'insert', 'whisper', 'stop', 'intercept'] as const;
+export type QcOperation = (typeof QC_OPERATIONS)[number];
+
+export interface SlackContext {
+  teamId: string;
+  userId: string;
+  channelId: string;
+  /** Where to answer when the channel is out of reach (ephemeral). */
+  responseUrl?: string;
+}
+
+export type Job =
+  | ({ kind: 'qc'; op: QcOperation; agentId: string; inspectorId: string } & JobBase)
+  | ({ kind: 'link'; targetUserId: string; inspectorId: string; phone?: string } & JobBase)
+  | ({ kind: 'unlink'; targetUserId: string } & JobBase)
+  | ({ kind: 'status' } & JobBase)
+  | ({ kind: 'signout' } & JobBase);
+
+interface JobBase {
+  v: 1;
+  /** Idempotency key derived from the Slack request (also the SQS deduplication id). */
+  requestId: string;
+  slack: SlackContext;
+  requestedAt: number;
+}
+
+export type JobKind = Job['kind'];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+const str = (v: unknown, max = 200): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+
+/** Parse and check a queue message body; `null` for anything that is not a job we wrote. */
+export function parseJob(body: string): Job | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (!isRecord(raw) || raw.v !== 1 || !str(raw.requestId, 128) || typeof raw.requestedAt !== 'number')
+    return null;
+  const slack = raw.slack;
+  if (!isRecord(slack) || !str(slack.teamId, 40) || !str(slack.userId, 40) || !str(slack.channelId, 40))
+    return null;
+  if (slack.responseUrl !== undefined && !str(slack.responseUrl, 2000)) return null;
+  switch (raw.kind) {
+    case 'qc':
+      if (!QC_OPERATIONS.includes(raw.op as QcOperation) || !str(raw.agentId, 7) || !str(raw.inspectorId, 7))
+        return null;
+      return raw as unknown as Job;
+    case 'link':
+      if (!str(raw.targetUserId, 40) || !str(raw.inspectorId, 7)) return null;
+      if (raw.phone !== undefined && !str(raw.phone, 24)) return null;
+      return raw as unknown as Job;
+    case 'unlink':
+      return str(raw.targetUserId, 40) ? (raw as unknown as Job) : null;
+    case 'status':
+    case 'signout':
+      return raw as unknown as Job;
+    default:
+      return null;
+  }
+}
+
+/** FIFO group: one inspector's (or one Slack user's) jobs run in order. */
+export function groupIdOf(job: Job): string {
+  return job.kind === 'qc' ? `inspector-${job.inspectorId}` : `user-${job.slack.teamId}-${job.slack.userId}`;
+}

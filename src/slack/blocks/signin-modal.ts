@@ -1,0 +1,53 @@
+import type { Block } from './kit';
+
+export const SIGNIN_CALLBACK = 'qc_signin_modal';
+export const SIGNIN_BLOCK = { password: 'qc_password', phone: 'qc_phone', force: 'qc_force' } as const;
+export const SIGNIN_ACTION = {
+  password: 'password_input',
+  phone: 'phone_input',
+  force: 'force_input',
+} as const;
+
+/** The sign-in modal: password (never stored), phone prefilled from the link, optional forced sign-in. */
+export function signInModal(opts: {
+  inspectorId: string;
+  phone?: string;
+  force?: boolean;
+  note?: string;
+}): Block {
+  return {
+    type: 'modal',
+    callback_id: SIGNIN_CALLBACK,
+    private_metadata: JSON.stringify({ force: Boolean(opts.force) }),
+    title: { type: 'plain_text', text: 'Sign in to the gateway' },
+    submit: { type: 'plain_text', text: opts.force ? 'Force sign-in' : 'Sign in' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `Inspector *${opts.inspectorId}*. Your CTI password is sent to the gateway once and never stored.${opts.note ? `\n${opts.note}` : ''}`,
+        },
+      },
+      {
+        type: 'input',
+        block_id: SIGNIN_BLOCK.password,
+        label: { type: 'plain_text', text: 'CTI password' },
+        element: { type: 'plain_text_input', action_id: SIGNIN_ACTION.password, max_length: 32 },
+      },
+      {
+        type: 'input',
+        block_id: SIGNIN_BLOCK.phone,
+        optional: true,
+        label: { type: 'plain_text', text: 'Soft-phone number (the gateway calls it when you monitor)' },
+        element: {
+          type: 'plain_text_input',
+          action_id: SIGNIN_ACTION.phone,
+          max_length: 24,
+          ...(opts.phone ? { initial_value: opts.phone } : {}),
+        },
+      },
+    ],
+  };
+}

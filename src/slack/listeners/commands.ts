@@ -1,0 +1,116 @@
+import type { App, RespondArguments, SlashCommand } from '@slack/bolt';
+import { OP_PROGRESS } from '../../qc/monitoring';
+import { helpMessage, usageMessage } from '../blocks/help';
+import { message } from '../blocks/kit';
+import { outcomeMessage } from '../blocks/qc-outcome';
+import { signInModal } from '../blocks/signin-modal';
+import type { AckDeps } from '../deps';
+import { type ParsedCommand, parseInterceptCommand, parseQcCommand } from '../parse';
+import { enqueue, requestIdOf } from './enqueue';
+
+type Ack = (response?: string | RespondArguments) => Promise<void>;
+const ephemeral = (m: { text: string; blocks: unknown[] }): RespondArguments => ({
+  response_type: 'ephemeral',
+  text: m.text,
+  blocks: m.blocks as never,
+});
+
+/** `/intercept` and `/qc`: parse, validate, look up the link, enqueue, ack. No gateway call here. */
+export function registerCommands(app: App, deps: AckDeps): void {
+  app.command('/intercept', async ({ command, ack, client }) => {
+    await handle(deps, command, parseInterceptCommand(command.text ?? '', deps.maxAgentId), ack, client);
+  });
+  app.command('/qc', async ({ command, ack, client }) => {
+    await handle(deps, command, parseQcCommand(command.text ?? '', deps.maxAgentId), ack, client);
+  });
+}
+
+async function handle(
+  deps: AckDeps,
+  command: SlashCommand,
+  parsed: ParsedCommand,
+  ack: Ack,
+  client: { views: { open: (args: { trigger_id: string; view: never }) => Promise<unknown> } },
+): Promise<void> {
+  const slack = {
+    teamId: command.team_id,
+    userId: command.user_id,
+    channelId: command.channel_id,
+    responseUrl: command.response_url,
+  };
+  const requestId = requestIdOf(command.team_id, command.user_id, command.trigger_id);
+  const say = (text: string) => ack(ephemeral(message(text)));
+  try {
+    switch (parsed.kind) {
+      case 'help':
+        return await ack(ephemeral(helpMessage(parsed.topic)));
+      case 'usage':
+        return await ack(ephemeral(usageMessage(parsed)));
+      case 'qc': {
+        const link = await deps.links.getLink(slack.teamId, slack.userId);
+        if (!link) return await ack(ephemeral(outcomeMessage({ kind: 'not-linked' }, slack.userId)));
+        await enqueue(deps, slack, requestId, {
+          kind: 'qc',
+          op: parsed.op,
+          agentId: parsed.agentId,
+          inspectorId: link.inspectorId,
+        });
+        return await say(
+          `:hourglass_flowing_sand: ${OP_PROGRESS[parsed.op]} ${parsed.agentId}… (inspector ${link.inspectorId})`,
+        );
+      }
+      case 'link':
+      case 'unlink':
+        if (!deps.adminUserIds.has(slack.userId)) {
+          return await say(
+            'Only qc-slack admins can link or unlink users. Ask your platform team (they set QC_ADMIN_USER_IDS).',
+          );
+        }
+        await enqueue(
+          deps,
+          slack,
+          requestId,
+          parsed.kind === 'link'
+            ? {
+                kind: 'link',
+                targetUserId: parsed.userId,
+                inspectorId: parsed.inspectorId,
+                ...(parsed.phone ? { phone: parsed.phone } : {}),
+              }
+            : { kind: 'unlink', targetUserId: parsed.userId },
+        );
+        return await say(
+          parsed.kind === 'link'
+            ? `Linking <@${parsed.userId}> to inspector ${parsed.inspectorId}…`
+            : `Unlinking <@${parsed.userId}>…`,
+        );
+      case 'status':
+        await enqueue(deps, slack, requestId, { kind: 'status' });
+        return await say(':mag: Checking your link, gateway session and monitoring…');
+      case 'signout':
+        await enqueue(deps, slack, requestId, { kind: 'signout' });
+        return await say('Signing you out of the gateway…');
+      case 'signin': {
+        const link = await deps.links.getLink(slack.teamId, slack.userId);
+        if (!link) return await ack(ephemeral(outcomeMessage({ kind: 'not-linked' }, slack.userId)));
+        // trigger_id lives ~3 s: the modal opens here, in the ack path.
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: signInModal({
+            inspectorId: link.inspectorId,
+            ...(link.phone ? { phone: link.phone } : {}),
+          }) as never,
+        });
+        return await ack();
+      }
+    }
+  } catch (err) {
+    deps.logger.error(
+      { command: command.command, error: (err as Error).name, msg: (err as Error).message },
+      'command failed',
+    );
+    return await say(
+      ':warning: qc-slack could not take the request right now (internal error). Nothing was sent to the gateway; try again in a moment.',
+    );
+  }
+}

@@ -1,0 +1,12 @@
+import type { App } from '@slack/bolt';
+import type { AckDeps } from '../deps';
+import { registerActions } from './actions';
+import { registerCommands } from './commands';
+import { registerViews } from './views';
+
+/** Every listener of the Slack function, registered on one Bolt app. */
+export function registerListeners(app: App, deps: AckDeps): void {
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+}

@@ -1,0 +1,107 @@
+import { checkAgentId } from '../gateway/agent-id';
+import { QC_OPERATIONS, type QcOperation } from '../queue/jobs';
+
+/** What a `/qc …` or `/intercept …` command asks for. Parsing never throws. */
+export type ParsedCommand =
+  | { kind: 'help'; topic?: string }
+  | { kind: 'qc'; op: QcOperation; agentId: string }
+  | { kind: 'link'; userId: string; inspectorId: string; phone?: string }
+  | { kind: 'unlink'; userId: string }
+  | { kind: 'status' }
+  | { kind: 'signin' }
+  | { kind: 'signout' }
+  | { kind: 'usage'; problem: string; usage: string; example: string };
+
+export const USAGE = {
+  intercept: { usage: '/intercept <agent-id>', example: '/intercept 2005' },
+  qcOp: { usage: '/qc listen|insert|whisper|stop|intercept <agent-id>', example: '/qc listen 2005' },
+  link: { usage: '/qc link @user <inspector-id> [phone]', example: '/qc link @alice 1001 70001' },
+  unlink: { usage: '/qc unlink @user', example: '/qc unlink @alice' },
+} as const;
+
+const MENTION = /^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$/;
+const PHONE = /^\+?[0-9]{2,24}$/;
+
+/** `2005`, ` 2005 `, `#2005` → '2005' (validated), or the reason it is not an agent ID. */
+export function parseAgentArg(
+  raw: string | undefined,
+  maxAgentId: number,
+): { ok: true; id: string } | { ok: false; reason: string } {
+  const text = (raw ?? '').trim().replace(/^#/, '');
+  if (text === '') return { ok: false, reason: 'which agent? Give the agent ID' };
+  return checkAgentId(text, maxAgentId);
+}
+
+function usage(problem: string, u: { usage: string; example: string }): ParsedCommand {
+  return { kind: 'usage', problem, usage: u.usage, example: u.example };
+}
+
+function qcOp(
+  op: QcOperation,
+  arg: string | undefined,
+  extra: string[],
+  maxAgentId: number,
+  u: { usage: string; example: string },
+): ParsedCommand {
+  if (extra.length > 0) return usage(`\`${op}\` takes one agent ID`, u);
+  const agent = parseAgentArg(arg, maxAgentId);
+  if (!agent.ok)
+    return usage(`${arg ? `\`${arg.slice(0, 20)}\` is not an agent ID: ` : ''}${agent.reason}`, u);
+  return { kind: 'qc', op, agentId: agent.id };
+}
+
+/** `/intercept <agent>` */
+export function parseInterceptCommand(text: string, maxAgentId: number): ParsedCommand {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words[0]?.toLowerCase() === 'help') return { kind: 'help', topic: 'intercept' };
+  return qcOp('intercept', words[0], words.slice(1), maxAgentId, USAGE.intercept);
+}
+
+/** `/qc <subcommand> …` */
+export function parseQcCommand(text: string, maxAgentId: number): ParsedCommand {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const sub = (words[0] ?? 'help').toLowerCase();
+  const args = words.slice(1);
+  if ((QC_OPERATIONS as readonly string[]).includes(sub)) {
+    return qcOp(sub as QcOperation, args[0], args.slice(1), maxAgentId, {
+      usage: `/qc ${sub} <agent-id>`,
+      example: `/qc ${sub} 2005`,
+    });
+  }
+  switch (sub) {
+    case 'help':
+      return { kind: 'help', ...(args[0] ? { topic: args[0].toLowerCase() } : {}) };
+    case 'status':
+      return { kind: 'status' };
+    case 'signin':
+    case 'sign-in':
+    case 'login':
+      return { kind: 'signin' };
+    case 'signout':
+    case 'sign-out':
+    case 'logout':
+      return { kind: 'signout' };
+    case 'link': {
+      const user = MENTION.exec(args[0] ?? '')?.[1];
+      if (!user)
+        return usage('mention the Slack user (pick them from the list so Slack makes it a link)', USAGE.link);
+      const inspector = parseAgentArg(args[1], maxAgentId);
+      if (!inspector.ok) return usage(`the inspector ID: ${inspector.reason}`, USAGE.link);
+      const phone = args[2];
+      if (phone !== undefined && !PHONE.test(phone))
+        return usage('the phone must be digits (the soft-phone number)', USAGE.link);
+      if (args.length > 3) return usage('too many words', USAGE.link);
+      return { kind: 'link', userId: user, inspectorId: inspector.id, ...(phone ? { phone } : {}) };
+    }
+    case 'unlink': {
+      const user = MENTION.exec(args[0] ?? '')?.[1];
+      if (!user || args.length > 1) return usage('mention the Slack user to unlink', USAGE.unlink);
+      return { kind: 'unlink', userId: user };
+    }
+    default:
+      return usage(`\`${sub.slice(0, 20)}\` is not a /qc command`, {
+        usage: '/qc help',
+        example: '/qc listen 2005',
+      });
+  }
+}
