@@ -128,6 +128,8 @@ const QC_SIMPLE = {
 export type SimpleQcOperation = keyof typeof QC_SIMPLE;
 
 const GUID_PATTERN = /^[\x21-\x7e]{1,256}$/;
+/** Every agent interface lives under this path of the gateway (reference §1). */
+export const RESOURCE_PATH = '/agentgateway/resource';
 type Empty = Record<string, never>;
 
 /** Strip `JSESSIONID=` and any cookie attributes from a `Set-GUID` value. */
@@ -471,7 +473,7 @@ export class GatewayClient {
       res = await this.#transport.send({
         operation,
         method,
-        path,
+        path: RESOURCE_PATH + path,
         headers,
         ...(extra.body !== undefined ? { body: extra.body } : {}),
         timeoutMs: extra.timeoutMs ?? this.#requestTimeoutMs,

@@ -10,10 +10,10 @@ import { MODE_VERB } from './monitoring';
 export interface EventEffect {
   line: string | null;
   /** 'confirm' = the monitoring is real now; 'clear' = the inspector monitors nobody; 'ended' = session over. */
-  state?: 'confirm' | 'clear' | 'ended';
+  state?: 'confirm' | 'clear' | 'ended' | 'busy';
 }
 
-const NOISE = new Set(['AgentState_Busy', 'AgentOther_InService', 'AgentState_SetNotReady_Success']);
+const NOISE = new Set(['AgentOther_InService', 'AgentState_SetNotReady_Success']);
 
 export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord | undefined): EventEffect {
   const f = (name: string) => contentField(event, name);
@@ -44,7 +44,17 @@ export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord 
       return { line: '⏹️ Recording stopped' };
     case 'AgentOther_PhoneRelease':
       return { line: '📴 Your phone hung up' };
+    case 'AgentState_Busy':
+      return { line: null, state: 'busy' };
     case 'AgentState_Ready':
+      // Queued before the current operation took effect (e.g. right after sign-in): not news.
+      if (
+        monitoring?.mode &&
+        monitoring.mode !== 'intercept' &&
+        !monitoring.confirmed &&
+        !monitoring.busySeen
+      )
+        return { line: null };
       return { line: '✅ You are idle again', state: 'clear' };
     case 'AgentEvent_Customer_Release':
       return { line: `👋 The customer hung up (call ${f('callid') ?? '?'})` };

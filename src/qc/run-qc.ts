@@ -179,6 +179,7 @@ async function settleMonitoring(
         const sameAgent = next.agentId === a.job.agentId;
         next.since = sameAgent && next.since ? next.since : deps.now();
         next.confirmed = sameAgent && mode !== 'intercept' ? next.confirmed : false;
+        next.busySeen = sameAgent ? (next.busySeen ?? false) : false;
         next.agentId = a.job.agentId;
         next.mode = mode;
       } else {
@@ -186,6 +187,7 @@ async function settleMonitoring(
         delete next.mode;
         delete next.since;
         next.confirmed = false;
+        next.busySeen = false;
       }
     }
     if (a.thread) {

@@ -39,7 +39,7 @@ async function applyEvent(
   ev: PendingEvent,
   first: MonitoringRecord | undefined,
   line: string | null,
-  state: 'confirm' | 'clear' | 'ended' | undefined,
+  state: 'confirm' | 'clear' | 'ended' | 'busy' | undefined,
 ): Promise<void> {
   let monitoring = first;
   let posted: { ts: string; lines: string[] } | undefined;
@@ -77,12 +77,14 @@ async function applyEvent(
         sessionId: session.sessionId,
       };
     else if (next.reply) next.reply = { ...next.reply, lastSeq: ev.seq, sessionId: session.sessionId };
+    if (state === 'busy') next.busySeen = true;
     if (state === 'confirm') next.confirmed = true;
     if (state === 'clear' || state === 'ended') {
       delete next.agentId;
       delete next.mode;
       delete next.since;
       next.confirmed = false;
+      next.busySeen = false;
     }
     try {
       await deps.store.putMonitoring(next, version);

@@ -60,6 +60,8 @@ export interface MonitoringRecord {
   since?: number;
   /** True once the inspector's events confirmed the state (phone answered, Talking…). */
   confirmed: boolean;
+  /** AgentState_Busy seen since the operation: a Ready before it is stale (queued earlier). */
+  busySeen?: boolean;
   thread?: ThreadRef;
   /** The folded thread reply currently being edited, and when it was last touched. */
   reply?: { ts: string; lines: string[]; at: number; lastSeq?: number; sessionId?: string };

@@ -1,0 +1,253 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebClient } from '@slack/web-api';
+import { FakeClock, type RunningSimulator, startSimulator } from '../../simulator/index';
+import { GatewayClient, type GatewayClientOptions } from '../gateway/client';
+import type { Logger } from '../gateway/logger';
+import { createLogger } from '../log';
+import { Keeper } from '../qc/keeper';
+import { receivePush } from '../qc/push-events';
+import { signInInspector } from '../qc/signin';
+import { InProcessFifoQueue } from '../queue/memory';
+import type { WorkerDeps } from '../runtime/worker-deps';
+import { createWorkerHandler } from '../runtime/worker-handler';
+import { createSlackApp } from '../slack/app';
+import { SlackNotifier } from '../slack/notifier';
+import { DynamoStore } from '../store/dynamo';
+import { HttpLinkReader } from '../store/link-reader';
+import { type LocalDynamo, startLocalDynamo } from './dynalite';
+import { readBody, sendLambdaResult, toApiGatewayEvent } from './http-event';
+import { createFakeSlack, type FakeSlack } from './slack-api/index';
+
+export const LOCAL_SIGNING_SECRET = 'local-signing-secret';
+export const LOCAL_BOT_TOKEN = 'xoxb-local-qc-slack';
+export const LOCAL_TEAM = 'T_LOCAL';
+export const LOCAL_CHANNEL = 'C_QC';
+
+export const DEMO_USERS = [
+  { id: 'U_DEMO', name: 'demo', realName: 'Demo Supervisor', inspectorId: '1001', phone: '70001' },
+  { id: 'U_DEMO2', name: 'demo2', realName: 'Second Inspector', inspectorId: '1003', phone: '70003' },
+  { id: 'U_ADMIN', name: 'admin', realName: 'QC Admin', isAdmin: true },
+  { id: 'U_STRANGER', name: 'stranger', realName: 'Not Linked' },
+] as const;
+
+export interface LocalStackOptions {
+  port?: number;
+  /** Keep the table on disk here (else in memory). */
+  dataDir?: string;
+  /** A real gateway instead of the simulator. */
+  gateway?: GatewayClientOptions;
+  /** Simulator knobs (tests use a fake clock and short holds). */
+  simulator?: { pollHoldMs?: number; fakeClock?: boolean; authMode?: 1 | 2 };
+  /** Keeper knobs (tests rescan fast). */
+  keeper?: { rescanMs?: number; runMs?: number; leaseMs?: number };
+  logger?: Logger;
+  /** Push mode: the gateway posts events to our /gateway/events. */
+  push?: boolean;
+  quiet?: boolean;
+}
+
+export interface LocalStack {
+  url: string;
+  slack: FakeSlack;
+  sim?: RunningSimulator;
+  db: LocalDynamo;
+  store: DynamoStore;
+  queue: InProcessFifoQueue;
+  deps: WorkerDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product in one process: the same handlers as on Lambda behind one HTTP server with
+ * API Gateway's routes, dynalite, an in-process FIFO queue, the keeper loop, the CC-Gateway
+ * simulator, and a local Slack Web API standing in for Slack.
+ */
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const logger = opts.logger ?? createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const sim = opts.gateway
+    ? undefined
+    : await startSimulator({
+        quiet: true,
+        ...(opts.simulator?.pollHoldMs !== undefined ? { pollHoldMs: opts.simulator.pollHoldMs } : {}),
+        ...(opts.simulator?.fakeClock ? { clock: new FakeClock(Date.now()) } : {}),
+        ...(opts.simulator?.authMode ? { authMode: opts.simulator.authMode } : {}),
+      });
+  const gatewayOptions: GatewayClientOptions = opts.gateway ?? {
+    baseUrl: sim?.url ?? '',
+    ...(sim?.caPem ? { caPem: sim.caPem } : {}),
+  };
+  const db = await startLocalDynamo({ ...(opts.dataDir ? { path: opts.dataDir } : {}) });
+  const store = new DynamoStore({ tableName: db.tableName, client: db.client });
+
+  const slack = createFakeSlack({
+    botToken: LOCAL_BOT_TOKEN,
+    teamId: LOCAL_TEAM,
+    users: DEMO_USERS.map((u) => ({
+      id: u.id,
+      name: u.name,
+      realName: u.realName,
+      ...('isAdmin' in u ? { isAdmin: true } : {}),
+    })),
+    channels: [
+      { id: LOCAL_CHANNEL, name: 'qc-floor' },
+      { id: 'C_NOBOT', name: 'no-bot-here', botIsMember: false },
+    ],
+  });
+
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  slack.setPublicBaseUrl(url);
+
+  const web = new WebClient(LOCAL_BOT_TOKEN, {
+    slackApiUrl: `${url}/api/`,
+    retryConfig: { retries: 2, minTimeout: 50, maxTimeout: 2000 },
+  });
+  const gateway = new GatewayClient({ ...gatewayOptions, logger });
+  const admins = new Set(DEMO_USERS.filter((u) => 'isAdmin' in u).map((u) => u.id));
+  const deps: WorkerDeps = {
+    store,
+    gateway,
+    notifier: new SlackNotifier(web, logger),
+    logger,
+    now: Date.now,
+    adminUserIds: admins,
+  };
+  const worker = createWorkerHandler(deps);
+  const queue = new InProcessFifoQueue(worker);
+  const pushCallbackUrl = opts.push ? `${url}/gateway/events` : undefined;
+
+  const signInGateway = new GatewayClient({
+    ...gatewayOptions,
+    connectTimeoutMs: 1_000,
+    requestTimeoutMs: 2_000,
+    logger,
+  });
+  const { handler: slackHandler } = createSlackApp(
+    {
+      signingSecret: LOCAL_SIGNING_SECRET,
+      botToken: LOCAL_BOT_TOKEN,
+      botId: 'B_QCBOT',
+      botUserId: 'U_QCBOT',
+      apiUrl: `${url}/api/`,
+      logLevel: 'error',
+    },
+    {
+      links: new HttpLinkReader({
+        tableName: db.tableName,
+        region: 'local',
+        endpoint: db.endpoint,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      queue,
+      maxAgentId: gateway.maxAgentId,
+      adminUserIds: admins,
+      logger,
+      now: Date.now,
+      signIn: (req) =>
+        signInInspector(
+          {
+            store,
+            gateway: signInGateway,
+            logger,
+            now: Date.now,
+            ...(pushCallbackUrl ? { pushCallbackUrl } : {}),
+          },
+          req,
+        ),
+    },
+  );
+
+  server.on('request', (req, res) => {
+    void (async () => {
+      try {
+        if (await slack.handle(req, res)) return;
+        const path = new URL(req.url ?? '/', url).pathname;
+        if (req.method === 'POST' && path === '/slack/events') {
+          const body = await readBody(req);
+          sendLambdaResult(res, await slackHandler(toApiGatewayEvent(req, body) as never, {} as never));
+          return;
+        }
+        if (req.method === 'POST' && path === '/gateway/events') {
+          const body = await readBody(req);
+          const headers = Object.fromEntries(
+            Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+          );
+          const result = await receivePush(deps, { headers, body });
+          res.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8' });
+          res.end(JSON.stringify(result.body));
+          return;
+        }
+        if (req.method === 'GET' && (path === '/' || path === '/healthz')) {
+          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('qc-slack local stack: POST /slack/events, POST /gateway/events; Slack Web API at /api/\n');
+          return;
+        }
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found\n');
+      } catch (err) {
+        logger.error(
+          { error: (err as Error).name, msg: (err as Error).message },
+          'local server request failed',
+        );
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      }
+    })();
+  });
+
+  // Demo links: the inspectors of the simulator's default scenario.
+  for (const u of DEMO_USERS) {
+    if ('inspectorId' in u) {
+      await store.putLink({
+        teamId: LOCAL_TEAM,
+        userId: u.id,
+        inspectorId: u.inspectorId,
+        phone: u.phone,
+        displayName: u.realName,
+        linkedBy: 'U_ADMIN',
+        linkedAt: Date.now(),
+      });
+    }
+  }
+
+  // The keeper loop: on Lambda a scheduled ~55 s run every minute; here back to back.
+  const abort = new AbortController();
+  const keeperLoop = (async () => {
+    while (!abort.signal.aborted) {
+      const keeper = new Keeper(deps, {
+        rescanMs: opts.keeper?.rescanMs ?? 500,
+        runMs: opts.keeper?.runMs ?? 55_000,
+        leaseMs: opts.keeper?.leaseMs ?? 45_000,
+        errorBackoffMs: 200,
+      });
+      await keeper
+        .run(abort.signal)
+        .catch((err: unknown) => logger.error({ error: (err as Error).name }, 'keeper run failed'));
+    }
+  })();
+
+  return {
+    url,
+    slack,
+    ...(sim ? { sim } : {}),
+    db,
+    store,
+    queue,
+    deps,
+    close: async () => {
+      abort.abort();
+      await gateway.destroy();
+      await signInGateway.destroy();
+      await keeperLoop;
+      await queue.drained();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+      await sim?.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the local stack — Slack handlers, worker, keeper, dynalite, the CC-Gateway
+ * simulator (or CCGW_BASE_URL) and a local Slack Web API — in one process.
+ */
+import { parseArgs } from 'node:util';
+import { gatewayConfig } from '../config';
+import { DEMO_USERS, LOCAL_CHANNEL, LOCAL_SIGNING_SECRET, startLocalStack } from './stack';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    push: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`qc-slack local stack
+
+  npm start [-- --port 3000] [--data-dir .data] [--push]
+
+  --port       HTTP port (default $PORT or 3000)
+  --data-dir   keep the DynamoDB table on disk (default: in memory)
+  --push       sign inspectors in in push mode (events POSTed to /gateway/events)
+
+  CCGW_BASE_URL (+ CCGW_CA_FILE) points at a real gateway instead of the simulator.`);
+  process.exit(0);
+}
+
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a TCP port number (got ${values.port ?? process.env.PORT})`);
+  process.exit(2);
+}
+
+const gateway = process.env.CCGW_BASE_URL ? gatewayConfig() : undefined;
+const stack = await startLocalStack({
+  port,
+  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  ...(gateway ? { gateway } : {}),
+  push: values.push,
+});
+
+const users = DEMO_USERS.map(
+  (u) =>
+    `    ${u.id.padEnd(11)} ${'inspectorId' in u ? `inspector ${u.inspectorId} (phone ${u.phone})` : 'isAdmin' in u ? 'admin (can /qc link)' : 'not linked'}`,
+).join('\n');
+console.log(`
+qc-slack local stack is up
+
+  Slack endpoint     POST ${stack.url}/slack/events   (signing secret: ${LOCAL_SIGNING_SECRET})
+  Gateway events     POST ${stack.url}/gateway/events
+  Local Slack API    ${stack.url}/api/   (messages: GET ${stack.url}/_local/messages)
+  CC-Gateway         ${stack.sim ? `${stack.sim.url} (simulator; CA ${stack.sim.caFile})` : process.env.CCGW_BASE_URL}
+  DynamoDB           ${stack.db.endpoint} table ${stack.db.tableName}${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory)'}
+  Channel            ${LOCAL_CHANNEL} (#qc-floor)
+  Demo users
+${users}
+
+Try it (another terminal):
+  npm run slack -- "/qc signin" --password simulator
+  npm run slack -- "/qc listen 2005"
+  npm run slack -- "/intercept 2005"
+  npm run slack -- "/qc status"
+
+Ctrl-C stops everything.
+`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  await stack.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
