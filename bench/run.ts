@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: every benchmark, one JSON object per line. Ratios are against a baseline
+ * measured in the same run (machines here are noisy). Select with `npm run bench -- gateway`.
+ */
+import { benchGateway } from './gateway';
+
+const all: Record<string, () => Promise<void>> = {
+  gateway: () => benchGateway(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of wanted.length ? wanted : Object.keys(all)) {
+  const bench = all[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(all).join(', ')}`);
+    process.exit(2);
+  }
+  await bench();
+}
