@@ -251,7 +251,7 @@ export class Keeper {
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       const fresh = await store.getSession(session.inspectorId);
-      if (!fresh || fresh.status !== 'active' || fresh.sessionId !== session.sessionId) return undefined;
+      if (fresh?.status !== 'active' || fresh.sessionId !== session.sessionId) return undefined;
       // Someone else bumped the version (e.g. a forced sign-in wrote a new generation): retry once.
       const version = await store.updateGuid(
         fresh.inspectorId,

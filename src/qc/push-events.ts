@@ -36,8 +36,7 @@ export async function receivePush(
     return reply(400, '000-006', 'body is not {workNo, eventList}');
   const session = await deps.store.getSession(parsed.workNo);
   if (
-    !session ||
-    session.status !== 'active' ||
+    session?.status !== 'active' ||
     session.mode !== 'push' ||
     !same(req.headers.service_token, session.serviceToken) ||
     !same(req.headers.guid, session.guid)

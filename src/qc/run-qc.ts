@@ -32,7 +32,7 @@ export async function runQc(deps: QcDeps, job: QcJob): Promise<QcOutcome> {
   if (!link) return refuse(deps, job, { kind: 'not-linked' });
   const inspectorId = link.inspectorId;
   const session = await store.getSession(inspectorId);
-  if (!session || session.status !== 'active' || session.teamId !== job.slack.teamId || !session.guid) {
+  if (session?.status !== 'active' || session.teamId !== job.slack.teamId || !session.guid) {
     return refuse(deps, job, {
       kind: 'no-session',
       inspectorId,

@@ -4,7 +4,7 @@ import type { JobQueue, SqsEvent } from './types';
 
 type Consumer = (
   event: SqsEvent,
-) => Promise<{ batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined | void>;
+) => Promise<{ batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined | undefined>;
 
 /**
  * The local stand-in for SQS FIFO: messages of one group are delivered one at a time in order,

@@ -94,7 +94,7 @@ export class SlackDriver {
     const ack = await this.command('/qc signin', user);
     if (ack.status !== 200) throw new Error(`signin ack ${ack.status}`);
     const view = await this.stack.slack.store.waitFor((s) =>
-      s.views.slice(before).find((v) => v.userId === user || true),
+      s.views.slice(before).find((v) => v.user === user),
     );
     return this.submitView(user, view, { qc_password: { password_input: password } });
   }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock, type RunningSimulator, startSimulator } from '../../simulator/index';
 import {
   GatewayBadResponseError,
   GatewayClient,
@@ -16,7 +17,6 @@ import {
   parsePushBody,
   Secret,
 } from '../../src/gateway';
-import { FakeClock, type RunningSimulator, startSimulator } from '../../simulator/index';
 import { captureLogger } from '../helpers/log-capture';
 
 const PASSWORD = 'simulator';
@@ -26,12 +26,15 @@ let client: GatewayClient;
 const logs = captureLogger();
 
 function ok<T>(outcome: GatewayOutcome<T>): T {
-  if (!outcome.ok) throw new Error(`expected success, got ${outcome.retcode}: ${outcome.explanation.meaning}`);
+  if (!outcome.ok)
+    throw new Error(`expected success, got ${outcome.retcode}: ${outcome.explanation.meaning}`);
   return outcome.data;
 }
 
 async function signIn(agentId = '1001'): Promise<GatewaySession> {
-  const data = ok(await client.signIn(agentId, { password: PASSWORD, phone: `7${agentId.padStart(4, '0')}` }));
+  const data = ok(
+    await client.signIn(agentId, { password: PASSWORD, phone: `7${agentId.padStart(4, '0')}` }),
+  );
   return { agentId, guid: data.guid };
 }
 
@@ -111,12 +114,19 @@ describe('sign-in and session over HTTPS', () => {
   it('forced sign-out of self works and the Guid dies', async () => {
     const s = await signIn();
     ok(await client.forceSignOut(s));
-    expect(await client.listen(s, '2005')).toMatchObject({ ok: false, retcode: '100-006', explanation: { sessionEnded: true } });
+    expect(await client.listen(s, '2005')).toMatchObject({
+      ok: false,
+      retcode: '100-006',
+      explanation: { sessionEnded: true },
+    });
   });
 
   it('a wrong or missing Guid → 100-006 with "sign in again"', async () => {
     await signIn();
-    const out = await client.listen({ agentId: '1001', guid: new Secret('00000000-0000-0000-0000-000000000000.AgentGateway0') }, '2005');
+    const out = await client.listen(
+      { agentId: '1001', guid: new Secret('00000000-0000-0000-0000-000000000000.AgentGateway0') },
+      '2005',
+    );
     expect(out).toMatchObject({ ok: false, retcode: '100-006' });
     if (!out.ok) expect(out.explanation.nextStep).toMatch(/sign in again/i);
   });
@@ -141,7 +151,9 @@ describe('dynamic Guid rotation (AUTHMODE 2) with the fake clock', () => {
     // The newest works; the first one is long dead.
     ok(await client.agentStatus(s));
     const first = seen[0] as string;
-    expect(await client.agentStatus({ agentId: '1001', guid: new Secret(first) })).toMatchObject({ retcode: '100-006' });
+    expect(await client.agentStatus({ agentId: '1001', guid: new Secret(first) })).toMatchObject({
+      retcode: '100-006',
+    });
   });
 
   it('the previous Guid still works until 120 s after its issue', async () => {
@@ -152,7 +164,9 @@ describe('dynamic Guid rotation (AUTHMODE 2) with the fake clock', () => {
     expect(out.newGuid).toBeDefined();
     ok(await client.agentStatus({ agentId: '1001', guid: original }));
     clock.advance(60_000);
-    expect(await client.agentStatus({ agentId: '1001', guid: original })).toMatchObject({ retcode: '100-006' });
+    expect(await client.agentStatus({ agentId: '1001', guid: original })).toMatchObject({
+      retcode: '100-006',
+    });
   });
 
   it('no poll for 2 minutes → signed out, AgentOther_ShutdownService, then 100-006', async () => {
@@ -167,7 +181,12 @@ describe('dynamic Guid rotation (AUTHMODE 2) with the fake clock', () => {
 
 describe('static Guid (AUTHMODE 1)', () => {
   it('never rotates', async () => {
-    const staticSim = await startSimulator({ clock: new FakeClock(0), authMode: 1, pollHoldMs: 20, quiet: true });
+    const staticSim = await startSimulator({
+      clock: new FakeClock(0),
+      authMode: 1,
+      pollHoldMs: 20,
+      quiet: true,
+    });
     const c = new GatewayClient({ baseUrl: staticSim.url, caPem: staticSim.caPem });
     try {
       const s = { agentId: '1001', guid: ok(await c.signIn('1001', { password: PASSWORD })).guid };
@@ -189,12 +208,20 @@ describe('quality control', () => {
     const s = await signIn();
     await drain(s);
     ok(await client.listen(s, '2005'));
-    expect((await drain(s)).map((e) => e.type)).toEqual(['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook']);
+    expect((await drain(s)).map((e) => e.type)).toEqual([
+      'AgentState_Busy',
+      'AgentOther_PhoneAlerting',
+      'AgentOther_PhoneOffhook',
+    ]);
     ok(await client.intercept(s, '2005'));
     const events = await drain(s);
     expect(events.map((e) => e.type)).toEqual(['AgentEvent_Talking', 'AgentMediaEvent_Record']);
     const [talking, record] = events as [GatewayEvent, GatewayEvent];
-    expect(talking.content).toMatchObject({ callid: expect.any(String), caller: expect.any(String), called: expect.any(String) });
+    expect(talking.content).toMatchObject({
+      callid: expect.any(String),
+      caller: expect.any(String),
+      called: expect.any(String),
+    });
     expect(record.content).toMatchObject({ recordID: expect.any(String), fileName: expect.any(String) });
     expect(ok(await client.agentStatus(s))).toEqual({ agentState: 7, isWorking: true });
   });
@@ -214,7 +241,10 @@ describe('quality control', () => {
     await drain(s);
     const { callId } = sim.sim.startCall('2007');
     ok(await client.listen(s, '2007'));
-    expect(await client.intercept(s, '2007', 'not-the-call-1')).toMatchObject({ ok: false, retcode: '900-005' });
+    expect(await client.intercept(s, '2007', 'not-the-call-1')).toMatchObject({
+      ok: false,
+      retcode: '900-005',
+    });
     ok(await client.intercept(s, '2007', callId));
   });
 
@@ -248,7 +278,11 @@ describe('quality control', () => {
     sim.sim.injectFault({ interface: 'intercept', kind: 'retcode', retcode: '900-003' });
     sim.sim.injectFault({ interface: 'addSupervise', kind: 'retcode', retcode: '900-001' });
     const listen = await client.listen(s, '2005');
-    expect(listen).toMatchObject({ ok: false, retcode: '900-001', explanation: { kind: 'platform', retryable: true } });
+    expect(listen).toMatchObject({
+      ok: false,
+      retcode: '900-001',
+      explanation: { kind: 'platform', retryable: true },
+    });
     ok(await client.listen(s, '2005'));
     expect(await client.intercept(s, '2005')).toMatchObject({ ok: false, retcode: '900-003' });
   });
@@ -261,11 +295,13 @@ describe('input never reaches the network', () => {
     for (const bad of ['', '100', '60000', '20 05', '2005; rm', '../2005', '#2005']) {
       await expect(client.intercept(s, bad), bad).rejects.toBeInstanceOf(GatewayInputError);
     }
-    await expect(client.listen({ agentId: 'x', guid: s.guid }, '2005')).rejects.toBeInstanceOf(GatewayInputError);
-    await expect(client.forceReleaseCall(s, '../x')).rejects.toBeInstanceOf(GatewayInputError);
-    await expect(client.listen({ agentId: '1001', guid: new Secret('bad guid\r\n') }, '2005')).rejects.toBeInstanceOf(
+    await expect(client.listen({ agentId: 'x', guid: s.guid }, '2005')).rejects.toBeInstanceOf(
       GatewayInputError,
     );
+    await expect(client.forceReleaseCall(s, '../x')).rejects.toBeInstanceOf(GatewayInputError);
+    await expect(
+      client.listen({ agentId: '1001', guid: new Secret('bad guid\r\n') }, '2005'),
+    ).rejects.toBeInstanceOf(GatewayInputError);
     expect(sim.sim.requestLog.length).toBe(before);
   });
 });
@@ -368,12 +404,18 @@ describe('push mode', () => {
 
   it('delivers events to the callback with Guid and service_token; handshake rotates the Guid', async () => {
     const token = 'tok3nForPushTests';
-    const data = ok(await client.signIn('1003', { password: PASSWORD, callBackUri: callbackUrl, serviceToken: token }));
+    const data = ok(
+      await client.signIn('1003', { password: PASSWORD, callBackUri: callbackUrl, serviceToken: token }),
+    );
     const s: GatewaySession = { agentId: '1003', guid: data.guid };
     ok(await client.listen(s, '2006'));
-    await expect.poll(() => received.flatMap((r) => parsePushBody(r.body)?.events ?? []).map((e) => e.type), { timeout: 5000 }).toEqual(
-      expect.arrayContaining(['AgentOther_InService', 'AgentState_Busy', 'AgentOther_PhoneOffhook']),
-    );
+    await expect
+      .poll(() => received.flatMap((r) => parsePushBody(r.body)?.events ?? []).map((e) => e.type), {
+        timeout: 5000,
+      })
+      .toEqual(
+        expect.arrayContaining(['AgentOther_InService', 'AgentState_Busy', 'AgentOther_PhoneOffhook']),
+      );
     const first = received[0];
     expect(first?.headers.service_token).toBe(token);
     expect(first?.headers.guid).toBe(s.guid.reveal());
@@ -392,7 +434,15 @@ describe('secrets', () => {
     ok(await client.listen(s, '2005'));
     const err = await client.intercept(s, '2005').catch((e: unknown) => e);
     await client.signIn('1001', { password: 'hunter2-wrong', phone: '70001' });
-    const shown = [logs.text(), String(err), inspect(err), JSON.stringify(err), inspect(client), JSON.stringify(client), inspect(s)].join('\n');
+    const shown = [
+      logs.text(),
+      String(err),
+      inspect(err),
+      JSON.stringify(err),
+      inspect(client),
+      JSON.stringify(client),
+      inspect(s),
+    ].join('\n');
     expect(shown).not.toContain(guid);
     expect(shown).not.toContain(guid.slice(0, 8));
     expect(shown).not.toContain('hunter2');
