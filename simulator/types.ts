@@ -1,0 +1,142 @@
+import type { GatewayEvent, QcMode } from './events';
+
+/** CCGateway state (table T1): 2 signed out, 3 busy, 4 idle, 5 wrap-up, 7 talking. */
+export type AgentStateCode = 2 | 3 | 4 | 5 | 7;
+/** The state an agent returns to when not on a call and not monitoring. */
+export type RestState = 3 | 4 | 5;
+
+export const STATE_NAMES: Record<AgentStateCode, string> = {
+  2: 'signed-out',
+  3: 'busy',
+  4: 'idle',
+  5: 'wrap-up',
+  7: 'talking',
+};
+
+/** What a held long poll is woken with: an event, null (hold elapsed), or 'gone' (session ended / closing). */
+export type WaitResult = GatewayEvent | null | 'gone';
+
+export interface Waiter {
+  resolve(r: WaitResult): void;
+}
+
+export interface PushState {
+  inFlight: boolean;
+  scheduled: boolean;
+  failingSince?: number;
+  nextRetryAt?: number;
+  attempts: number;
+  delivered: number;
+}
+
+/** A gateway session (one sign-in). */
+export interface Session {
+  seq: number;
+  agentId: string;
+  loginTime: number;
+  mode: 'poll' | 'push';
+  /** Pre-signed-in by the scenario: static Guid, no heartbeat expiry. */
+  desktop: boolean;
+  callBackUri?: string;
+  serviceToken?: string;
+  currentGuid: string;
+  guids: Set<string>;
+  lastHeartbeat: number;
+  ended: boolean;
+  endedAt?: number;
+  queue: GatewayEvent[];
+  waiters: Waiter[];
+  push?: PushState;
+}
+
+export interface Monitoring {
+  target: string;
+  mode: QcMode;
+  since: number;
+}
+
+export interface AgentRec {
+  id: string;
+  password: string;
+  phone?: string;
+  vdn: number;
+  qc: boolean;
+  inspector: boolean;
+  session?: Session;
+  /** The last session, kept after sign-out so its final events can still be read. */
+  lastSession?: Session;
+  restState: RestState;
+  callId?: string;
+  monitoring?: Monitoring;
+}
+
+export interface CallRec {
+  id: string;
+  /** Who holds the customer now (the agent, or the inspector after an intercept). */
+  owner: string;
+  /** The agent who answered the call. */
+  agentId: string;
+  caller: string;
+  called: string;
+  vdn: number;
+  startedAt: number;
+  intercepted: boolean;
+}
+
+/** What a gateway route answers. */
+export interface GwReply {
+  status?: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export interface RequestLogEntry {
+  /** Position in the log since the simulator started (stable across truncation; `GET /sim/requests?since=`). */
+  seq: number;
+  /** Clock time (ms) when the request arrived. */
+  at: number;
+  method: string;
+  /** Path and query string (never contains a Guid, password or service token). */
+  path: string;
+  logName: string;
+  /** The agent ID in the URI (the inspector for QC calls). */
+  agentId?: string;
+  retcode?: string;
+  /** HTTP status; 0 when no response was sent (reset, hang, client went away). */
+  status: number;
+  guidPresent: boolean;
+  /** Kind of the fault injected into this request, if any. */
+  fault?: string;
+  /** Milliseconds from arrival to response (real time). */
+  durationMs?: number;
+}
+
+/** A read-only view of one agent (also what `snapshot().agents` lists). No Guid, no password. */
+export interface AgentView {
+  id: string;
+  vdn: number;
+  inspector: boolean;
+  qc: boolean;
+  signedIn: boolean;
+  desktop: boolean;
+  state: AgentStateCode;
+  stateName: string;
+  isWorking: boolean;
+  mode: 'poll' | 'push' | null;
+  loginTime: number | null;
+  callId: string | null;
+  monitoring: { target: string; mode: QcMode } | null;
+  monitoredBy: { inspector: string; mode: QcMode }[];
+  queuedEvents: number;
+}
+
+export interface CallView {
+  callId: string;
+  owner: string;
+  agentId: string;
+  caller: string;
+  called: string;
+  vdn: number;
+  startedAt: number;
+  intercepted: boolean;
+}
