@@ -91,7 +91,8 @@ export class SlackDriver {
   /** Sign a demo user in through the modal, as a person would. */
   async signIn(user = 'U_DEMO', password = 'simulator') {
     const before = this.stack.slack.store.views.length;
-    const ack = await this.command('/qc signin', user);
+    const triggerId = this.stack.slack.newTriggerId({ user });
+    const ack = await this.post(this.commandBody('/qc signin', user, undefined, triggerId));
     if (ack.status !== 200) throw new Error(`signin ack ${ack.status}`);
     const view = await this.stack.slack.store.waitFor((s) =>
       s.views.slice(before).find((v) => v.user === user),
