@@ -130,13 +130,5 @@ export interface AgentView {
   queuedEvents: number;
 }
 
-export interface CallView {
-  callId: string;
-  owner: string;
-  agentId: string;
-  caller: string;
-  called: string;
-  vdn: number;
-  startedAt: number;
-  intercepted: boolean;
-}
+/** A call as the snapshot shows it (the record, with its id named `callId`). */
+export type CallView = Omit<CallRec, 'id'> & { callId: string };

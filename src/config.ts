@@ -33,6 +33,17 @@ function boolVar(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
 }
 
+/** Highest agent ID the gateway accepts (CCGW_MAX_AGENT_ID): 59999, up to 999999 on newer gateways. */
+export function maxAgentIdConfig(env: Env = process.env): number {
+  return intVar(
+    env,
+    'CCGW_MAX_AGENT_ID',
+    DEFAULT_MAX_AGENT_ID,
+    DEFAULT_MAX_AGENT_ID,
+    NEWER_GATEWAY_MAX_AGENT_ID,
+  );
+}
+
 /** Gateway client settings from CCGW_* variables (see README "Configuration"). */
 export function gatewayConfig(env: Env = process.env): GatewayClientOptions {
   const baseUrl = env.CCGW_BASE_URL?.trim();
@@ -54,13 +65,7 @@ export function gatewayConfig(env: Env = process.env): GatewayClientOptions {
     pollTimeoutMs: intVar(env, 'CCGW_POLL_TIMEOUT_MS', 15_000, 1_000, 120_000),
     maxConnections: intVar(env, 'CCGW_MAX_CONNECTIONS', 256, 1, 10_000),
     keepAliveTimeoutMs: intVar(env, 'CCGW_KEEPALIVE_MS', 15_000, 1_000, 600_000),
-    maxAgentId: intVar(
-      env,
-      'CCGW_MAX_AGENT_ID',
-      DEFAULT_MAX_AGENT_ID,
-      DEFAULT_MAX_AGENT_ID,
-      NEWER_GATEWAY_MAX_AGENT_ID,
-    ),
+    maxAgentId: maxAgentIdConfig(env),
     stickyCookies: boolVar(env, 'CCGW_STICKY_COOKIES', false),
   };
   const caPem = env.CCGW_CA_PEM?.trim();

@@ -1,7 +1,12 @@
 import { inspect } from 'node:util';
 import pRetry from 'p-retry';
 import { checkAgentId, checkCallId, DEFAULT_MAX_AGENT_ID } from './agent-id';
-import { GatewayBadResponseError, GatewayInputError, GatewayTransportError } from './errors';
+import {
+  GatewayBadResponseError,
+  GatewayHttpStatusError,
+  GatewayInputError,
+  GatewayTransportError,
+} from './errors';
 import { type GatewayEvent, parseEvent } from './events';
 import { type Logger, silentLogger } from './logger';
 import { explainRetcode, type RetcodeExplanation } from './retcodes';
@@ -532,7 +537,7 @@ export class GatewayClient {
       shouldRetry: ({ error }) =>
         error instanceof GatewayTransportError &&
         error.kind !== 'tls' &&
-        !(error.kind === 'http-status' && 'status' in error && Number(error.status) < 500),
+        !(error instanceof GatewayHttpStatusError && error.status < 500),
     });
   }
 }

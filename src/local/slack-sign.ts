@@ -76,6 +76,12 @@ export function interactionBody(payload: object): string {
   return `payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/** The `user` object of an interaction payload, as Slack shapes it. */
+function payloadUser(input: { userId: string; userName?: string }, teamId: string) {
+  const name = input.userName ?? input.userId.toLowerCase();
+  return { id: input.userId, username: name, name, team_id: teamId };
+}
+
 export interface BlockActionsInput {
   userId: string;
   userName?: string;
@@ -112,12 +118,7 @@ export function blockActionsPayload(input: BlockActionsInput): object {
   if (input.value !== undefined) action.value = input.value;
   return {
     type: 'block_actions',
-    user: {
-      id: input.userId,
-      username: input.userName ?? input.userId.toLowerCase(),
-      name: input.userName ?? input.userId.toLowerCase(),
-      team_id: teamId,
-    },
+    user: payloadUser(input, teamId),
     api_app_id: input.apiAppId ?? 'A_QCSLACK',
     token: 'unused',
     container: {
@@ -162,12 +163,7 @@ export function viewSubmissionPayload(input: ViewSubmissionInput): object {
   return {
     type: 'view_submission',
     team: { id: teamId, domain: 'local' },
-    user: {
-      id: input.userId,
-      username: input.userName ?? input.userId.toLowerCase(),
-      name: input.userName ?? input.userId.toLowerCase(),
-      team_id: teamId,
-    },
+    user: payloadUser(input, teamId),
     api_app_id: input.apiAppId ?? 'A_QCSLACK',
     token: 'unused',
     trigger_id: input.triggerId ?? newTriggerId(),

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type GatewayOutcome, GatewayTransportError } from '../gateway';
+import { type GatewayEvent, type GatewayOutcome, GatewayTransportError } from '../gateway';
 import { ConflictError, type SessionRecord } from '../store/types';
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
-import { flushPendingEvents } from './thread-events';
+import { type FlushResult, flushPendingEvents } from './thread-events';
 
 export interface KeeperOptions {
   /** This keeper's identity for leases (one per invocation). */
@@ -32,6 +32,11 @@ export interface KeeperReport {
   ended: number;
   errors: number;
   lostLeases: number;
+}
+
+/** Wait, but wake at once when the run is aborted (never throws). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, signal ? { signal } : {}).catch(() => {});
 }
 
 /** Which shard an inspector belongs to (stable hash, so a shard's inspectors don't move around). */
@@ -81,9 +86,7 @@ export class Keeper {
           'keeper scan failed',
         );
       }
-      await sleep(Math.min(this.#opts.rescanMs, Math.max(0, this.#stopAt - Date.now())), undefined, {
-        signal,
-      }).catch(() => {});
+      await pause(Math.min(this.#opts.rescanMs, Math.max(0, this.#stopAt - Date.now())), signal);
     }
     await Promise.allSettled(this.#running.values());
     return this.#report;
@@ -142,6 +145,7 @@ export class Keeper {
     let session = initial;
     let leaseRenewedAt = Date.now();
     let lastHandshake = 0;
+    let mayHavePending = true;
     while (!this.#stopping(signal)) {
       if (Date.now() - leaseRenewedAt > this.#opts.leaseMs / 3) {
         const kept = await store.acquireLease(
@@ -157,24 +161,26 @@ export class Keeper {
         }
         leaseRenewedAt = Date.now();
       }
-      const flushed = await flushPendingEvents(this.#deps, session);
+      // Poll mode: only this loop adds events, so the pending list is read only when it may hold some
+      // (at start: a previous run may have left some). Push mode: another function adds them.
+      const flushed: FlushResult =
+        session.mode === 'push' || mayHavePending ? await flushPendingEvents(this.#deps, session) : 'done';
+      mayHavePending = flushed !== 'done';
       if (flushed === 'session-ended') {
         await this.#ended(session, 'the gateway signed you out (AgentOther_ShutdownService)');
         return;
       }
       if (flushed === 'waiting') {
         // A result message is being posted: give it a moment instead of a 10 s long poll.
-        await sleep(200, undefined, { signal }).catch(() => {});
+        await pause(200, signal);
         continue;
       }
-      let outcome: GatewayOutcome<{ event?: import('../gateway').GatewayEvent | null }>;
+      let outcome: GatewayOutcome<{ event?: GatewayEvent | null }>;
       try {
         if (session.mode === 'push') {
           const wait = lastHandshake + this.#opts.handshakeMs - Date.now();
           if (wait > 0) {
-            await sleep(Math.min(wait, 1_000, Math.max(0, this.#stopAt - Date.now())), undefined, {
-              signal,
-            }).catch(() => {});
+            await pause(Math.min(wait, 1_000, Math.max(0, this.#stopAt - Date.now())), signal);
             continue;
           }
           lastHandshake = Date.now();
@@ -193,7 +199,7 @@ export class Keeper {
           { inspector: session.inspectorId, error: err.kind, code: err.code },
           'keeper poll failed; retrying',
         );
-        await sleep(this.#opts.errorBackoffMs, undefined, { signal }).catch(() => {});
+        await pause(this.#opts.errorBackoffMs, signal);
         continue;
       }
       if (outcome.newGuid) {
@@ -208,7 +214,7 @@ export class Keeper {
         }
         this.#report.errors++;
         logger.warn({ inspector: session.inspectorId, retcode: outcome.retcode }, 'keeper poll refused');
-        await sleep(this.#opts.errorBackoffMs, undefined, { signal }).catch(() => {});
+        await pause(this.#opts.errorBackoffMs, signal);
         continue;
       }
       const event = outcome.data.event;
@@ -231,6 +237,7 @@ export class Keeper {
           event,
           receivedAt: this.#deps.now(),
         });
+        mayHavePending = true;
       }
     }
   }

@@ -2,8 +2,8 @@ import { type GatewayOutcome, type GatewaySession, GatewayTransportError } from 
 import { Secret } from '../gateway/secret';
 import type { Job, QcOperation } from '../queue/jobs';
 import type { MonitoringRecord, SessionRecord } from '../store/types';
-import { ConflictError } from '../store/types';
 import { isMonitoringMode, modeAfter } from './monitoring';
+import { clearTarget, updateMonitoring } from './monitoring-record';
 import { auditOutcome, type QcOutcome } from './outcome';
 import type { QcDeps } from './ports';
 
@@ -43,7 +43,6 @@ export async function runQc(deps: QcDeps, job: QcJob): Promise<QcOutcome> {
   const plan = planCall(job.op, job.agentId, monitoring);
   if ('refusal' in plan) return refuse(deps, job, plan.refusal);
 
-  // Mark "a result is on its way" so the keeper holds this operation's events for its thread.
   await markAwaiting(deps, inspectorId, job.slack.teamId, monitoring);
 
   let outcome: QcOutcome;
@@ -138,19 +137,22 @@ async function refuse(deps: QcDeps, job: QcJob, outcome: QcOutcome): Promise<QcO
   return outcome;
 }
 
+/** Mark "a result is on its way" so the keeper holds this operation's events for its thread. */
 async function markAwaiting(
   deps: QcDeps,
   inspectorId: string,
   teamId: string,
   current: MonitoringRecord | undefined,
 ) {
-  const { version, ...rest } = current ?? { inspectorId, teamId, confirmed: false, version: 0 };
-  try {
-    await deps.store.putMonitoring({ ...rest, awaitingThreadSince: deps.now() }, version);
-  } catch (err) {
-    // The keeper wrote meanwhile: its events then go to the previous thread; nothing is lost.
-    if (!(err instanceof ConflictError)) throw err;
-  }
+  // One attempt: if the keeper wrote meanwhile, its events go to the previous thread; nothing is lost.
+  await updateMonitoring(
+    deps,
+    { inspectorId, teamId },
+    (draft) => {
+      draft.awaitingThreadSince = deps.now();
+    },
+    { attempts: 1, first: current },
+  );
 }
 
 /** Write the state the operation left, on top of whatever the keeper wrote meanwhile (versioned). */
@@ -164,44 +166,28 @@ async function settleMonitoring(
     thread: MonitoringRecord['thread'] | null;
   },
 ): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const latest = await deps.store.getMonitoring(a.inspectorId);
-    const empty: MonitoringRecord = {
-      inspectorId: a.inspectorId,
-      teamId: a.teamId,
-      confirmed: false,
-      version: 0,
-    };
-    const { version, awaitingThreadSince: _done, ...next } = latest ?? empty;
+  const settled = await updateMonitoring(deps, a, (draft) => {
+    delete draft.awaitingThreadSince;
     if (a.outcome.kind === 'gateway' && a.outcome.ok) {
       const mode = modeAfter(a.job.op);
       if (mode) {
-        const sameAgent = next.agentId === a.job.agentId;
-        next.since = sameAgent && next.since ? next.since : deps.now();
-        next.confirmed = sameAgent && mode !== 'intercept' ? next.confirmed : false;
-        next.busySeen = sameAgent ? (next.busySeen ?? false) : false;
-        next.agentId = a.job.agentId;
-        next.mode = mode;
+        const sameAgent = draft.agentId === a.job.agentId;
+        draft.since = sameAgent && draft.since ? draft.since : deps.now();
+        draft.confirmed = sameAgent && mode !== 'intercept' ? draft.confirmed : false;
+        draft.busySeen = sameAgent ? (draft.busySeen ?? false) : false;
+        draft.agentId = a.job.agentId;
+        draft.mode = mode;
       } else {
-        delete next.agentId;
-        delete next.mode;
-        delete next.since;
-        next.confirmed = false;
-        next.busySeen = false;
+        clearTarget(draft);
       }
     }
     if (a.thread) {
-      next.thread = a.thread;
-      delete next.reply; // a new result message starts a new folded reply
+      draft.thread = a.thread;
+      delete draft.reply; // a new result message starts a new folded reply
     }
-    try {
-      await deps.store.putMonitoring(next, version);
-      return;
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-    }
-  }
-  deps.logger.warn({ inspector: a.inspectorId }, 'monitoring state kept changing; left as the events say');
+  });
+  if (!settled)
+    deps.logger.warn({ inspector: a.inspectorId }, 'monitoring state kept changing; left as the events say');
 }
 
 async function audit(

@@ -1,5 +1,6 @@
-import { ConflictError, type MonitoringRecord, type PendingEvent, type SessionRecord } from '../store/types';
-import { describeEvent } from './event-lines';
+import type { MonitoringRecord, PendingEvent, SessionRecord } from '../store/types';
+import { describeEvent, type EventEffect } from './event-lines';
+import { clearTarget, updateMonitoring } from './monitoring-record';
 import type { QcDeps } from './ports';
 import { AWAIT_THREAD_MS } from './run-qc';
 
@@ -25,8 +26,8 @@ export async function flushPendingEvents(deps: QcDeps, session: SessionRecord): 
       await deps.store.markPosted(session.inspectorId, session.sessionId, ev.seq);
       continue;
     }
-    const effect = describeEvent({ ...ev.event, content: ev.event.content }, monitoring);
-    await applyEvent(deps, session, ev, monitoring, effect.line, effect.state);
+    const effect = describeEvent(ev.event, monitoring);
+    await applyEvent(deps, session, ev, monitoring, effect);
     await deps.store.markPosted(session.inspectorId, session.sessionId, ev.seq);
     if (effect.state === 'ended') result = 'session-ended';
   }
@@ -37,65 +38,51 @@ async function applyEvent(
   deps: QcDeps,
   session: SessionRecord,
   ev: PendingEvent,
-  first: MonitoringRecord | undefined,
-  line: string | null,
-  state: 'confirm' | 'clear' | 'ended' | 'busy' | undefined,
+  monitoring: MonitoringRecord | undefined,
+  effect: EventEffect,
 ): Promise<void> {
-  let monitoring = first;
+  // Post (or fold into the current reply) once; the state write below may be retried, the post not.
   let posted: { ts: string; lines: string[] } | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const empty: MonitoringRecord = {
-      inspectorId: session.inspectorId,
+  if (effect.line) {
+    const reply = monitoring?.reply;
+    const fold =
+      reply &&
+      reply.sessionId === session.sessionId &&
+      deps.now() - reply.at < FOLD_MS &&
+      reply.lines.length < MAX_LINES_PER_REPLY;
+    const lines = fold ? [...reply.lines, effect.line] : [effect.line];
+    const target = {
       teamId: session.teamId,
-      confirmed: false,
-      version: 0,
+      userId: session.userId,
+      ...(monitoring?.thread ? { thread: monitoring.thread } : {}),
     };
-    const { version, ...next } = monitoring ?? empty;
-    const now = deps.now();
-    if (line && !posted) {
-      const reply = next.reply;
-      const fold =
-        reply &&
-        reply.sessionId === session.sessionId &&
-        now - reply.at < FOLD_MS &&
-        reply.lines.length < MAX_LINES_PER_REPLY;
-      const lines = fold ? [...reply.lines, line] : [line];
-      const target = {
-        teamId: session.teamId,
-        userId: session.userId,
-        ...(next.thread ? { thread: next.thread } : {}),
-      };
-      const ts = await deps.notifier.threadReply(target, lines, fold ? reply.ts : undefined);
-      posted = { ts, lines };
-    }
-    if (posted)
-      next.reply = {
-        ts: posted.ts,
-        lines: posted.lines,
-        at: now,
-        lastSeq: ev.seq,
-        sessionId: session.sessionId,
-      };
-    else if (next.reply) next.reply = { ...next.reply, lastSeq: ev.seq, sessionId: session.sessionId };
-    if (state === 'busy') next.busySeen = true;
-    if (state === 'confirm') next.confirmed = true;
-    if (state === 'clear' || state === 'ended') {
-      delete next.agentId;
-      delete next.mode;
-      delete next.since;
-      next.confirmed = false;
-      next.busySeen = false;
-    }
-    try {
-      await deps.store.putMonitoring(next, version);
-      return;
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      monitoring = await deps.store.getMonitoring(session.inspectorId);
-    }
+    posted = { ts: await deps.notifier.threadReply(target, lines, fold ? reply.ts : undefined), lines };
   }
-  deps.logger.warn(
-    { inspector: session.inspectorId, seq: ev.seq },
-    'monitoring state kept changing while applying an event',
+  const applied = await updateMonitoring(
+    deps,
+    session,
+    (draft) => {
+      if (posted) {
+        draft.reply = {
+          ts: posted.ts,
+          lines: posted.lines,
+          at: deps.now(),
+          lastSeq: ev.seq,
+          sessionId: session.sessionId,
+        };
+      } else if (draft.reply) {
+        draft.reply = { ...draft.reply, lastSeq: ev.seq, sessionId: session.sessionId };
+      }
+      if (effect.state === 'busy') draft.busySeen = true;
+      if (effect.state === 'confirm') draft.confirmed = true;
+      if (effect.state === 'clear' || effect.state === 'ended') clearTarget(draft);
+    },
+    { first: monitoring },
   );
+  if (!applied) {
+    deps.logger.warn(
+      { inspector: session.inspectorId, seq: ev.seq },
+      'monitoring state kept changing while applying an event',
+    );
+  }
 }

@@ -1,4 +1,4 @@
-import { awsConfig, slackConfig } from '../config';
+import { awsConfig, maxAgentIdConfig, slackConfig } from '../config';
 import { createLogger } from '../log';
 import type { SignInOutcome, SignInRequest } from '../qc/signin';
 import { credentialsFromEnv, SqsJobQueue } from '../queue/sqs';
@@ -26,7 +26,7 @@ export function ackDepsFromEnv(env: Env = process.env): AckDeps {
       ...(aws.sqsEndpoint ? { endpoint: aws.sqsEndpoint } : {}),
       credentials,
     }),
-    maxAgentId: Number(env.CCGW_MAX_AGENT_ID ?? 59_999) || 59_999,
+    maxAgentId: maxAgentIdConfig(env),
     adminUserIds: slack.adminUserIds,
     logger: createLogger(slack.logLevel),
     now: Date.now,

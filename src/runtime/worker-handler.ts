@@ -1,4 +1,3 @@
-import type { Logger } from '../gateway/logger';
 import { processJob } from '../qc/process-job';
 import { parseJob } from '../queue/jobs';
 import type { SqsEvent } from '../queue/types';
@@ -19,20 +18,15 @@ export function createWorkerHandler(deps: WorkerDeps) {
       try {
         await processJob(deps, job);
       } catch (err) {
-        await reportFailure(deps, deps.logger, job, err);
+        await reportFailure(deps, job, err);
       }
     }
     return { batchItemFailures: [] };
   };
 }
 
-async function reportFailure(
-  deps: WorkerDeps,
-  logger: Logger,
-  job: NonNullable<ReturnType<typeof parseJob>>,
-  err: unknown,
-) {
-  logger.error(
+async function reportFailure(deps: WorkerDeps, job: NonNullable<ReturnType<typeof parseJob>>, err: unknown) {
+  deps.logger.error(
     { request: job.requestId, kind: job.kind, error: (err as Error).name, msg: (err as Error).message },
     'job failed',
   );

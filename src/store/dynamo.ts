@@ -10,6 +10,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ACTIVE_SESSIONS, DAY_SECONDS, dayOf, keys, ttlAfter } from './keys';
@@ -218,25 +219,14 @@ export class DynamoStore implements Store {
   }
 
   async listActiveSessions(): Promise<SessionRecord[]> {
-    const out: SessionRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.#doc.send(
-        new QueryCommand({
-          TableName: this.#table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :a',
-          ExpressionAttributeValues: { ':a': ACTIVE_SESSIONS },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const rec = strip<SessionRecord>(item);
-        if (rec && rec.status === 'active') out.push(rec);
-      }
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await this.#queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :a',
+      ExpressionAttributeValues: { ':a': ACTIVE_SESSIONS },
+    });
+    return items
+      .map((i) => strip<SessionRecord>(i) as SessionRecord)
+      .filter((rec) => rec.status === 'active');
   }
 
   async acquireLease(
@@ -405,21 +395,11 @@ export class DynamoStore implements Store {
   }
 
   async listDay(teamId: string, day: string): Promise<AuditEntry[]> {
-    const out: AuditEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.#doc.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': keys.audit(teamId, day) },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of res.Items ?? []) out.push(strip<AuditEntry>(item) as AuditEntry);
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': keys.audit(teamId, day) },
+    });
+    return items.map((i) => strip<AuditEntry>(i) as AuditEntry);
   }
 
   // ── pending events (thread replies not yet posted) ─────────────────────────────────────
@@ -443,20 +423,37 @@ export class DynamoStore implements Store {
   }
 
   async listPending(inspectorId: string, sessionId: string): Promise<PendingEvent[]> {
-    const res = await this.#doc.send(
-      new QueryCommand({
-        TableName: this.#table,
-        KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
-        ExpressionAttributeValues: { ':p': keys.session(inspectorId).pk, ':e': keys.eventPrefix(sessionId) },
-        ConsistentRead: true,
-      }),
-    );
-    return (res.Items ?? []).map((i) => strip<PendingEvent>(i) as PendingEvent);
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':p': keys.session(inspectorId).pk, ':e': keys.eventPrefix(sessionId) },
+      ConsistentRead: true,
+    });
+    return items.map((i) => strip<PendingEvent>(i) as PendingEvent);
   }
 
   async markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void> {
     await this.#doc.send(
       new DeleteCommand({ TableName: this.#table, Key: keys.event(inspectorId, sessionId, seq) }),
     );
+  }
+
+  /** Every item of a query, following LastEvaluatedKey page by page. */
+  async #queryAll(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.#doc.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.#table,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      out.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 }

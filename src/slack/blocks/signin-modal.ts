@@ -1,3 +1,4 @@
+import type { InspectorLink } from '../../store/types';
 import type { Block } from './kit';
 
 export const SIGNIN_CALLBACK = 'qc_signin_modal';
@@ -50,4 +51,9 @@ export function signInModal(opts: {
       },
     ],
   };
+}
+
+/** The modal for a linked inspector, phone prefilled from the link. */
+export function signInModalFor(link: InspectorLink): Block {
+  return signInModal({ inspectorId: link.inspectorId, ...(link.phone ? { phone: link.phone } : {}) });
 }

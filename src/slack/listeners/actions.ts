@@ -1,11 +1,23 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
 import { QC_OPERATIONS, type QcOperation } from '../../queue/jobs';
 import { ACTION_PATTERN } from '../blocks/kit';
 import { outcomeMessage } from '../blocks/qc-outcome';
-import { signInModal } from '../blocks/signin-modal';
+import { signInModalFor } from '../blocks/signin-modal';
 import type { AckDeps } from '../deps';
 import { parseAgentArg } from '../parse';
 import { enqueue, requestIdOf } from './enqueue';
+
+type Respond = (message: RespondArguments) => Promise<unknown>;
+
+async function respondNotLinked(respond: Respond, userId: string): Promise<void> {
+  const m = outcomeMessage({ kind: 'not-linked' }, userId);
+  await respond({
+    response_type: 'ephemeral',
+    replace_original: false,
+    text: m.text,
+    blocks: m.blocks as never,
+  });
+}
 
 /** Buttons: QC operations (value `op:agent`, re-validated here and in the worker) and sign-in. */
 export function registerActions(app: App, deps: AckDeps): void {
@@ -30,16 +42,7 @@ export function registerActions(app: App, deps: AckDeps): void {
     }
     try {
       const link = await deps.links.getLink(teamId, body.user.id);
-      if (!link) {
-        const m = outcomeMessage({ kind: 'not-linked' }, body.user.id);
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          text: m.text,
-          blocks: m.blocks as never,
-        });
-        return;
-      }
+      if (!link) return await respondNotLinked(respond, body.user.id);
       // A double click carries the same action_ts: one request id, one gateway call.
       const requestId = requestIdOf(
         teamId,
@@ -67,22 +70,10 @@ export function registerActions(app: App, deps: AckDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION_PATTERN.openSignIn, async ({ ack, body, client, respond }) => {
     await ack();
     const link = await deps.links.getLink(body.team?.id ?? '', body.user.id);
-    if (!link) {
-      const m = outcomeMessage({ kind: 'not-linked' }, body.user.id);
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: m.text,
-        blocks: m.blocks as never,
-      });
-      return;
-    }
+    if (!link) return await respondNotLinked(respond, body.user.id);
     await client.views.open({
       trigger_id: body.trigger_id,
-      view: signInModal({
-        inspectorId: link.inspectorId,
-        ...(link.phone ? { phone: link.phone } : {}),
-      }) as never,
+      view: signInModalFor(link) as never,
     });
   });
 }

@@ -3,7 +3,7 @@ import { OP_PROGRESS } from '../../qc/monitoring';
 import { helpMessage, usageMessage } from '../blocks/help';
 import { message } from '../blocks/kit';
 import { outcomeMessage } from '../blocks/qc-outcome';
-import { signInModal } from '../blocks/signin-modal';
+import { signInModalFor } from '../blocks/signin-modal';
 import type { AckDeps } from '../deps';
 import { type ParsedCommand, parseInterceptCommand, parseQcCommand } from '../parse';
 import { enqueue, requestIdOf } from './enqueue';
@@ -96,10 +96,7 @@ async function handle(
         // trigger_id lives ~3 s: the modal opens here, in the ack path.
         await client.views.open({
           trigger_id: command.trigger_id,
-          view: signInModal({
-            inspectorId: link.inspectorId,
-            ...(link.phone ? { phone: link.phone } : {}),
-          }) as never,
+          view: signInModalFor(link) as never,
         });
         return await ack();
       }
