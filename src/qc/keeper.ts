@@ -194,6 +194,7 @@ export class Keeper {
         this.#report.polls++;
       } catch (err) {
         if (!(err instanceof GatewayTransportError)) throw err;
+        if (signal?.aborted) return; // shutting down: the client was closed under the poll
         this.#report.errors++;
         logger.warn(
           { inspector: session.inspectorId, error: err.kind, code: err.code },

@@ -2,7 +2,7 @@ import { GatewayTransportError } from '../gateway';
 import type { Job } from '../queue/jobs';
 import { ConflictError } from '../store/types';
 import type { QcDeps } from './ports';
-import { gatewaySession, runQc } from './run-qc';
+import { gatewaySession, loadQcState, type QcState, runQc } from './run-qc';
 
 /** How long a request's idempotency record is kept (SQS FIFO dedupes for 5 min; Slack retries for ~5). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -20,6 +20,10 @@ export async function processJob(
   deps: QcDeps & { adminUserIds: ReadonlySet<string> },
   job: Job,
 ): Promise<JobResult> {
+  // A QC request's reads have no effect, so they run while the claim is taken (one round trip
+  // instead of two on the way to the gateway); a duplicate simply drops them.
+  const loaded = job.kind === 'qc' ? loadQcState(deps, job) : undefined;
+  loaded?.catch(() => {});
   const claim = await deps.store.claim(job.requestId, deps.now(), IDEMPOTENCY_TTL_SECONDS);
   if (claim.state !== 'new') {
     deps.logger.info(
@@ -28,7 +32,7 @@ export async function processJob(
     );
     return { status: 'duplicate', detail: claim.state };
   }
-  const result = await run(deps, job);
+  const result = await run(deps, job, loaded);
   await deps.store.finish(job.requestId, {
     status: result.status,
     ...(result.detail ? { detail: result.detail } : {}),
@@ -36,12 +40,16 @@ export async function processJob(
   return result;
 }
 
-async function run(deps: QcDeps & { adminUserIds: ReadonlySet<string> }, job: Job): Promise<JobResult> {
+async function run(
+  deps: QcDeps & { adminUserIds: ReadonlySet<string> },
+  job: Job,
+  loaded: Promise<QcState> | undefined,
+): Promise<JobResult> {
   const { store, notifier } = deps;
   const tell = (text: string) => notifier.tell(job.slack, { kind: 'text', text });
   switch (job.kind) {
     case 'qc': {
-      const outcome = await runQc(deps, job);
+      const outcome = await runQc(deps, job, loaded);
       return { status: 'done', detail: outcome.kind === 'gateway' ? outcome.retcode : outcome.kind };
     }
     case 'link': {

@@ -1,7 +1,7 @@
 import { type GatewayOutcome, type GatewaySession, GatewayTransportError } from '../gateway';
 import { Secret } from '../gateway/secret';
 import type { Job, QcOperation } from '../queue/jobs';
-import type { MonitoringRecord, SessionRecord } from '../store/types';
+import type { InspectorLink, MonitoringRecord, SessionRecord } from '../store/types';
 import { isMonitoringMode, modeAfter } from './monitoring';
 import { clearTarget, updateMonitoring } from './monitoring-record';
 import { auditOutcome, type QcOutcome } from './outcome';
@@ -25,13 +25,12 @@ export function gatewaySession(session: SessionRecord): GatewaySession {
  * gateway call, monitoring state, result in Slack, audit row. The idempotency claim happens in
  * the caller (worker) before this runs.
  */
-export async function runQc(deps: QcDeps, job: QcJob): Promise<QcOutcome> {
+export async function runQc(deps: QcDeps, job: QcJob, loaded?: Promise<QcState>): Promise<QcOutcome> {
   const { store, notifier } = deps;
   const started = deps.now();
-  const link = await store.getLink(job.slack.teamId, job.slack.userId);
+  const { link, session, monitoring } = await (loaded ?? loadQcState(deps, job));
   if (!link) return refuse(deps, job, { kind: 'not-linked' });
   const inspectorId = link.inspectorId;
-  const session = await store.getSession(inspectorId);
   if (session?.status !== 'active' || session.teamId !== job.slack.teamId || !session.guid) {
     return refuse(deps, job, {
       kind: 'no-session',
@@ -39,7 +38,6 @@ export async function runQc(deps: QcDeps, job: QcJob): Promise<QcOutcome> {
       ...(session?.endedReason ? { reason: session.endedReason } : {}),
     });
   }
-  const monitoring = await store.getMonitoring(inspectorId);
   const plan = planCall(job.op, job.agentId, monitoring);
   if ('refusal' in plan) return refuse(deps, job, plan.refusal);
 
@@ -76,6 +74,32 @@ export async function runQc(deps: QcDeps, job: QcJob): Promise<QcOutcome> {
   await settleMonitoring(deps, { inspectorId, teamId: job.slack.teamId, job, outcome, thread });
   await audit(deps, job, outcome, inspectorId, deps.now() - started, thread);
   return outcome;
+}
+
+export interface QcState {
+  link: InspectorLink | undefined;
+  session: SessionRecord | undefined;
+  monitoring: MonitoringRecord | undefined;
+}
+
+/**
+ * The three records a QC request needs, read at once: the job names the inspector the ack path
+ * saw, so the session and monitoring reads need not wait for the link read. If the user was
+ * relinked meanwhile, the records of the link's inspector are read again.
+ */
+export async function loadQcState(deps: Pick<QcDeps, 'store'>, job: QcJob): Promise<QcState> {
+  const { store } = deps;
+  const [link, session, monitoring] = await Promise.all([
+    store.getLink(job.slack.teamId, job.slack.userId),
+    store.getSession(job.inspectorId),
+    store.getMonitoring(job.inspectorId),
+  ]);
+  if (!link || link.inspectorId === job.inspectorId) return { link, session, monitoring };
+  const [s, m] = await Promise.all([
+    store.getSession(link.inspectorId),
+    store.getMonitoring(link.inspectorId),
+  ]);
+  return { link, session: s, monitoring: m };
 }
 
 type Plan = { call: (deps: QcDeps, s: GatewaySession) => Promise<GatewayOutcome> } | { refusal: QcOutcome };
