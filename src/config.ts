@@ -101,11 +101,30 @@ export function slackConfig(env: Env = process.env) {
     botId: env.SLACK_BOT_ID?.trim() || undefined,
     botUserId: env.SLACK_BOT_USER_ID?.trim() || undefined,
     apiUrl: env.SLACK_API_URL?.trim() || undefined,
-    adminUserIds: new Set(
-      (env.QC_ADMIN_USER_IDS ?? '').split(/[\s,]+/).filter(Boolean),
-    ) as ReadonlySet<string>,
+    adminUserIds: adminUserIdsConfig(env),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
+}
+
+/** Slack user IDs allowed to link and unlink inspectors (`QC_ADMIN_USER_IDS`, comma or space separated). */
+export function adminUserIdsConfig(env: Env = process.env): ReadonlySet<string> {
+  return new Set((env.QC_ADMIN_USER_IDS ?? '').split(/[\s,]+/).filter(Boolean));
+}
+
+/** Socket Mode tokens for `npm start` against a real workspace: both or neither. */
+export function socketModeConfig(env: Env = process.env): { appToken: string; botToken: string } | undefined {
+  const appToken = env.SLACK_APP_TOKEN?.trim();
+  const botToken = env.SLACK_BOT_TOKEN?.trim();
+  if (!appToken && !botToken) return undefined;
+  if (!appToken || !botToken) {
+    throw new ConfigError(
+      `Socket Mode needs both SLACK_APP_TOKEN (xapp-…: Basic Information → App-Level Tokens, scope connections:write) and SLACK_BOT_TOKEN (xoxb-…); ${appToken ? 'SLACK_BOT_TOKEN' : 'SLACK_APP_TOKEN'} is not set.`,
+    );
+  }
+  if (!appToken.startsWith('xapp-'))
+    throw new ConfigError('SLACK_APP_TOKEN must be an app-level token (xapp-…).');
+  if (!botToken.startsWith('xoxb-')) throw new ConfigError('SLACK_BOT_TOKEN must be a bot token (xoxb-…).');
+  return { appToken, botToken };
 }
 
 /** AWS resources the functions use (names from CloudFormation; endpoints only for local runs). */

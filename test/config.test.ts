@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, gatewayConfig } from '../src/config';
+import { adminUserIdsConfig, ConfigError, gatewayConfig, socketModeConfig } from '../src/config';
 
 describe('gatewayConfig', () => {
   it('names the missing variable', () => {
@@ -41,5 +41,37 @@ describe('gatewayConfig', () => {
     expect(gatewayConfig({ CCGW_BASE_URL: 'https://gw', CCGW_MAX_AGENT_ID: '999999' }).maxAgentId).toBe(
       999999,
     );
+  });
+});
+
+describe('socketModeConfig (npm start against a real workspace)', () => {
+  it('is off without tokens, on with both', () => {
+    expect(socketModeConfig({})).toBeUndefined();
+    expect(socketModeConfig({ SLACK_APP_TOKEN: ' xapp-1 ', SLACK_BOT_TOKEN: 'xoxb-2' })).toEqual({
+      appToken: 'xapp-1',
+      botToken: 'xoxb-2',
+    });
+  });
+  it('names the missing or wrong token, never echoing a token', () => {
+    expect(() => socketModeConfig({ SLACK_APP_TOKEN: 'xapp-secret' })).toThrow(/SLACK_BOT_TOKEN is not set/);
+    expect(() => socketModeConfig({ SLACK_BOT_TOKEN: 'xoxb-secret' })).toThrow(/SLACK_APP_TOKEN is not set/);
+    for (const env of [
+      { SLACK_APP_TOKEN: 'xoxb-secret', SLACK_BOT_TOKEN: 'xoxb-secret' },
+      { SLACK_APP_TOKEN: 'xapp-secret', SLACK_BOT_TOKEN: 'xapp-secret' },
+    ]) {
+      let message = '';
+      try {
+        socketModeConfig(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/must be/);
+      expect(message).not.toContain('secret');
+    }
+  });
+  it('reads admins comma or space separated', () => {
+    expect([...adminUserIdsConfig({ QC_ADMIN_USER_IDS: 'U1, U2  U3' })]).toEqual(['U1', 'U2', 'U3']);
+    expect(adminUserIdsConfig({}).size).toBe(0);
   });
 });

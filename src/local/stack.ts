@@ -12,12 +12,14 @@ import { InProcessFifoQueue } from '../queue/memory';
 import type { WorkerDeps } from '../runtime/worker-deps';
 import { createWorkerHandler } from '../runtime/worker-handler';
 import { createSlackApp } from '../slack/app';
+import type { AckDeps } from '../slack/deps';
 import { SlackNotifier } from '../slack/notifier';
 import { DynamoStore } from '../store/dynamo';
 import { HttpLinkReader } from '../store/link-reader';
 import { type LocalDynamo, startLocalDynamo } from './dynalite';
 import { readBody, sendLambdaResult, toApiGatewayEvent } from './http-event';
 import { createFakeSlack, type FakeSlack } from './slack-api/index';
+import { type SocketModeTokens, startSocketMode } from './socket-mode';
 
 export const LOCAL_SIGNING_SECRET = 'local-signing-secret';
 export const LOCAL_BOT_TOKEN = 'xoxb-local-qc-slack';
@@ -45,6 +47,10 @@ export interface LocalStackOptions {
   /** Push mode: the gateway posts events to our /gateway/events. */
   push?: boolean;
   quiet?: boolean;
+  /** A real workspace over Socket Mode instead of the local Slack Web API (`npm start` with tokens). */
+  socketMode?: SocketModeTokens;
+  /** Slack user IDs allowed to link/unlink (default: the demo admin). */
+  adminUserIds?: ReadonlySet<string>;
 }
 
 export interface LocalStack {
@@ -100,12 +106,17 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   slack.setPublicBaseUrl(url);
 
-  const web = new WebClient(LOCAL_BOT_TOKEN, {
-    slackApiUrl: `${url}/api/`,
-    retryConfig: { retries: 2, minTimeout: 50, maxTimeout: 2000 },
-  });
+  const web = opts.socketMode
+    ? new WebClient(opts.socketMode.botToken, {
+        retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
+      })
+    : new WebClient(LOCAL_BOT_TOKEN, {
+        slackApiUrl: `${url}/api/`,
+        retryConfig: { retries: 2, minTimeout: 50, maxTimeout: 2000 },
+      });
   const gateway = new GatewayClient({ ...gatewayOptions, logger });
-  const admins = new Set(DEMO_USERS.filter((u) => 'isAdmin' in u).map((u) => u.id));
+  const admins =
+    opts.adminUserIds ?? new Set<string>(DEMO_USERS.filter((u) => 'isAdmin' in u).map((u) => u.id));
   const deps: WorkerDeps = {
     store,
     gateway,
@@ -124,6 +135,30 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     requestTimeoutMs: 2_000,
     logger,
   });
+  const ackDeps: AckDeps = {
+    links: new HttpLinkReader({
+      tableName: db.tableName,
+      region: 'local',
+      endpoint: db.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    queue,
+    maxAgentId: gateway.maxAgentId,
+    adminUserIds: admins,
+    logger,
+    now: Date.now,
+    signIn: (req) =>
+      signInInspector(
+        {
+          store,
+          gateway: signInGateway,
+          logger,
+          now: Date.now,
+          ...(pushCallbackUrl ? { pushCallbackUrl } : {}),
+        },
+        req,
+      ),
+  };
   const { handler: slackHandler } = createSlackApp(
     {
       signingSecret: LOCAL_SIGNING_SECRET,
@@ -133,31 +168,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       apiUrl: `${url}/api/`,
       logLevel: 'error',
     },
-    {
-      links: new HttpLinkReader({
-        tableName: db.tableName,
-        region: 'local',
-        endpoint: db.endpoint,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-      queue,
-      maxAgentId: gateway.maxAgentId,
-      adminUserIds: admins,
-      logger,
-      now: Date.now,
-      signIn: (req) =>
-        signInInspector(
-          {
-            store,
-            gateway: signInGateway,
-            logger,
-            now: Date.now,
-            ...(pushCallbackUrl ? { pushCallbackUrl } : {}),
-          },
-          req,
-        ),
-    },
+    ackDeps,
   );
+  const socket = opts.socketMode ? await startSocketMode(opts.socketMode, ackDeps) : undefined;
 
   server.on('request', (req, res) => {
     void (async () => {
@@ -197,8 +210,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     })();
   });
 
-  // Demo links: the inspectors of the simulator's default scenario.
-  for (const u of DEMO_USERS) {
+  // Demo links: the inspectors of the simulator's default scenario (not in a real workspace).
+  for (const u of opts.socketMode ? [] : DEMO_USERS) {
     if ('inspectorId' in u) {
       await store.putLink({
         teamId: LOCAL_TEAM,
@@ -238,6 +251,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     deps,
     close: async () => {
       abort.abort();
+      await socket?.stop().catch(() => {});
       await gateway.destroy();
       await signInGateway.destroy();
       await keeperLoop;

@@ -3,7 +3,7 @@
  * simulator (or CCGW_BASE_URL) and a local Slack Web API — in one process.
  */
 import { parseArgs } from 'node:util';
-import { gatewayConfig } from '../config';
+import { adminUserIdsConfig, ConfigError, gatewayConfig, socketModeConfig } from '../config';
 import { DEMO_USERS, LOCAL_CHANNEL, LOCAL_SIGNING_SECRET, startLocalStack } from './stack';
 
 const { values } = parseArgs({
@@ -24,7 +24,9 @@ if (values.help) {
   --data-dir   keep the DynamoDB table on disk (default: in memory)
   --push       sign inspectors in in push mode (events POSTed to /gateway/events)
 
-  CCGW_BASE_URL (+ CCGW_CA_FILE) points at a real gateway instead of the simulator.`);
+  CCGW_BASE_URL (+ CCGW_CA_FILE) points at a real gateway instead of the simulator.
+  SLACK_APP_TOKEN + SLACK_BOT_TOKEN: a real workspace over Socket Mode instead of the local
+  Slack API (QC_ADMIN_USER_IDS names the admins; link users with /qc link @user <inspectorId>).`);
   process.exit(0);
 }
 
@@ -34,11 +36,21 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const gateway = process.env.CCGW_BASE_URL ? gatewayConfig() : undefined;
+let gateway: ReturnType<typeof gatewayConfig> | undefined;
+let socketMode: ReturnType<typeof socketModeConfig>;
+try {
+  gateway = process.env.CCGW_BASE_URL ? gatewayConfig() : undefined;
+  socketMode = socketModeConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`qc-slack: ${err.message}`);
+  process.exit(2);
+}
 const stack = await startLocalStack({
   port,
   ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   ...(gateway ? { gateway } : {}),
+  ...(socketMode ? { socketMode, adminUserIds: adminUserIdsConfig() } : {}),
   push: values.push,
 });
 
@@ -46,7 +58,19 @@ const users = DEMO_USERS.map(
   (u) =>
     `    ${u.id.padEnd(11)} ${'inspectorId' in u ? `inspector ${u.inspectorId} (phone ${u.phone})` : 'isAdmin' in u ? 'admin (can /qc link)' : 'not linked'}`,
 ).join('\n');
-console.log(`
+if (socketMode) {
+  console.log(`
+qc-slack is up in Socket Mode (a real Slack workspace)
+
+  CC-Gateway         ${stack.sim ? `${stack.sim.url} (simulator; CA ${stack.sim.caFile})` : process.env.CCGW_BASE_URL}
+  DynamoDB           ${stack.db.endpoint} table ${stack.db.tableName}${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory)'}
+  Admins             ${[...adminUserIdsConfig()].join(', ') || 'none: set QC_ADMIN_USER_IDS to link users'}
+
+In Slack: /qc link @you 1001 70001 (as an admin), then /qc signin, /qc listen 2005, /intercept 2005.
+Ctrl-C stops everything.
+`);
+} else
+  console.log(`
 qc-slack local stack is up
 
   Slack endpoint     POST ${stack.url}/slack/events   (signing secret: ${LOCAL_SIGNING_SECRET})

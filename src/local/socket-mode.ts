@@ -1,0 +1,25 @@
+import { App, LogLevel } from '@slack/bolt';
+import type { socketModeConfig } from '../config';
+import type { AckDeps } from '../slack/deps';
+import { registerListeners } from '../slack/listeners';
+
+export type SocketModeTokens = NonNullable<ReturnType<typeof socketModeConfig>>;
+
+/**
+ * The same listeners as the Slack function, reached over Socket Mode instead of HTTP: a real
+ * workspace without a public URL. Only the transport differs; acks, queue and worker are the same.
+ */
+export async function startSocketMode(
+  tokens: SocketModeTokens,
+  deps: AckDeps,
+): Promise<{ stop(): Promise<void> }> {
+  const app = new App({
+    token: tokens.botToken,
+    appToken: tokens.appToken,
+    socketMode: true,
+    logLevel: LogLevel.WARN,
+  });
+  registerListeners(app, deps);
+  await app.start();
+  return { stop: () => app.stop().then(() => undefined) };
+}
