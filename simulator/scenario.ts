@@ -25,6 +25,11 @@ export interface Scenario {
   agents: ScenarioAgent[];
   /** Generates many inspectors for load tests: IDs from..from+count-1, QC permission, password `simulator`. */
   extraInspectors?: { from: number; count: number; vdn: number };
+  /**
+   * Generates many agents for load tests: IDs from..from+count-1, signed in on their desktops and idle
+   * (on a customer call each with `onCall: true`), no QC permission, password `simulator`.
+   */
+  extraAgents?: { from: number; count: number; vdn: number; onCall?: boolean };
 }
 
 export const DEFAULT_PASSWORD = 'simulator';
@@ -70,7 +75,7 @@ export interface ResolvedAgent {
   onCall?: { caller?: string; called?: string };
 }
 
-/** Validates a scenario and expands `extraInspectors`. Throws ScenarioError naming the bad field. */
+/** Validates a scenario and expands `extraInspectors` and `extraAgents`. Throws ScenarioError naming the bad field. */
 export function resolveScenario(input: unknown): ResolvedAgent[] {
   const s = validateScenario(input);
   const out: ResolvedAgent[] = s.agents.map((a) => {
@@ -87,13 +92,14 @@ export function resolveScenario(input: unknown): ResolvedAgent[] {
     if (a.onCall !== undefined) r.onCall = a.onCall;
     return r;
   });
+  const seen = new Set(out.map((a) => a.id));
   if (s.extraInspectors) {
-    const seen = new Set(out.map((a) => a.id));
     const { from, count, vdn } = s.extraInspectors;
     for (let n = from; n < from + count; n++) {
       const id = String(n);
       if (seen.has(id))
         throw new ScenarioError(`scenario.extraInspectors: generated ID ${id} collides with scenario.agents`);
+      seen.add(id);
       out.push({
         id,
         password: DEFAULT_PASSWORD,
@@ -103,6 +109,28 @@ export function resolveScenario(input: unknown): ResolvedAgent[] {
         inspector: true,
         signedIn: false,
       });
+    }
+  }
+  if (s.extraAgents) {
+    const { from, count, vdn, onCall } = s.extraAgents;
+    for (let n = from; n < from + count; n++) {
+      const id = String(n);
+      if (seen.has(id))
+        throw new ScenarioError(
+          `scenario.extraAgents: generated ID ${id} collides with scenario.agents or scenario.extraInspectors`,
+        );
+      seen.add(id);
+      const agent: ResolvedAgent = {
+        id,
+        password: DEFAULT_PASSWORD,
+        phone: `6${String(n % 10_000).padStart(4, '0')}`,
+        vdn,
+        qc: false,
+        inspector: false,
+        signedIn: true,
+      };
+      if (onCall) agent.onCall = { caller: `139${String(n).padStart(8, '0')}`, called: '10086' };
+      out.push(agent);
     }
   }
   return out;
@@ -158,6 +186,18 @@ export function validateScenario(input: unknown): Scenario {
       throw new ScenarioError(`scenario.extraInspectors.vdn: ${vdn} is not listed in scenario.vdns`);
     if (count > 100_000) throw new ScenarioError('scenario.extraInspectors.count: at most 100000');
     scenario.extraInspectors = { from, count, vdn };
+  }
+  if (obj.extraAgents !== undefined) {
+    const x = asObject(obj.extraAgents, 'scenario.extraAgents');
+    const from = positiveInt(x.from, 'scenario.extraAgents.from');
+    const count = nonNegativeInt(x.count, 'scenario.extraAgents.count');
+    const vdn = positiveInt(x.vdn, 'scenario.extraAgents.vdn');
+    if (!vdns.includes(vdn))
+      throw new ScenarioError(`scenario.extraAgents.vdn: ${vdn} is not listed in scenario.vdns`);
+    if (count > 100_000) throw new ScenarioError('scenario.extraAgents.count: at most 100000');
+    if (x.onCall !== undefined && typeof x.onCall !== 'boolean')
+      throw new ScenarioError('scenario.extraAgents.onCall: expected true or false');
+    scenario.extraAgents = { from, count, vdn, ...(x.onCall === true ? { onCall: true } : {}) };
   }
   return scenario;
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_MAX_AGENT_ID, NEWER_GATEWAY_MAX_AGENT_ID } from './gateway/agent-id';
 import type { GatewayClientOptions } from './gateway/client';
+import { DEFAULT_PERMISSIONS, PERMISSIONS, type Permission, parsePermissions } from './qc/permissions';
+import type { QcPolicy } from './qc/ports';
 
 /**
  * The one place that reads environment variables. Every value is validated here and a bad or
@@ -109,6 +111,36 @@ export function slackConfig(env: Env = process.env) {
 /** Slack user IDs allowed to link and unlink inspectors (`QC_ADMIN_USER_IDS`, comma or space separated). */
 export function adminUserIdsConfig(env: Env = process.env): ReadonlySet<string> {
   return new Set((env.QC_ADMIN_USER_IDS ?? '').split(/[\s,]+/).filter(Boolean));
+}
+
+/**
+ * Who may do what: admins, and the QC permissions an inspector has until an admin changes them
+ * (`QC_DEFAULT_PERMISSIONS`, e.g. `listen,whisper`; default listen, insert, whisper, intercept).
+ */
+export function qcPolicyConfig(env: Env = process.env): QcPolicy {
+  const raw = env.QC_DEFAULT_PERMISSIONS?.trim();
+  let defaultPermissions: readonly Permission[] = DEFAULT_PERMISSIONS;
+  if (raw) {
+    const parsed =
+      raw.toLowerCase() === 'none' ? { ok: true as const, permissions: [] } : parsePermissions(raw);
+    if (!parsed.ok)
+      throw new ConfigError(
+        `QC_DEFAULT_PERMISSIONS: ${parsed.unknown.join(', ') || 'empty'} — use a comma list of ${PERMISSIONS.join(', ')}, or "all" or "none"`,
+      );
+    defaultPermissions = parsed.permissions;
+  }
+  return { adminUserIds: adminUserIdsConfig(env), defaultPermissions };
+}
+
+/** The monitoring-alerts endpoint: the shared HMAC secret senders sign with (`ALERTS_SECRET`). */
+export function alertsConfig(env: Env = process.env): { secret: string } {
+  const secret = required(
+    env,
+    'ALERTS_SECRET',
+    'the shared secret alert senders sign with; see docs/alerts.md',
+  );
+  if (secret.length < 16) throw new ConfigError('ALERTS_SECRET must be at least 16 characters');
+  return { secret };
 }
 
 /** Socket Mode tokens for `npm start` against a real workspace: both or neither. */

@@ -1,16 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
-import { FakeClock, type RunningSimulator, startSimulator } from '../../simulator/index';
+import { FakeClock, type RunningSimulator, type Scenario, startSimulator } from '../../simulator/index';
+import { type AlertDeps, receiveAlert } from '../alerts/receive';
 import { GatewayClient, type GatewayClientOptions } from '../gateway/client';
 import type { Logger } from '../gateway/logger';
 import { createLogger } from '../log';
 import { Keeper } from '../qc/keeper';
+import { DEFAULT_PERMISSIONS, type Permission } from '../qc/permissions';
 import { receivePush } from '../qc/push-events';
 import { signInInspector } from '../qc/signin';
 import { InProcessFifoQueue } from '../queue/memory';
 import type { WorkerDeps } from '../runtime/worker-deps';
 import { createWorkerHandler } from '../runtime/worker-handler';
+import { SlackAlertPublisher } from '../slack/alert-publisher';
 import { createSlackApp } from '../slack/app';
 import type { AckDeps } from '../slack/deps';
 import { SlackNotifier } from '../slack/notifier';
@@ -18,13 +21,14 @@ import { DynamoStore } from '../store/dynamo';
 import { HttpLinkReader } from '../store/link-reader';
 import { type LocalDynamo, startLocalDynamo } from './dynalite';
 import { readBody, sendLambdaResult, toApiGatewayEvent } from './http-event';
-import { createFakeSlack, type FakeSlack } from './slack-api/index';
+import { createFakeSlack, type FakeSlack, type FakeUser } from './slack-api/index';
 import { type SocketModeTokens, startSocketMode } from './socket-mode';
 
 export const LOCAL_SIGNING_SECRET = 'local-signing-secret';
 export const LOCAL_BOT_TOKEN = 'xoxb-local-qc-slack';
 export const LOCAL_TEAM = 'T_LOCAL';
 export const LOCAL_CHANNEL = 'C_QC';
+export const LOCAL_ALERTS_SECRET = 'local-alerts-secret';
 
 export const DEMO_USERS = [
   { id: 'U_DEMO', name: 'demo', realName: 'Demo Supervisor', inspectorId: '1001', phone: '70001' },
@@ -39,8 +43,10 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** A real gateway instead of the simulator. */
   gateway?: GatewayClientOptions;
-  /** Simulator knobs (tests use a fake clock and short holds). */
-  simulator?: { pollHoldMs?: number; fakeClock?: boolean; authMode?: 1 | 2 };
+  /** Simulator knobs (tests use a fake clock and short holds; load tests a bigger scenario). */
+  simulator?: { pollHoldMs?: number; fakeClock?: boolean; authMode?: 1 | 2; scenario?: Scenario };
+  /** More users the local Slack API knows, besides DEMO_USERS (load tests). */
+  slackUsers?: FakeUser[];
   /** Keeper knobs (tests rescan fast). */
   keeper?: { rescanMs?: number; runMs?: number; leaseMs?: number };
   logger?: Logger;
@@ -49,6 +55,8 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** A real workspace over Socket Mode instead of the local Slack Web API (`npm start` with tokens). */
   socketMode?: SocketModeTokens;
+  /** The permissions inspectors have until an admin changes them (default: listen, insert, whisper, intercept). */
+  defaultPermissions?: readonly Permission[];
   /** Slack user IDs allowed to link/unlink (default: the demo admin). */
   adminUserIds?: ReadonlySet<string>;
 }
@@ -78,6 +86,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         ...(opts.simulator?.pollHoldMs !== undefined ? { pollHoldMs: opts.simulator.pollHoldMs } : {}),
         ...(opts.simulator?.fakeClock ? { clock: new FakeClock(Date.now()) } : {}),
         ...(opts.simulator?.authMode ? { authMode: opts.simulator.authMode } : {}),
+        ...(opts.simulator?.scenario ? { scenario: opts.simulator.scenario } : {}),
       });
   const gatewayOptions: GatewayClientOptions = opts.gateway ?? {
     baseUrl: sim?.url ?? '',
@@ -89,12 +98,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const slack = createFakeSlack({
     botToken: LOCAL_BOT_TOKEN,
     teamId: LOCAL_TEAM,
-    users: DEMO_USERS.map((u) => ({
-      id: u.id,
-      name: u.name,
-      realName: u.realName,
-      ...('isAdmin' in u ? { isAdmin: true } : {}),
-    })),
+    users: [
+      ...DEMO_USERS.map((u) => ({
+        id: u.id,
+        name: u.name,
+        realName: u.realName,
+        ...('isAdmin' in u ? { isAdmin: true } : {}),
+      })),
+      ...(opts.slackUsers ?? []),
+    ],
     channels: [
       { id: LOCAL_CHANNEL, name: 'qc-floor' },
       { id: 'C_NOBOT', name: 'no-bot-here', botIsMember: false },
@@ -124,6 +136,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     logger,
     now: Date.now,
     adminUserIds: admins,
+    defaultPermissions: opts.defaultPermissions ?? DEFAULT_PERMISSIONS,
+    maxAgentId: gateway.maxAgentId,
   };
   const worker = createWorkerHandler(deps);
   const queue = new InProcessFifoQueue(worker);
@@ -170,6 +184,13 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     },
     ackDeps,
   );
+  const alertDeps: AlertDeps = {
+    secret: LOCAL_ALERTS_SECRET,
+    maxAgentId: gateway.maxAgentId,
+    now: Date.now,
+    logger,
+    publisher: new SlackAlertPublisher({ client: web, store, logger, now: Date.now }),
+  };
   const socket = opts.socketMode ? await startSocketMode(opts.socketMode, ackDeps) : undefined;
 
   server.on('request', (req, res) => {
@@ -180,6 +201,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         if (req.method === 'POST' && path === '/slack/events') {
           const body = await readBody(req);
           sendLambdaResult(res, await slackHandler(toApiGatewayEvent(req, body) as never, {} as never));
+          return;
+        }
+        if (req.method === 'POST' && path === '/alerts') {
+          const body = await readBody(req);
+          const headers = Object.fromEntries(
+            Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
+          );
+          const result = await receiveAlert(alertDeps, { method: 'POST', headers, body });
+          res.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8' });
+          res.end(JSON.stringify(result.body));
           return;
         }
         if (req.method === 'POST' && path === '/gateway/events') {
@@ -194,7 +225,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         }
         if (req.method === 'GET' && (path === '/' || path === '/healthz')) {
           res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-          res.end('qc-slack local stack: POST /slack/events, POST /gateway/events; Slack Web API at /api/\n');
+          res.end(
+            'qc-slack local stack: POST /slack/events, POST /alerts, POST /gateway/events; Slack Web API at /api/\n',
+          );
           return;
         }
         res.writeHead(404, { 'content-type': 'text/plain' });

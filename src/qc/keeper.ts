@@ -112,6 +112,9 @@ export class Keeper {
   async #scan(signal?: AbortSignal): Promise<void> {
     const sessions = await this.#deps.store.listActiveSessions();
     for (const session of sessions) {
+      // A run that is ending takes no more leases: the loops that just stopped would be picked up
+      // again (and released at once), one conditional write each, delaying the end of the run.
+      if (this.#stopping(signal)) return;
       if (this.#running.has(session.inspectorId)) continue;
       if (shardOf(session.inspectorId, this.#opts.shards) !== this.#opts.shard) continue;
       const got = await this.#deps.store.acquireLease(

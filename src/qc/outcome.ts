@@ -1,13 +1,19 @@
 import type { GatewayTransportError, RetcodeExplanation } from '../gateway';
-import type { QcOperation } from '../queue/jobs';
+import type { QcAction, QcOperation } from '../queue/jobs';
 import type { MonitorMode } from '../store/types';
 
 /**
  * What happened to a QC request, as data. `slack/blocks` turns it into words and buttons;
  * nothing here knows Slack.
  */
+export type { QcAction } from '../queue/jobs';
+
 export type QcOutcome =
   | { kind: 'not-linked' }
+  | { kind: 'not-allowed'; op: QcAction; agentId: string; permission: string; admins: string[] }
+  | { kind: 'wrong-mode'; op: QcOperation; agentId: string; current: Current }
+  | { kind: 'already-intercepted'; agentId: string; by: string; at: number }
+  | { kind: 'alert-gone' }
   | { kind: 'no-session'; inspectorId: string; reason?: string }
   | { kind: 'not-monitoring'; op: QcOperation; agentId: string; current?: Current }
   | { kind: 'monitoring-other'; op: QcOperation; agentId: string; current: Current }
@@ -16,9 +22,10 @@ export type QcOutcome =
   | { kind: 'duplicate'; state: 'in-progress' | 'done' }
   | {
       kind: 'gateway';
-      op: QcOperation;
+      op: QcAction;
       /** The gateway interface actually called (e.g. requestSwitchInsertWhisperAgent). */
       call: string;
+      /** The agent (or, for release-call, the call ID). */
       agentId: string;
       inspectorId: string;
       ok: boolean;
@@ -28,7 +35,7 @@ export type QcOutcome =
     }
   | {
       kind: 'transport';
-      op: QcOperation;
+      op: QcAction;
       agentId: string;
       inspectorId: string;
       error: GatewayTransportError;

@@ -1,8 +1,17 @@
 import type { GatewayClient } from '../gateway/client';
 import type { Logger } from '../gateway/logger';
 import type { SlackContext } from '../queue/jobs';
-import type { InspectorLink, MonitoringRecord, SessionRecord, Store, ThreadRef } from '../store/types';
+import type {
+  AlertRecord,
+  AuditEntry,
+  InspectorLink,
+  MonitoringRecord,
+  SessionRecord,
+  Store,
+  ThreadRef,
+} from '../store/types';
 import type { QcOutcome } from './outcome';
+import type { Permission } from './permissions';
 
 /** A notice that is not a QC outcome (session ended, status, link changes…). */
 export type Notice =
@@ -14,7 +23,27 @@ export type Notice =
       monitoring?: MonitoringRecord;
       now: number;
     }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string }
+  | { kind: 'audit'; entries: AuditEntry[]; range: 'today' | '7d'; scopeNote?: string }
+  | { kind: 'who'; agentId?: string; now: number; rows: Array<MonitoringRecord & { userId?: string }> }
+  | {
+      kind: 'permissions';
+      targetUserId: string;
+      inspectorId: string;
+      permissions: Permission[];
+      byDefault: boolean;
+    };
+
+/** What the App Home tab shows one user. */
+export interface HomeView {
+  userId: string;
+  link?: InspectorLink;
+  session?: SessionRecord;
+  monitoring?: MonitoringRecord;
+  permissions: Permission[];
+  recent: AuditEntry[];
+  now: number;
+}
 
 /** How qc/ talks to people. Implemented on Slack's Web API in slack/notifier.ts. */
 export interface Notifier {
@@ -23,9 +52,18 @@ export interface Notifier {
    * follow is returned); refusals are ephemeral (null). When the channel is out of reach the
    * result goes to response_url with a hint to invite the bot, and null is returned.
    */
-  report(ctx: SlackContext, outcome: QcOutcome): Promise<ThreadRef | null>;
+  report(ctx: SlackContext, outcome: QcOutcome, opts?: { thread?: ThreadRef }): Promise<ThreadRef | null>;
+  /** Re-render a monitoring alert's message from its record; 'gone' when the message was deleted. */
+  updateAlert(alert: AlertRecord): Promise<'updated' | 'gone'>;
+  /** Publish the App Home tab. */
+  publishHome(teamId: string, view: HomeView): Promise<void>;
   /** An ephemeral answer to the requester. */
   tell(ctx: SlackContext, notice: Notice): Promise<void>;
+  /** Send a file (e.g. the audit CSV) to the requester's DM with the app. */
+  sendFile(
+    ctx: SlackContext,
+    file: { filename: string; title: string; content: string; comment: string },
+  ): Promise<void>;
   /** A direct message to a Slack user (session ended while nobody was asking). */
   dm(teamId: string, userId: string, notice: Notice): Promise<void>;
   /**
@@ -37,6 +75,12 @@ export interface Notifier {
     lines: string[],
     replyTs?: string,
   ): Promise<string>;
+}
+
+/** Who may do what: admins (link, allow/deny, everyone's audit) and the default permissions. */
+export interface QcPolicy {
+  adminUserIds: ReadonlySet<string>;
+  defaultPermissions: readonly Permission[];
 }
 
 export interface QcDeps {

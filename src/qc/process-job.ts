@@ -1,8 +1,11 @@
 import { GatewayTransportError } from '../gateway';
 import type { Job } from '../queue/jobs';
 import { ConflictError } from '../store/types';
-import type { QcDeps } from './ports';
+import { changePermissions, showHome, showWho } from './account-jobs';
+import { runAudit } from './audit-job';
+import type { QcDeps, QcPolicy } from './ports';
 import { gatewaySession, loadQcState, type QcState, runQc } from './run-qc';
+import { runRelease } from './run-release';
 
 /** How long a request's idempotency record is kept (SQS FIFO dedupes for 5 min; Slack retries for ~5). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -16,10 +19,7 @@ export interface JobResult {
  * The worker's one job: claim the request (a redelivered message never reaches the gateway
  * twice), then run it. Admin rights are checked again here: the queue is not trusted.
  */
-export async function processJob(
-  deps: QcDeps & { adminUserIds: ReadonlySet<string> },
-  job: Job,
-): Promise<JobResult> {
+export async function processJob(deps: QcDeps & QcPolicy, job: Job): Promise<JobResult> {
   // A QC request's reads have no effect, so they run while the claim is taken (one round trip
   // instead of two on the way to the gateway); a duplicate simply drops them.
   const loaded = job.kind === 'qc' ? loadQcState(deps, job) : undefined;
@@ -33,6 +33,12 @@ export async function processJob(
     return { status: 'duplicate', detail: claim.state };
   }
   const result = await run(deps, job, loaded);
+  // An action taken from the App Home tab (its "channel" is the user): redraw the tab.
+  if (job.kind !== 'home' && job.slack.channelId === job.slack.userId) {
+    await showHome(deps, job.slack.teamId, job.slack.userId).catch((err: unknown) =>
+      deps.logger.warn({ error: (err as Error).name }, 'App Home could not be refreshed'),
+    );
+  }
   await deps.store.finish(job.requestId, {
     status: result.status,
     ...(result.detail ? { detail: result.detail } : {}),
@@ -41,7 +47,7 @@ export async function processJob(
 }
 
 async function run(
-  deps: QcDeps & { adminUserIds: ReadonlySet<string> },
+  deps: QcDeps & QcPolicy,
   job: Job,
   loaded: Promise<QcState> | undefined,
 ): Promise<JobResult> {
@@ -52,6 +58,20 @@ async function run(
       const outcome = await runQc(deps, job, loaded);
       return { status: 'done', detail: outcome.kind === 'gateway' ? outcome.retcode : outcome.kind };
     }
+    case 'release-call': {
+      const outcome = await runRelease(deps, job);
+      return { status: 'done', detail: outcome.kind === 'gateway' ? outcome.retcode : outcome.kind };
+    }
+    case 'permissions':
+      return { status: 'done', detail: await changePermissions(deps, job) };
+    case 'who':
+      await showWho(deps, job);
+      return { status: 'done' };
+    case 'home':
+      await showHome(deps, job.slack.teamId, job.slack.userId);
+      return { status: 'done' };
+    case 'audit':
+      return { status: 'done', detail: await runAudit(deps, job) };
     case 'link': {
       if (!deps.adminUserIds.has(job.slack.userId)) {
         await tell('Only qc-slack admins can link users (QC_ADMIN_USER_IDS). Ask your platform team.');

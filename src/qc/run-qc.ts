@@ -1,11 +1,13 @@
 import { type GatewayOutcome, type GatewaySession, GatewayTransportError } from '../gateway';
 import { Secret } from '../gateway/secret';
-import type { Job, QcOperation } from '../queue/jobs';
+import type { Job, QcOperation, SlackContext } from '../queue/jobs';
 import type { InspectorLink, MonitoringRecord, SessionRecord } from '../store/types';
-import { isMonitoringMode, modeAfter } from './monitoring';
+import { alertFor, claimIntercept, recordOnAlert } from './alert-actions';
+import { effectOf, isMonitoringMode } from './monitoring';
 import { clearTarget, updateMonitoring } from './monitoring-record';
-import { auditOutcome, type QcOutcome } from './outcome';
-import type { QcDeps } from './ports';
+import { auditOutcome, type QcAction, type QcOutcome } from './outcome';
+import { effectivePermissions, permissionFor } from './permissions';
+import type { QcDeps, QcPolicy } from './ports';
 
 type QcJob = Extract<Job, { kind: 'qc' }>;
 
@@ -21,16 +23,22 @@ export function gatewaySession(session: SessionRecord): GatewaySession {
 }
 
 /**
- * Run one QC request from the queue: preconditions (link, session, monitoring check), at most one
- * gateway call, monitoring state, result in Slack, audit row. The idempotency claim happens in
- * the caller (worker) before this runs.
+ * Run one QC request from the queue: preconditions (link, permission, session, alert, monitoring
+ * check), at most one gateway call, monitoring state, result in Slack, audit row. The idempotency
+ * claim happens in the caller (worker) before this runs.
  */
-export async function runQc(deps: QcDeps, job: QcJob, loaded?: Promise<QcState>): Promise<QcOutcome> {
+export async function runQc(
+  deps: QcDeps & QcPolicy,
+  job: QcJob,
+  loaded?: Promise<QcState>,
+): Promise<QcOutcome> {
   const { store, notifier } = deps;
   const started = deps.now();
   const { link, session, monitoring } = await (loaded ?? loadQcState(deps, job));
   if (!link) return refuse(deps, job, { kind: 'not-linked' });
   const inspectorId = link.inspectorId;
+  const denied = permissionRefusal(deps, link, job.op, job.agentId);
+  if (denied) return refuse(deps, job, denied, inspectorId);
   if (session?.status !== 'active' || session.teamId !== job.slack.teamId || !session.guid) {
     return refuse(deps, job, {
       kind: 'no-session',
@@ -38,10 +46,25 @@ export async function runQc(deps: QcDeps, job: QcJob, loaded?: Promise<QcState>)
       ...(session?.endedReason ? { reason: session.endedReason } : {}),
     });
   }
+  const alert = job.alertId ? await alertFor(deps, job) : undefined;
+  if (job.alertId && !alert) return refuse(deps, job, { kind: 'alert-gone' }, inspectorId);
+  // Someone else took this alert's call over: only Stop still makes sense for the others.
+  const takenBy = alert?.interceptedBy;
+  if (takenBy && takenBy.userId !== job.slack.userId && job.op !== 'stop')
+    return refuse(
+      deps,
+      job,
+      { kind: 'already-intercepted', agentId: job.agentId, by: takenBy.userId, at: takenBy.at },
+      inspectorId,
+    );
   const plan = planCall(job.op, job.agentId, monitoring);
-  if ('refusal' in plan) return refuse(deps, job, plan.refusal);
+  if ('refusal' in plan) return refuse(deps, job, plan.refusal, inspectorId);
+  const claimed =
+    alert && job.op === 'intercept' ? await claimIntercept(deps, alert, job, inspectorId) : alert;
+  if (claimed && 'refusal' in claimed) return refuse(deps, job, claimed.refusal, inspectorId);
 
-  await markAwaiting(deps, inspectorId, job.slack.teamId, monitoring);
+  const changesMonitoring = effectOf(job.op) !== 'unchanged';
+  if (changesMonitoring) await markAwaiting(deps, inspectorId, job.slack.teamId, monitoring);
 
   let outcome: QcOutcome;
   try {
@@ -70,10 +93,28 @@ export async function runQc(deps: QcDeps, job: QcJob, loaded?: Promise<QcState>)
     outcome = { kind: 'transport', op: job.op, agentId: job.agentId, inspectorId, error: err };
   }
 
-  const thread = await notifier.report(job.slack, outcome);
-  await settleMonitoring(deps, { inspectorId, teamId: job.slack.teamId, job, outcome, thread });
+  // A deleted alert message has no visible thread any more: such results go to the channel.
+  const alertThread =
+    claimed && !claimed.messageGone ? { channel: claimed.channel, ts: claimed.ts } : undefined;
+  const thread = await notifier.report(job.slack, outcome, alertThread ? { thread: alertThread } : {});
+  if (changesMonitoring)
+    await settleMonitoring(deps, { inspectorId, teamId: job.slack.teamId, job, outcome, thread });
+  if (claimed) await recordOnAlert(deps, claimed, job, inspectorId, outcome);
   await audit(deps, job, outcome, inspectorId, deps.now() - started, thread);
   return outcome;
+}
+
+/** A refusal when the inspector lacks the permission the operation needs (checked before the gateway). */
+export function permissionRefusal(
+  policy: QcPolicy,
+  link: InspectorLink,
+  op: QcAction,
+  target: string,
+): QcOutcome | undefined {
+  const need = permissionFor(op);
+  if (!need || effectivePermissions(link.permissions, policy.defaultPermissions).includes(need))
+    return undefined;
+  return { kind: 'not-allowed', op, agentId: target, permission: need, admins: [...policy.adminUserIds] };
 }
 
 export interface QcState {
@@ -116,36 +157,53 @@ export function planCall(op: QcOperation, agentId: string, monitoring: Monitorin
         }
       : undefined;
   const onThisAgent = current?.agentId === agentId;
-  if (current?.mode === 'intercept' && op !== 'stop') {
+  // Force operations act on the agent, not on the inspector's monitoring: no monitoring check.
+  switch (op) {
+    case 'force-busy':
+      return { call: (d, s) => d.gateway.forceBusy(s, agentId) };
+    case 'force-idle':
+      return { call: (d, s) => d.gateway.forceIdle(s, agentId) };
+    case 'force-signout':
+      return { call: (d, s) => d.gateway.forceSignOutAgent(s, agentId) };
+    default:
+      break;
+  }
+  if (current?.mode === 'intercept') {
     return { refusal: { kind: 'intercepting', op, agentId: current.agentId } };
   }
   switch (op) {
     case 'intercept':
-      if (!current || !onThisAgent || !isMonitoringMode(current.mode)) {
+      if (current && !onThisAgent) return { refusal: { kind: 'monitoring-other', op, agentId, current } };
+      if (!current || !isMonitoringMode(current.mode)) {
         return { refusal: { kind: 'not-monitoring', op, agentId, ...(current ? { current } : {}) } };
       }
       return { call: (d, s) => d.gateway.intercept(s, agentId) };
     case 'listen':
     case 'insert':
-    case 'whisper': {
+    case 'whisper':
       if (current && !onThisAgent) return { refusal: { kind: 'monitoring-other', op, agentId, current } };
       if (current && current.mode === op) return { refusal: { kind: 'already', op, agentId, mode: op } };
-      if (current && isMonitoringMode(current.mode)) {
-        // Already on this agent in another mode: switch instead of starting again.
-        return {
-          call: (d, s) =>
-            (current.mode === 'listen' && op === 'insert') || (current.mode === 'insert' && op === 'listen')
-              ? d.gateway.switchListenInsert(s, agentId)
-              : d.gateway.switchMode(s, agentId, op),
-        };
-      }
+      // Already on this agent in another mode: switch instead of starting again.
+      if (current && isMonitoringMode(current.mode)) return { call: switchCall(current.mode, op, agentId) };
       return { call: (d, s) => d.gateway.qc(op, s, agentId) };
-    }
-    case 'stop':
-      if (current?.mode === 'intercept')
-        return { refusal: { kind: 'intercepting', op, agentId: current.agentId } };
+    case 'switch-listen':
+    case 'switch-insert':
+    case 'switch-whisper': {
+      const target = op === 'switch-listen' ? 'listen' : op === 'switch-insert' ? 'insert' : 'whisper';
       if (current && !onThisAgent) return { refusal: { kind: 'monitoring-other', op, agentId, current } };
-      // Our state may be stale (events missed): without a record we still ask the gateway.
+      if (!current || !isMonitoringMode(current.mode))
+        return { refusal: { kind: 'not-monitoring', op, agentId } };
+      if (current.mode === target) return { refusal: { kind: 'already', op, agentId, mode: target } };
+      return { call: switchCall(current.mode, target, agentId) };
+    }
+    case 'stop-whisper':
+      if (current && !onThisAgent) return { refusal: { kind: 'monitoring-other', op, agentId, current } };
+      if (current && current.mode !== 'whisper')
+        return { refusal: { kind: 'wrong-mode', op, agentId, current } };
+      return { call: (d, s) => d.gateway.stopWhisper(s, agentId) };
+    default:
+      // stop. Our state may be stale (events missed): without a record we still ask the gateway.
+      if (current && !onThisAgent) return { refusal: { kind: 'monitoring-other', op, agentId, current } };
       return {
         call: (d, s) =>
           current?.mode === 'whisper'
@@ -155,9 +213,34 @@ export function planCall(op: QcOperation, agentId: string, monitoring: Monitorin
   }
 }
 
-async function refuse(deps: QcDeps, job: QcJob, outcome: QcOutcome): Promise<QcOutcome> {
+/** listen ⇄ insert has its own interface; every other change goes through the switch-type one. */
+function switchCall(
+  from: 'listen' | 'insert' | 'whisper',
+  to: 'listen' | 'insert' | 'whisper',
+  agentId: string,
+): (deps: QcDeps, s: GatewaySession) => Promise<GatewayOutcome> {
+  return (d, s) =>
+    (from === 'listen' && to === 'insert') || (from === 'insert' && to === 'listen')
+      ? d.gateway.switchListenInsert(s, agentId)
+      : d.gateway.switchMode(s, agentId, to);
+}
+
+/** What refusals and audit rows need to know of a request (a QC job, or a release-call job). */
+export interface QcRequest {
+  slack: SlackContext;
+  op: QcAction;
+  /** Agent ID, or the call ID for release-call. */
+  agentId: string;
+}
+
+export async function refuse(
+  deps: QcDeps,
+  job: QcRequest,
+  outcome: QcOutcome,
+  inspectorId?: string,
+): Promise<QcOutcome> {
   await deps.notifier.report(job.slack, outcome);
-  await audit(deps, job, outcome, outcome.kind === 'no-session' ? outcome.inspectorId : undefined, 0, null);
+  await audit(deps, job, outcome, outcome.kind === 'no-session' ? outcome.inspectorId : inspectorId, 0, null);
   return outcome;
 }
 
@@ -192,9 +275,10 @@ async function settleMonitoring(
 ): Promise<void> {
   const settled = await updateMonitoring(deps, a, (draft) => {
     delete draft.awaitingThreadSince;
-    if (a.outcome.kind === 'gateway' && a.outcome.ok) {
-      const mode = modeAfter(a.job.op);
-      if (mode) {
+    const effect = effectOf(a.job.op);
+    if (a.outcome.kind === 'gateway' && a.outcome.ok && effect !== 'unchanged') {
+      if (effect !== 'none') {
+        const mode = effect.mode;
         const sameAgent = draft.agentId === a.job.agentId;
         draft.since = sameAgent && draft.since ? draft.since : deps.now();
         draft.confirmed = sameAgent && mode !== 'intercept' ? draft.confirmed : false;
@@ -205,18 +289,19 @@ async function settleMonitoring(
         clearTarget(draft);
       }
     }
-    if (a.thread) {
-      draft.thread = a.thread;
-      delete draft.reply; // a new result message starts a new folded reply
-    }
+    // A new result message starts a new folded reply. A result that could not go in a channel was
+    // shown to the requester alone: its events go to their DM, not to an older operation's thread.
+    if (a.thread) draft.thread = a.thread;
+    else delete draft.thread;
+    delete draft.reply;
   });
   if (!settled)
     deps.logger.warn({ inspector: a.inspectorId }, 'monitoring state kept changing; left as the events say');
 }
 
-async function audit(
+export async function audit(
   deps: QcDeps,
-  job: QcJob,
+  job: QcRequest,
   outcome: QcOutcome,
   inspectorId: string | undefined,
   latencyMs: number,

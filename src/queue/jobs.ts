@@ -2,8 +2,27 @@
  * What the Slack function hands to the worker through the FIFO queue. Jobs carry IDs and the
  * Slack context only — never a Guid or a password. The worker re-validates every field.
  */
-export const QC_OPERATIONS = ['listen', 'insert', 'whisper', 'stop', 'intercept'] as const;
+export const QC_OPERATIONS = [
+  'listen',
+  'insert',
+  'whisper',
+  'stop',
+  'intercept',
+  'stop-whisper',
+  'switch-listen',
+  'switch-insert',
+  'switch-whisper',
+  'force-busy',
+  'force-idle',
+  'force-signout',
+] as const;
 export type QcOperation = (typeof QC_OPERATIONS)[number];
+
+/** Every operation a request can ask for: the agent operations and releasing a call (by call ID). */
+export type QcAction = QcOperation | 'release-call';
+
+/** Operations that hit an agent who may be mid-call: Slack asks for a confirmation first. */
+export const CONFIRMED_OPERATIONS = ['force-busy', 'force-idle', 'force-signout'] as const;
 
 export interface SlackContext {
   teamId: string;
@@ -14,7 +33,19 @@ export interface SlackContext {
 }
 
 export type Job =
-  | ({ kind: 'qc'; op: QcOperation; agentId: string; inspectorId: string } & JobBase)
+  | ({
+      kind: 'qc';
+      op: QcOperation;
+      agentId: string;
+      inspectorId: string;
+      /** Clicked on a monitoring alert: the worker re-reads the alert and checks the agent. */
+      alertId?: string;
+    } & JobBase)
+  | ({ kind: 'release-call'; callId: string; inspectorId: string } & JobBase)
+  | ({ kind: 'permissions'; targetUserId: string; change: 'allow' | 'deny'; permissions: string[] } & JobBase)
+  | ({ kind: 'who'; agentId?: string } & JobBase)
+  | ({ kind: 'audit'; words: string[] } & JobBase)
+  | ({ kind: 'home' } & JobBase)
   | ({ kind: 'link'; targetUserId: string; inspectorId: string; phone?: string } & JobBase)
   | ({ kind: 'unlink'; targetUserId: string } & JobBase)
   | ({ kind: 'status' } & JobBase)
@@ -53,7 +84,20 @@ export function parseJob(body: string): Job | null {
     case 'qc':
       if (!QC_OPERATIONS.includes(raw.op as QcOperation) || !str(raw.agentId, 7) || !str(raw.inspectorId, 7))
         return null;
+      if (raw.alertId !== undefined && !str(raw.alertId, 64)) return null;
       return raw as unknown as Job;
+    case 'release-call':
+      return str(raw.callId, 64) && str(raw.inspectorId, 7) ? (raw as unknown as Job) : null;
+    case 'permissions':
+      if (!str(raw.targetUserId, 40) || (raw.change !== 'allow' && raw.change !== 'deny')) return null;
+      if (!Array.isArray(raw.permissions) || !raw.permissions.every((p) => str(p, 40))) return null;
+      return raw as unknown as Job;
+    case 'who':
+      return raw.agentId === undefined || str(raw.agentId, 7) ? (raw as unknown as Job) : null;
+    case 'audit':
+      return Array.isArray(raw.words) && raw.words.length <= 10 && raw.words.every((w) => str(w, 100))
+        ? (raw as unknown as Job)
+        : null;
     case 'link':
       if (!str(raw.targetUserId, 40) || !str(raw.inspectorId, 7)) return null;
       if (raw.phone !== undefined && !str(raw.phone, 24)) return null;
@@ -62,6 +106,7 @@ export function parseJob(body: string): Job | null {
       return str(raw.targetUserId, 40) ? (raw as unknown as Job) : null;
     case 'status':
     case 'signout':
+    case 'home':
       return raw as unknown as Job;
     default:
       return null;
@@ -70,5 +115,7 @@ export function parseJob(body: string): Job | null {
 
 /** FIFO group: one inspector's (or one Slack user's) jobs run in order. */
 export function groupIdOf(job: Job): string {
-  return job.kind === 'qc' ? `inspector-${job.inspectorId}` : `user-${job.slack.teamId}-${job.slack.userId}`;
+  return job.kind === 'qc' || job.kind === 'release-call'
+    ? `inspector-${job.inspectorId}`
+    : `user-${job.slack.teamId}-${job.slack.userId}`;
 }

@@ -1,12 +1,12 @@
 import { WebClient } from '@slack/web-api';
-import { awsConfig, gatewayConfig, slackConfig } from '../config';
+import { awsConfig, gatewayConfig, qcPolicyConfig, slackConfig } from '../config';
 import { GatewayClient } from '../gateway/client';
 import { createLogger } from '../log';
-import type { QcDeps } from '../qc/ports';
+import type { QcDeps, QcPolicy } from '../qc/ports';
 import { SlackNotifier } from '../slack/notifier';
 import { DynamoStore } from '../store/dynamo';
 
-export type WorkerDeps = QcDeps & { adminUserIds: ReadonlySet<string> };
+export type WorkerDeps = QcDeps & QcPolicy & { maxAgentId: number };
 
 /** Everything the worker, keeper and push receiver need, from the environment (one per container). */
 export function workerDepsFromEnv(env: Record<string, string | undefined> = process.env): WorkerDeps {
@@ -30,6 +30,7 @@ export function workerDepsFromEnv(env: Record<string, string | undefined> = proc
     notifier: new SlackNotifier(web, logger),
     logger,
     now: Date.now,
-    adminUserIds: slack.adminUserIds,
+    ...qcPolicyConfig(env),
+    maxAgentId: gateway.maxAgentId,
   };
 }

@@ -1,12 +1,22 @@
 import type { WebClient } from '@slack/web-api';
+import { exportAuditCsv } from '../audit/export';
 import type { Logger } from '../gateway/logger';
 import type { QcOutcome } from '../qc/outcome';
-import type { Notice, Notifier } from '../qc/ports';
+import type { HomeView, Notice, Notifier } from '../qc/ports';
 import type { SlackContext } from '../queue/jobs';
-import type { ThreadRef } from '../store/types';
-import { context, type SlackMessage } from './blocks/kit';
+import type { AlertRecord, ThreadRef } from '../store/types';
+import { alertMessage } from './blocks/alert';
+import { homeView } from './blocks/home';
+import { context, message, type SlackMessage } from './blocks/kit';
 import { noticeMessage } from './blocks/notices';
 import { outcomeMessage } from './blocks/qc-outcome';
+
+const MESSAGE_GONE = new Set([
+  'message_not_found',
+  'cant_update_message',
+  'channel_not_found',
+  'is_archived',
+]);
 
 const CHANNEL_OUT_OF_REACH = new Set([
   'not_in_channel',
@@ -14,6 +24,9 @@ const CHANNEL_OUT_OF_REACH = new Set([
   'is_archived',
   'restricted_action',
 ]);
+
+/** Requests from the App Home tab carry the user ID where a channel would be. */
+const isUserId = (id: string) => /^[UW]/.test(id);
 
 function slackError(err: unknown): string {
   const data = (err as { data?: { error?: unknown } })?.data;
@@ -33,15 +46,36 @@ export class SlackNotifier implements Notifier {
     this.#botName = opts.botName ?? 'qc-slack';
   }
 
-  async report(ctx: SlackContext, outcome: QcOutcome): Promise<ThreadRef | null> {
+  async report(
+    ctx: SlackContext,
+    outcome: QcOutcome,
+    opts: { thread?: ThreadRef } = {},
+  ): Promise<ThreadRef | null> {
     const msg = outcomeMessage(outcome, ctx.userId);
     if (!msg.inChannel) {
       await this.#ephemeral(ctx, msg);
       return null;
     }
+    if (opts.thread) {
+      // A click on an alert: the result (and then the events) go to the alert's thread.
+      try {
+        await this.#client.chat.postMessage({
+          channel: opts.thread.channel,
+          thread_ts: opts.thread.ts,
+          text: msg.text,
+          blocks: msg.blocks as never,
+        });
+        return opts.thread;
+      } catch (err) {
+        this.#logger.warn(
+          { error: slackError(err) },
+          'result could not go to the alert thread; posting in the channel',
+        );
+      }
+    }
     try {
       const res = await this.#client.chat.postMessage({
-        channel: ctx.channelId,
+        channel: isUserId(ctx.channelId) ? await this.#dmChannel(ctx.teamId, ctx.userId) : ctx.channelId,
         text: msg.text,
         blocks: msg.blocks as never,
       });
@@ -61,8 +95,48 @@ export class SlackNotifier implements Notifier {
     }
   }
 
+  async updateAlert(alert: AlertRecord): Promise<'updated' | 'gone'> {
+    const msg = alertMessage(alert);
+    try {
+      await this.#client.chat.update({
+        channel: alert.channel,
+        ts: alert.ts,
+        text: msg.text,
+        blocks: msg.blocks as never,
+      });
+      return 'updated';
+    } catch (err) {
+      const code = slackError(err);
+      if (MESSAGE_GONE.has(code)) {
+        this.#logger.warn({ alert: alert.alertId, error: code }, 'alert message is gone; no more updates');
+        return 'gone';
+      }
+      throw err;
+    }
+  }
+
+  async publishHome(_teamId: string, view: HomeView): Promise<void> {
+    await this.#client.views.publish({ user_id: view.userId, view: homeView(view) as never });
+  }
+
   async tell(ctx: SlackContext, notice: Notice): Promise<void> {
     await this.#ephemeral(ctx, noticeMessage(notice));
+  }
+
+  async sendFile(
+    ctx: SlackContext,
+    file: { filename: string; title: string; content: string; comment: string },
+  ): Promise<void> {
+    const channelId = await this.#dmChannel(ctx.teamId, ctx.userId);
+    await exportAuditCsv(this.#client, {
+      userId: ctx.userId,
+      channelId,
+      csv: file.content,
+      filename: file.filename,
+      title: file.title,
+      initialComment: file.comment,
+    });
+    await this.#ephemeral(ctx, message(`:page_facing_up: Sent you ${file.filename} in our DM.`));
   }
 
   async dm(teamId: string, userId: string, notice: Notice): Promise<void> {
@@ -130,6 +204,12 @@ export class SlackNotifier implements Notifier {
           'response_url unreachable; trying chat.postEphemeral',
         );
       }
+    }
+    if (isUserId(ctx.channelId)) {
+      // From the App Home tab: no channel, so the answer is a DM.
+      const channel = await this.#dmChannel(ctx.teamId, ctx.userId);
+      await this.#client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks as never });
+      return;
     }
     try {
       await this.#client.chat.postEphemeral({

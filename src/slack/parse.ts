@@ -1,10 +1,17 @@
-import { checkAgentId } from '../gateway/agent-id';
-import { QC_OPERATIONS, type QcOperation } from '../queue/jobs';
+import { auditArgsWords, parseAuditArgs } from '../audit/args';
+import { checkAgentId, checkCallId } from '../gateway/agent-id';
+import { PERMISSIONS, type Permission, parsePermissions } from '../qc/permissions';
+import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation } from '../queue/jobs';
 
 /** What a `/qc …` or `/intercept …` command asks for. Parsing never throws. */
 export type ParsedCommand =
   | { kind: 'help'; topic?: string }
   | { kind: 'qc'; op: QcOperation; agentId: string }
+  /** An operation that needs a confirmation click first (force-*, release-call). */
+  | { kind: 'confirm'; op: QcOperation | 'release-call'; target: string }
+  | { kind: 'permissions'; change: 'allow' | 'deny'; userId: string; permissions: Permission[] }
+  | { kind: 'who'; agentId?: string }
+  | { kind: 'audit'; words: string[] }
   | { kind: 'link'; userId: string; inspectorId: string; phone?: string }
   | { kind: 'unlink'; userId: string }
   | { kind: 'status' }
@@ -17,9 +24,17 @@ export const USAGE = {
   qcOp: { usage: '/qc listen|insert|whisper|stop|intercept <agent-id>', example: '/qc listen 2005' },
   link: { usage: '/qc link @user <inspector-id> [phone]', example: '/qc link @alice 1001 70001' },
   unlink: { usage: '/qc unlink @user', example: '/qc unlink @alice' },
+  switch: { usage: '/qc switch listen|insert|whisper <agent-id>', example: '/qc switch whisper 2005' },
+  release: { usage: '/qc release-call <call-id>', example: '/qc release-call 1732500000-2005' },
+  allow: {
+    usage: `/qc allow|deny @user <${PERMISSIONS.join(',')}|all>`,
+    example: '/qc allow @alice listen,whisper,intercept',
+  },
+  who: { usage: '/qc who [agent-id]', example: '/qc who 2005' },
+  audit: { usage: '/qc audit [export] [@user | <agent-id>] [today|7d]', example: '/qc audit 2005 7d' },
 } as const;
 
-const MENTION = /^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$/;
+const MENTION = /^<@([UW][A-Z0-9_]{2,20})(?:\|[^>]*)?>$/;
 const PHONE = /^\+?[0-9]{2,24}$/;
 
 /** `2005`, ` 2005 `, `#2005` → '2005' (validated), or the reason it is not an agent ID. */
@@ -63,12 +78,58 @@ export function parseQcCommand(text: string, maxAgentId: number): ParsedCommand 
   const sub = (words[0] ?? 'help').toLowerCase();
   const args = words.slice(1);
   if ((QC_OPERATIONS as readonly string[]).includes(sub)) {
-    return qcOp(sub as QcOperation, args[0], args.slice(1), maxAgentId, {
+    const parsed = qcOp(sub as QcOperation, args[0], args.slice(1), maxAgentId, {
       usage: `/qc ${sub} <agent-id>`,
       example: `/qc ${sub} 2005`,
     });
+    if (parsed.kind === 'qc' && (CONFIRMED_OPERATIONS as readonly string[]).includes(parsed.op))
+      return { kind: 'confirm', op: parsed.op, target: parsed.agentId };
+    return parsed;
   }
   switch (sub) {
+    case 'switch': {
+      const mode = args[0]?.toLowerCase();
+      if (mode !== 'listen' && mode !== 'insert' && mode !== 'whisper')
+        return usage('switch to which mode: listen, insert or whisper?', USAGE.switch);
+      return qcOp(`switch-${mode}`, args[1], args.slice(2), maxAgentId, USAGE.switch);
+    }
+    case 'release-call':
+    case 'release': {
+      if (args.length !== 1) return usage("give one call ID (from the thread's Talking line)", USAGE.release);
+      const call = checkCallId(args[0]);
+      if (!call.ok)
+        return usage(`\`${(args[0] ?? '').slice(0, 30)}\` is not a call ID: ${call.reason}`, USAGE.release);
+      return { kind: 'confirm', op: 'release-call', target: call.id };
+    }
+    case 'allow':
+    case 'deny': {
+      const user = MENTION.exec(args[0] ?? '')?.[1];
+      if (!user) return usage('mention the Slack user (pick them from the list)', USAGE.allow);
+      const perms = parsePermissions(args.slice(1).join(' '));
+      if (!perms.ok)
+        return usage(
+          perms.unknown.length
+            ? `not a permission: ${perms.unknown.map((w) => `\`${w.slice(0, 20)}\``).join(', ')}`
+            : 'which permissions?',
+          USAGE.allow,
+        );
+      return { kind: 'permissions', change: sub, userId: user, permissions: perms.permissions };
+    }
+    case 'who': {
+      if (args.length > 1) return usage('at most one agent ID', USAGE.who);
+      if (args.length === 0) return { kind: 'who' };
+      const agent = parseAgentArg(args[0], maxAgentId);
+      if (!agent.ok)
+        return usage(`\`${(args[0] ?? '').slice(0, 20)}\` is not an agent ID: ${agent.reason}`, USAGE.who);
+      return { kind: 'who', agentId: agent.id };
+    }
+    case 'audit': {
+      const parsed = parseAuditArgs(args, maxAgentId);
+      if (!parsed.ok) return usage(parsed.problem, USAGE.audit);
+      // The canonical words of what was understood (a mention label with spaces can make many raw
+      // words, and cutting those for the job changed or broke the request in the worker).
+      return { kind: 'audit', words: auditArgsWords(parsed.args) };
+    }
     case 'help':
       return { kind: 'help', ...(args[0] ? { topic: args[0].toLowerCase() } : {}) };
     case 'status':

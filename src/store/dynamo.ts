@@ -1,9 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -13,8 +9,11 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DynamoAlertStore } from './dynamo-alerts';
+import { isConditionFailure, strip } from './dynamo-util';
 import { ACTIVE_SESSIONS, DAY_SECONDS, dayOf, keys, ttlAfter } from './keys';
 import {
+  type AlertStore,
   type AuditEntry,
   ConflictError,
   type IdempotencyState,
@@ -31,19 +30,10 @@ export interface DynamoStoreOptions {
   clientConfig?: DynamoDBClientConfig;
   /** How long audit rows are kept (days). Default 90. */
   auditRetentionDays?: number;
+  /** How long alert records are kept (days). Default 30. */
+  alertRetentionDays?: number;
   /** Clock for TTL stamps (tests). */
   now?: () => number;
-}
-
-const isConditionFailure = (err: unknown) =>
-  err instanceof ConditionalCheckFailedException ||
-  (err as { name?: string })?.name === 'ConditionalCheckFailedException';
-
-function strip<T>(item: Record<string, unknown> | undefined, extra: string[] = []): T | undefined {
-  if (!item) return undefined;
-  const copy: Record<string, unknown> = { ...item };
-  for (const k of ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', ...extra]) delete copy[k];
-  return copy as T;
 }
 
 /** The whole persistence layer on one DynamoDB table (pk/sk, sparse GSI `gsi1`, TTL `ttl`). */
@@ -53,10 +43,13 @@ export class DynamoStore implements Store {
   readonly #auditDays: number;
   readonly #now: () => number;
 
+  readonly alerts: AlertStore;
+
   constructor(opts: DynamoStoreOptions) {
     const client = opts.client ?? new DynamoDBClient(opts.clientConfig ?? {});
     this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     this.#table = opts.tableName;
+    this.alerts = new DynamoAlertStore(this.#doc, this.#table, opts.alertRetentionDays ?? 30);
     this.#auditDays = opts.auditRetentionDays ?? 90;
     this.#now = opts.now ?? Date.now;
   }
@@ -87,10 +80,38 @@ export class DynamoStore implements Store {
     }
     // …then write the link; a previous link of this user to another inspector frees that claim.
     const previous = await this.getLink(link.teamId, link.userId);
+    const permissions = link.permissions ?? previous?.permissions;
     await this.#doc.send(
-      new PutCommand({ TableName: this.#table, Item: { ...keys.link(link.teamId, link.userId), ...link } }),
+      new PutCommand({
+        TableName: this.#table,
+        Item: { ...keys.link(link.teamId, link.userId), ...link, ...(permissions ? { permissions } : {}) },
+      }),
     );
     if (previous && previous.inspectorId !== link.inspectorId) await this.#releaseOwner(previous);
+  }
+
+  async setPermissions(
+    teamId: string,
+    userId: string,
+    permissions: string[],
+  ): Promise<InspectorLink | undefined> {
+    try {
+      const res = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: keys.link(teamId, userId),
+          UpdateExpression: 'SET #perm = :p',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#perm': 'permissions' },
+          ExpressionAttributeValues: { ':p': permissions },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return strip<InspectorLink>(res.Attributes);
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
   }
 
   async deleteLink(teamId: string, userId: string): Promise<InspectorLink | undefined> {
@@ -319,6 +340,10 @@ export class DynamoStore implements Store {
           Item: {
             ...keys.monitoring(rec.inspectorId),
             ...rec,
+            // Sparse index of who monitors whom right now (`/qc who`).
+            ...(rec.agentId
+              ? { gsi1pk: keys.monitoringIndex(rec.teamId), gsi1sk: `${rec.agentId}#${rec.inspectorId}` }
+              : {}),
             version,
             ttl: ttlAfter(this.#now(), 7 * DAY_SECONDS),
           },
@@ -332,6 +357,20 @@ export class DynamoStore implements Store {
         throw new ConflictError(`monitoring state of inspector ${rec.inspectorId}`);
       throw err;
     }
+  }
+
+  async listMonitoring(teamId: string, agentId?: string): Promise<MonitoringRecord[]> {
+    const items = await this.#queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: agentId ? 'gsi1pk = :p AND begins_with(gsi1sk, :a)' : 'gsi1pk = :p',
+      ExpressionAttributeValues: {
+        ':p': keys.monitoringIndex(teamId),
+        ...(agentId ? { ':a': `${agentId}#` } : {}),
+      },
+    });
+    return items
+      .map((i) => strip<MonitoringRecord>(i) as MonitoringRecord)
+      .filter((m) => m.agentId && (!agentId || m.agentId === agentId));
   }
 
   // ── idempotency ────────────────────────────────────────────────────────────────────────
@@ -378,6 +417,22 @@ export class DynamoStore implements Store {
     );
   }
 
+  async release(key: string): Promise<void> {
+    await this.#doc
+      .send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: keys.idempotency(key),
+          ConditionExpression: '#state = :p',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':p': 'in-progress' },
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
+      });
+  }
+
   // ── audit ──────────────────────────────────────────────────────────────────────────────
 
   async record(entry: AuditEntry): Promise<void> {
@@ -400,6 +455,11 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':p': keys.audit(teamId, day) },
     });
     return items.map((i) => strip<AuditEntry>(i) as AuditEntry);
+  }
+
+  async listDays(teamId: string, days: string[]): Promise<AuditEntry[]> {
+    const perDay = await Promise.all([...new Set(days)].map((day) => this.listDay(teamId, day)));
+    return perDay.flat().sort((a, b) => b.at - a.at);
   }
 
   // ── pending events (thread replies not yet posted) ─────────────────────────────────────

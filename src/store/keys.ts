@@ -11,6 +11,9 @@ export const keys = {
   eventPrefix: (sessionId: string) => `EVENT#${sessionId}#`,
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   audit: (teamId: string, day: string) => `AUDIT#${teamId}#${day}`,
+  alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  /** gsi1 partition of the inspectors of a team who are monitoring someone (`/qc who`). */
+  monitoringIndex: (teamId: string) => `MONITORING#${teamId}`,
 } as const;
 
 /** The sparse index of active sessions (the keeper's work list). */

@@ -13,6 +13,8 @@ export interface InspectorLink {
   displayName?: string;
   linkedBy: string;
   linkedAt: number;
+  /** QC permissions granted by an admin (`/qc allow`); absent = the configured default set. */
+  permissions?: string[];
 }
 
 export type EventMode = 'poll' | 'push';
@@ -108,6 +110,8 @@ export class ConflictError extends Error {
 
 export interface LinkStore {
   getLink(teamId: string, userId: string): Promise<InspectorLink | undefined>;
+  /** Replace a linked user's permissions; undefined when the user is not linked. */
+  setPermissions(teamId: string, userId: string, permissions: string[]): Promise<InspectorLink | undefined>;
   /** Fails with ConflictError when the inspector ID is linked to another Slack user of the team. */
   putLink(link: InspectorLink): Promise<void>;
   deleteLink(teamId: string, userId: string): Promise<InspectorLink | undefined>;
@@ -146,17 +150,23 @@ export interface MonitoringStore {
   getMonitoring(inspectorId: string): Promise<MonitoringRecord | undefined>;
   /** Write with a version check (expectedVersion 0 = must not exist). Returns the new version. */
   putMonitoring(rec: Omit<MonitoringRecord, 'version'>, expectedVersion: number): Promise<number>;
+  /** Every inspector of a team who is monitoring someone now (optionally one agent). */
+  listMonitoring(teamId: string, agentId?: string): Promise<MonitoringRecord[]>;
 }
 
 export interface IdempotencyStore {
   /** Claim a key. 'new' means the caller owns it and must call finish(). */
   claim(key: string, now: number, ttlSeconds: number): Promise<IdempotencyState>;
   finish(key: string, result: Record<string, unknown>): Promise<void>;
+  /** Give an in-progress claim back (the work failed before any effect; a retry may take it). */
+  release(key: string): Promise<void>;
 }
 
 export interface AuditStore {
   record(entry: AuditEntry): Promise<void>;
   listDay(teamId: string, day: string): Promise<AuditEntry[]>;
+  /** Rows of several UTC days (yyyy-mm-dd), queried in parallel, newest first (by `at`). */
+  listDays(teamId: string, days: string[]): Promise<AuditEntry[]>;
 }
 
 export interface EventStore {
@@ -166,10 +176,46 @@ export interface EventStore {
   markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void>;
 }
 
+export type AlertSeverity = 'info' | 'warning' | 'critical';
+
+/** A monitoring alert posted in Slack, and who acted on it (kept current in the message). */
+export interface AlertRecord {
+  /** Random, unguessable: buttons carry it. */
+  alertId: string;
+  channel: string;
+  /** The alert message; follow-up events of clicks go to its thread. */
+  ts: string;
+  agentId: string;
+  reason: string;
+  severity: AlertSeverity;
+  callId?: string;
+  customer?: string;
+  details?: string;
+  createdAt: number;
+  /** Slack user → what they are doing on this alert's agent. */
+  participants: Record<string, { inspectorId: string; mode: MonitorMode; since: number }>;
+  interceptedBy?: { userId: string; inspectorId: string; at: number };
+  /** The last operation's result, shown in the message. */
+  last?: { userId: string; op: string; retcode: string; ok: boolean; at: number };
+  /** The message could not be updated any more (deleted). */
+  messageGone?: boolean;
+  version: number;
+}
+
+export interface AlertStore {
+  /** Create; ConflictError when the id exists. */
+  putAlert(rec: Omit<AlertRecord, 'version'>): Promise<void>;
+  getAlert(alertId: string): Promise<AlertRecord | undefined>;
+  /** Versioned write (ConflictError when someone wrote meanwhile). */
+  saveAlert(rec: AlertRecord): Promise<AlertRecord>;
+}
+
 export interface Store
   extends LinkStore,
     SessionStore,
     MonitoringStore,
     IdempotencyStore,
     AuditStore,
-    EventStore {}
+    EventStore {
+  readonly alerts: AlertStore;
+}

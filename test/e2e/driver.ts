@@ -1,3 +1,4 @@
+import { signAlert } from '../../src/alerts/signature';
 import type { StoredMessage, StoredView } from '../../src/local/slack-api/store';
 import {
   blockActionsPayload,
@@ -6,7 +7,50 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from '../../src/local/slack-sign';
-import { LOCAL_CHANNEL, LOCAL_SIGNING_SECRET, LOCAL_TEAM, type LocalStack } from '../../src/local/stack';
+import {
+  LOCAL_ALERTS_SECRET,
+  LOCAL_CHANNEL,
+  LOCAL_SIGNING_SECRET,
+  LOCAL_TEAM,
+  type LocalStack,
+} from '../../src/local/stack';
+
+/** A Block Kit button as the app builds it. */
+export interface ButtonElement {
+  type: 'button';
+  action_id: string;
+  value: string;
+  text?: { text?: string };
+  style?: string;
+  confirm?: Record<string, unknown>;
+}
+
+/** Every button of `blocks` (actions blocks and section accessories), in order. */
+export function buttonsOf(blocks: unknown): ButtonElement[] {
+  const out: ButtonElement[] = [];
+  for (const block of Array.isArray(blocks) ? (blocks as Array<Record<string, unknown>>) : []) {
+    const elements = [
+      ...(Array.isArray(block.elements) ? (block.elements as unknown[]) : []),
+      ...(block.accessory ? [block.accessory] : []),
+    ];
+    for (const e of elements as Array<Record<string, unknown>>) {
+      if (e?.type === 'button' && typeof e.action_id === 'string')
+        out.push({ ...e, value: typeof e.value === 'string' ? e.value : '' } as ButtonElement);
+    }
+  }
+  return out;
+}
+
+/** The first button of `blocks` whose value starts with `valuePrefix`; throws (listing them) if none. */
+export function findButton(blocks: unknown, valuePrefix: string): ButtonElement {
+  const all = buttonsOf(blocks);
+  const found = all.find((b) => b.value.startsWith(valuePrefix));
+  if (!found)
+    throw new Error(
+      `no button with a value starting ${JSON.stringify(valuePrefix)}; there are: ${all.map((b) => b.value).join(', ') || 'none'}`,
+    );
+  return found;
+}
 
 /** Talks to the local stack exactly as Slack does: signed HTTP requests to POST /slack/events. */
 export class SlackDriver {
@@ -118,5 +162,134 @@ export class SlackDriver {
     return this.stack.slack.store.waitFor((s) =>
       s.thread(parent.channel, parent.ts).find((m) => match.test(m.text ?? '')),
     );
+  }
+
+  // ---- helpers for the supervisor toolkit's tests (alerts, buttons on stored messages, events) ----
+
+  /** POST /alerts signed like a monitoring system (x-qc-timestamp, x-qc-signature). */
+  async postAlert(
+    body: object | string,
+    opts: { secret?: string; timestamp?: number; signature?: string } = {},
+  ): Promise<{ status: number; json: Record<string, unknown> | undefined }> {
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+    const res = await fetch(`${this.stack.url}/alerts`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-qc-timestamp': String(timestamp),
+        'x-qc-signature': opts.signature ?? signAlert(opts.secret ?? LOCAL_ALERTS_SECRET, timestamp, raw),
+      },
+      body: raw,
+    });
+    const text = await res.text();
+    let json: Record<string, unknown> | undefined;
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json };
+  }
+
+  /** An Events API delivery (`event_callback`) of one event, signed, as JSON. */
+  event(event: Record<string, unknown>, opts: { eventId?: string } = {}) {
+    const body = JSON.stringify({
+      token: 'unused',
+      team_id: LOCAL_TEAM,
+      api_app_id: 'A_QCSLACK',
+      event: { event_ts: (Date.now() / 1000).toFixed(6), ...event },
+      type: 'event_callback',
+      event_id:
+        opts.eventId ??
+        `Ev${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`.toUpperCase(),
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [
+        { team_id: LOCAL_TEAM, user_id: 'U_QCBOT', is_bot: true, is_enterprise_install: false },
+      ],
+      is_ext_shared_channel: false,
+    });
+    return this.post(body, { contentType: 'application/json' });
+  }
+
+  /** The user opens the app's Home tab (`app_home_opened`, tab 'home'). */
+  openHome(user: string) {
+    return this.event({
+      type: 'app_home_opened',
+      user,
+      channel: `D${user.replace(/^[UW]/, '')}`,
+      tab: 'home',
+    });
+  }
+
+  /**
+   * An ephemeral ack shown to `user`, as Slack would display it: kept in the fake's store (through a
+   * response_url) so its buttons can be clicked and it can be replaced or deleted.
+   */
+  async showAck(
+    user: string,
+    ack: Record<string, unknown> | undefined,
+    channel = LOCAL_CHANNEL,
+  ): Promise<StoredMessage> {
+    if (!ack) throw new Error('the ack had no body to show');
+    const before = this.stack.slack.store.messages.length;
+    const url = this.stack.slack.newResponseUrl({ channel, user });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', text: ack.text, blocks: ack.blocks }),
+    });
+    if (!res.ok) throw new Error(`showAck: response_url answered ${res.status}`);
+    const shown = this.stack.slack.store.messages.slice(before).find((m) => m.ephemeralTo === user);
+    if (!shown) throw new Error('showAck: the ack was not stored');
+    return shown;
+  }
+
+  /**
+   * Click the button of `message` whose value starts with `valuePrefix`, as `user`: its real action_id
+   * and value, the message's channel and ts (so replace_original / delete_original act on it).
+   */
+  clickButton(user: string, message: StoredMessage, valuePrefix: string, opts: { actionTs?: string } = {}) {
+    const button = findButton(message.blocks, valuePrefix);
+    return this.post(
+      interactionBody(
+        blockActionsPayload({
+          userId: user,
+          teamId: LOCAL_TEAM,
+          channelId: message.channel,
+          messageTs: message.ts,
+          isEphemeral: message.ephemeralTo !== undefined,
+          responseUrl: this.stack.slack.newResponseUrl({
+            channel: message.channel,
+            user,
+            messageTs: message.ts,
+          }),
+          actionId: button.action_id,
+          value: button.value,
+          ...(opts.actionTs ? { actionTs: opts.actionTs } : {}),
+        }),
+      ),
+    );
+  }
+
+  /** Click a button of the user's published App Home view (no channel, no response_url, as in Slack). */
+  /** Click a Home-tab button; `stale` clicks a button the current view no longer shows (an old tab). */
+  clickHomeButton(user: string, valuePrefix: string, stale?: { action_id: string; value: string }) {
+    const home = this.stack.slack.store.homeViews.get(user);
+    if (!home) throw new Error(`no Home view published for ${user}`);
+    const button = stale ?? findButton(home.view.blocks, valuePrefix);
+    const payload = blockActionsPayload({
+      userId: user,
+      teamId: LOCAL_TEAM,
+      responseUrl: '',
+      actionId: button.action_id,
+      value: button.value,
+    }) as Record<string, unknown>;
+    delete payload.channel;
+    delete payload.message;
+    delete payload.response_url;
+    payload.container = { type: 'view', view_id: home.id };
+    payload.view = { ...home.view, id: home.id, type: 'home' };
+    return this.post(interactionBody(payload));
   }
 }

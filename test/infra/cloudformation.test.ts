@@ -245,7 +245,7 @@ const EXPECTED_ACTIONS: Record<Fn, string[]> = {
   worker: [...LOGS, ...DDB_ALL, 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
   keeper: [...LOGS, ...DDB_ALL],
   'gateway-events': [...LOGS, ...DDB_ALL],
-  alerts: [...LOGS, ...DDB_RW, 'dynamodb:Query', 'sqs:SendMessage'],
+  alerts: [...LOGS, ...DDB_RW, 'dynamodb:DeleteItem'],
 };
 const EXPECTED_SIZES: Record<Fn, { memory: number; timeout: number }> = {
   slack: { memory: 512, timeout: 10 },

@@ -69,6 +69,12 @@ describe('scenario validation', () => {
       { vdns: [1], agents: [], extraInspectors: { from: 5, count: 2, vdn: 9 } },
       /scenario\.extraInspectors\.vdn/,
     ],
+    [{ vdns: [1], agents: [], extraAgents: { from: 5, count: 2, vdn: 9 } }, /scenario\.extraAgents\.vdn/],
+    [{ vdns: [1], agents: [], extraAgents: { from: 0, count: 2, vdn: 1 } }, /scenario\.extraAgents\.from/],
+    [
+      { vdns: [1], agents: [], extraAgents: { from: 5, count: 2, vdn: 1, onCall: 'yes' } },
+      /scenario\.extraAgents\.onCall/,
+    ],
   ])('rejects %j', (input, msg) => {
     expect(() => validateScenario(input)).toThrow(ScenarioError);
     expect(() => validateScenario(input)).toThrow(msg);
@@ -77,6 +83,14 @@ describe('scenario validation', () => {
   it('rejects generated IDs that collide, and bad scenarios at construction', () => {
     const s: Scenario = { ...base(), extraInspectors: { from: 1, count: 1, vdn: 1 } };
     expect(() => new Simulator({ scenario: s })).toThrow(/collides/);
+    const both: Scenario = {
+      ...base(),
+      extraInspectors: { from: 10, count: 5, vdn: 1 },
+      extraAgents: { from: 14, count: 5, vdn: 1 },
+    };
+    expect(() => new Simulator({ scenario: both })).toThrow(
+      /scenario\.extraAgents: generated ID 14 collides/,
+    );
   });
 
   it('accepts numbers for IDs', () => {
@@ -130,5 +144,45 @@ describe('scenario files and extra inspectors', () => {
     expect(h.run.sim.snapshot().agents.filter((a) => a.signedIn && a.inspector)).toHaveLength(1_000);
     const r = await h.client.gw('PUT', '/qualitycontrol/50999/addsupervise/2005', { guid: guids[998] });
     expect(r.json.retcode).toBe('0');
+  });
+
+  it('generates many agents, signed in and on calls; each inspector can listen to and intercept its own', async () => {
+    h = await harness({
+      scenario: {
+        ...defaultScenario(),
+        extraInspectors: { from: 50_001, count: 200, vdn: 1 },
+        extraAgents: { from: 40_001, count: 200, vdn: 1, onCall: true },
+      },
+    });
+    const sim = h.run.sim;
+    expect(sim.snapshot().agents).toHaveLength(24 + 400);
+    expect(sim.snapshot().calls).toHaveLength(3 + 200);
+    expect(sim.agent('40200')).toMatchObject({
+      qc: false,
+      inspector: false,
+      signedIn: true,
+      state: 7,
+      vdn: 1,
+    });
+    const idle = new Simulator({
+      scenario: { vdns: [1], agents: [], extraAgents: { from: 7, count: 2, vdn: 1 } },
+    });
+    expect(idle.agent('8')).toMatchObject({ signedIn: true, state: 4 });
+    expect(idle.snapshot().calls).toHaveLength(0);
+    const pairs = Array.from({ length: 200 }, (_, i) => [String(50_001 + i), String(40_001 + i)] as const);
+    const retcodes = await Promise.all(
+      pairs.map(async ([inspector, agent]) => {
+        const guid = await h?.client.signIn(inspector);
+        const listen = await h?.client.gw('PUT', `/qualitycontrol/${inspector}/addsupervise/${agent}`, {
+          guid,
+        });
+        const intercept = await h?.client.gw('PUT', `/qualitycontrol/${inspector}/intercept/${agent}`, {
+          guid,
+        });
+        return `${listen?.json.retcode}/${intercept?.json.retcode}`;
+      }),
+    );
+    expect(new Set(retcodes)).toEqual(new Set(['0/0']));
+    expect(sim.snapshot().calls.filter((c) => c.intercepted)).toHaveLength(200);
   });
 });

@@ -36,14 +36,14 @@ export interface FakeSlackOptions {
 }
 
 export interface FakeSlack {
-  /** Handles `POST {prefix}/api/<method>`, `POST {prefix}/response/<id>`, `{prefix}/_local/...`. Returns false if the path is not its own. */
+  /** Handles `POST {prefix}/api/<method>`, `POST {prefix}/response/<id>`, `POST {prefix}/upload/<token>`, `{prefix}/_local/...`. Returns false if the path is not its own. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   store: SlackStore;
   /** A fresh response_url (5 uses, 30 min). */
   newResponseUrl(ctx: ResponseUrlContext): string;
   /** A fresh trigger_id that views.open will attribute to `ctx.user` (one use). */
   newTriggerId(ctx: { user: string; channel?: string }): string;
-  /** Fault injection: the next `count` (default 1) calls of `method` (or 'response_url') fail with `error` or a 429. */
+  /** Fault injection: the next `count` (default 1) calls of `method` (or 'response_url', 'file_upload') fail with `error` or a 429. */
   failNext(method: string, error: string | { status: 429; retryAfter: number }, count?: number): void;
   setPublicBaseUrl(url: string): void;
   /** Channel id → name ('qc'), or the id itself when unknown. */
@@ -81,6 +81,8 @@ export function createFakeSlack(opts: FakeSlackOptions): FakeSlack {
     usedTriggers: new Set(),
     responseUrls: new Map(),
     faults: new Map(),
+    uploads: new Map(),
+    uploadTokens: new Map(),
     publicBaseUrl: opts.publicBaseUrl?.replace(/\/+$/, ''),
     seq: 0,
   };
@@ -187,10 +189,12 @@ export {
   type Block,
   type ChannelMessagesOptions,
   describeMessage,
+  type FileRef,
   type MessageVersion,
   SlackStore,
   type StoreChange,
   type StoredCall,
+  type StoredFile,
   type StoredMessage,
   type StoredView,
   type StorePick,

@@ -10,13 +10,20 @@ import { type Checked, checkContent, checkView, hasContent } from './validate';
 
 export type Args = Record<string, unknown>;
 export type Answer = { ok: boolean; [key: string]: unknown };
-export type Method = (state: FakeState, args: Args) => Answer;
+/** About the HTTP request a method was called with (most methods ignore it). */
+export interface CallContext {
+  /** Where this fake is reachable, e.g. 'http://127.0.0.1:3000' (for URLs it hands out). */
+  baseUrl: string;
+  /** The arguments came as a JSON body (not form-encoded). */
+  json: boolean;
+}
+export type Method = (state: FakeState, args: Args, ctx: CallContext) => Answer;
 
-const fail = (error: string, messages?: string[]): Answer =>
+export const fail = (error: string, messages?: string[]): Answer =>
   messages?.length ? { ok: false, error, response_metadata: { messages } } : { ok: false, error };
 const failed = (c: Checked<unknown> & { ok: false }): Answer => fail(c.error, c.messages);
 
-const str = (v: unknown): string | undefined =>
+export const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined;
 export const bool = (v: unknown): boolean => v === true || v === 'true' || v === '1' || v === 1;
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -32,7 +39,7 @@ export function dmChannelId(user: string): string {
   return `D${user.replace(/^[UW]/, '')}`;
 }
 
-function openDm(state: FakeState, user: string): ChannelInfo {
+export function openDm(state: FakeState, user: string): ChannelInfo {
   const id = dmChannelId(user);
   let ch = state.channels.get(id);
   if (!ch) {
@@ -87,12 +94,16 @@ export function messageJson(state: FakeState, m: StoredMessage): Answer & Record
   };
   if (m.blocks) json.blocks = m.blocks;
   if (m.attachments) json.attachments = m.attachments;
+  if (m.files) {
+    json.files = m.files.map((f) => ({ id: f.id, name: f.name, title: f.title }));
+    json.upload = true;
+  }
   if (m.threadTs) json.thread_ts = m.threadTs;
   if (m.edits > 0) json.edited = { user: m.user, ts: `${Math.floor(m.updatedAt / 1000)}.000000` };
   return json as Answer & Record<string, unknown>;
 }
 
-function newMessage(
+export function newMessage(
   state: FakeState,
   fields: Omit<StoredMessage, 'ts' | 'user' | 'botId' | 'edits' | 'history' | 'postedAt' | 'updatedAt'>,
 ): StoredMessage {
@@ -112,7 +123,7 @@ function newMessage(
 }
 
 /** Resolves thread_ts: a reply's ts is turned into its parent's (Slack threads are one level deep). */
-function resolveThread(
+export function resolveThread(
   state: FakeState,
   channel: string,
   threadTs: unknown,

@@ -213,11 +213,17 @@ export function renderBlocks(blocks: unknown[]): string {
   return blocks.flatMap(renderBlock).join('\n');
 }
 
-/** A message → readable text: its blocks if it has any, else its (mrkdwn) text; attachments appended. */
-export function renderMessage(msg: { text?: string; blocks?: unknown[]; attachments?: unknown[] }): string {
+/** A message → readable text: its blocks if it has any, else its (mrkdwn) text; files and attachments appended. */
+export function renderMessage(msg: {
+  text?: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  files?: { name: string; title: string }[];
+}): string {
   const parts: string[] = [];
   if (msg.blocks && msg.blocks.length > 0) parts.push(renderBlocks(msg.blocks));
   else if (msg.text) parts.push(mrkdwnToPlain(msg.text));
+  for (const f of msg.files ?? []) parts.push(`📎 ${f.title}${f.title === f.name ? '' : ` (${f.name})`}`);
   for (const a of msg.attachments ?? []) {
     if (!isObj(a)) continue;
     const lines: string[] = [];

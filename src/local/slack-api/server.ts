@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileMethods } from './files';
 import { type Answer, type Args, channelName, methods, parseJsonFields } from './methods';
 import { renderMessage } from './render';
 import { postToResponseUrl, type ResponseUrlContext } from './response-url';
 import { type FakeState, takeFault } from './state';
 import type { StoredCall } from './store';
+import { handleUpload } from './upload';
 
 /** What the fake does beyond plain state: issue response_urls and trigger_ids (implemented in index.ts). */
 export interface ServerHooks {
@@ -94,7 +96,7 @@ async function handleApi(
     sendJson(res, status, answer, headers);
   };
 
-  const impl = methods[method];
+  const impl = methods[method] ?? fileMethods[method];
   if (!impl) return finish({ ok: false, error: 'unknown_method' });
   if (!token) return finish({ ok: false, error: 'not_authed' });
   if (token !== state.opts.botToken) return finish({ ok: false, error: 'invalid_auth' });
@@ -106,7 +108,9 @@ async function handleApi(
     }
     return finish({ ok: false, error: fault.error });
   }
-  return finish(impl(state, args));
+  return finish(
+    impl(state, args, { baseUrl: baseUrlOf(req, state), json: contentTypeOf(req) === 'application/json' }),
+  );
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -156,6 +160,15 @@ async function handleLocal(
     sendJson(res, 200, list);
     return true;
   }
+  if (route === 'files' && req.method === 'GET') {
+    const since = Number(q.get('since') ?? 0) || 0;
+    const channel = q.get('channel');
+    const list = state.store.files
+      .filter((f) => f.completedAt >= since && (!channel || f.channels.includes(channel)))
+      .map(({ bytes: _bytes, ...f }) => f);
+    sendJson(res, 200, list);
+    return true;
+  }
   if (route === 'calls' && req.method === 'GET') {
     const since = Number(q.get('since') ?? 0) || 0;
     sendJson(
@@ -187,8 +200,9 @@ async function handleLocal(
 }
 
 /**
- * The fake's HTTP handler. Answers `POST {prefix}/api/<method>`, `POST {prefix}/response/<id>` and
- * `{prefix}/_local/…`; returns false (having touched nothing) for any other path.
+ * The fake's HTTP handler. Answers `POST {prefix}/api/<method>`, `POST {prefix}/response/<id>`,
+ * `POST {prefix}/upload/<token>` (file upload URLs) and `{prefix}/_local/…`; returns false (having
+ * touched nothing) for any other path.
  */
 export async function handleRequest(
   state: FakeState,
@@ -200,7 +214,7 @@ export async function handleRequest(
   const prefix = state.opts.pathPrefix;
   if (prefix && !url.pathname.startsWith(`${prefix}/`)) return false;
   const path = url.pathname.slice(prefix.length);
-  const match = /^\/(api|response|_local)\/([^/]+)$/.exec(path);
+  const match = /^\/(api|response|upload|_local)\/([^/]+)$/.exec(path);
   if (!match) return false;
   const [, kind, name = ''] = match;
   try {
@@ -210,6 +224,10 @@ export async function handleRequest(
         return true;
       }
       await handleApi(state, decodeURIComponent(name), req, res, url);
+      return true;
+    }
+    if (kind === 'upload') {
+      await handleUpload(state, decodeURIComponent(name), req, res);
       return true;
     }
     if (kind === 'response') {

@@ -42,6 +42,23 @@ export interface ResponseUrlState {
   lastTs?: string;
 }
 
+/** A file between files.getUploadURLExternal and files.completeUploadExternal. */
+export interface PendingUpload {
+  id: string;
+  /** The opaque last segment of its upload_url. */
+  token: string;
+  filename: string;
+  /** Bytes announced to files.getUploadURLExternal; the upload must match. */
+  length: number;
+  altText?: string;
+  snippetType?: string;
+  createdAt: number;
+  /** Set once the bytes were posted to the upload_url. */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal (which works once per file). */
+  completedAt?: number;
+}
+
 export type Fault =
   | { error: string; remaining: number }
   | { status: 429; retryAfter: number; remaining: number };
@@ -69,6 +86,9 @@ export interface FakeState {
   usedTriggers: Set<string>;
   responseUrls: Map<string, ResponseUrlState>;
   faults: Map<string, Fault[]>;
+  /** Uploads by file id (`F…`), and file ids by upload_url token. */
+  uploads: Map<string, PendingUpload>;
+  uploadTokens: Map<string, string>;
   publicBaseUrl: string | undefined;
   seq: number;
 }

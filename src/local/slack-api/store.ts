@@ -20,6 +20,8 @@ export interface StoredMessage {
   text?: string;
   blocks?: Block[];
   attachments?: unknown[];
+  /** Files shared with this message (files.completeUploadExternal). */
+  files?: FileRef[];
   /** Always the bot user id: the fake only holds what the app posted. */
   user: string;
   botId: string;
@@ -34,6 +36,39 @@ export interface StoredMessage {
   postedAt: number;
   /** postedAt, or the time of the last edit / deletion. */
   updatedAt: number;
+}
+
+/** A file as a message refers to it. */
+export interface FileRef {
+  id: string;
+  name: string;
+  title: string;
+}
+
+/** A file uploaded with files.getUploadURLExternal + upload_url + files.completeUploadExternal. */
+export interface StoredFile extends FileRef {
+  /** The bytes as uploaded, and the same decoded as UTF-8. */
+  bytes: Buffer;
+  content: string;
+  size: number;
+  mimetype: string;
+  filetype: string;
+  /** The uploader (the bot user), as in Slack's file object. */
+  user: string;
+  /** The channels it was shared in (none: private to the uploader), first one also as `channel`. */
+  channels: string[];
+  channel?: string;
+  /** When `channel` is a DM: the person on the other side. */
+  dmUser?: string;
+  /** The message that shared it in `channel`, and its thread when posted as a reply. */
+  messageTs?: string;
+  threadTs?: string;
+  initialComment?: string;
+  altText?: string;
+  snippetType?: string;
+  /** files.getUploadURLExternal time, and files.completeUploadExternal time. */
+  createdAt: number;
+  completedAt: number;
 }
 
 export interface StoredView {
@@ -69,6 +104,7 @@ export type StoreChange =
   | { kind: 'message' | 'update' | 'delete'; message: StoredMessage }
   | { kind: 'view' | 'home'; view: StoredView }
   | { kind: 'call'; call: StoredCall }
+  | { kind: 'file'; file: StoredFile }
   | { kind: 'reset' };
 
 export type StorePick<T> = (store: SlackStore) => T | undefined | null | false;
@@ -86,6 +122,8 @@ export class SlackStore {
   readonly views: StoredView[] = [];
   readonly homeViews = new Map<string, StoredView>();
   readonly calls: StoredCall[] = [];
+  /** Completed file uploads, in order. */
+  readonly files: StoredFile[] = [];
   private readonly emitter = new EventEmitter();
   private lastMicros = 0;
 
@@ -134,6 +172,11 @@ export class SlackStore {
   /** A message by channel and ts (deleted ones included). */
   message(channel: string, ts: string): StoredMessage | undefined {
     return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  /** Files shared in a channel (a DM's id for files sent to one person), in order. */
+  filesIn(channel: string): StoredFile[] {
+    return this.files.filter((f) => f.channels.includes(channel));
   }
 
   /** Calls of one Web API method (or 'response_url'), in order. */
@@ -185,12 +228,13 @@ export class SlackStore {
     this.emitter.off(event, fn);
   }
 
-  /** Forget every message, view and call. */
+  /** Forget every message, view, call and file. */
   reset(): void {
     this.messages.length = 0;
     this.views.length = 0;
     this.homeViews.clear();
     this.calls.length = 0;
+    this.files.length = 0;
     this.emit({ kind: 'reset' });
   }
 
@@ -237,6 +281,11 @@ export class SlackStore {
   publishHome(user: string, view: StoredView): void {
     this.homeViews.set(user, view);
     this.emit({ kind: 'home', view });
+  }
+
+  addFile(file: StoredFile): void {
+    this.files.push(file);
+    this.emit({ kind: 'file', file });
   }
 
   addCall(call: StoredCall): void {

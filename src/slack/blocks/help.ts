@@ -9,18 +9,23 @@ export function helpMessage(topic?: string): SlackMessage {
     '• `/qc listen 2005` — listen silently',
     '• `/qc whisper 2005` — coach the agent; the customer does not hear you',
     '• `/qc insert 2005` — join the call (three-way)',
-    '• `/qc stop 2005` — stop monitoring',
+    '• `/qc switch listen|insert|whisper 2005` — change mode without hanging up',
+    '• `/qc stop 2005` (or `/qc stop-whisper 2005`) — stop monitoring',
     '• `/intercept 2005` (or `/qc intercept 2005`) — take the customer over from the agent you are monitoring',
     '',
-    '*Your gateway session:* `/qc signin`, `/qc signout`, `/qc status`',
-    '*Admins:* `/qc link @user <inspector-id> [phone]`, `/qc unlink @user`',
+    '*Act on an agent* (asks for a confirmation; needs the `force` / `release` permission):',
+    '• `/qc force-busy 2005`, `/qc force-idle 2005`, `/qc force-signout 2005`, `/qc release-call <call-id>`',
+    '',
+    '*See:* `/qc who [agent]` — who monitors whom · `/qc audit [export] [@user|agent] [today|7d]` · `/qc status`',
+    '*Your gateway session:* `/qc signin`, `/qc signout` (or the Home tab)',
+    '*Admins:* `/qc link @user <inspector-id> [phone]`, `/qc unlink @user`, `/qc allow|deny @user listen,insert,whisper,intercept,force,release`',
   ];
   const intro =
     topic === 'intercept'
       ? 'Intercept takes the customer over: first listen, insert or whisper on the agent.'
       : undefined;
   return message(
-    'qc-slack help: /qc listen|whisper|insert|stop|intercept <agent>, /qc signin|signout|status',
+    'qc-slack help: /qc listen|whisper|insert|switch|stop|intercept <agent>, /qc who, /qc audit, /qc signin|signout|status',
     ...(intro ? [section(intro)] : []),
     section(lines.join('\n')),
     context(

@@ -50,12 +50,20 @@ export function message(text: string, ...blocks: Block[]): SlackMessage {
 /** Action IDs the app listens to (a numeric suffix keeps them unique inside one block). */
 export const ACTION = {
   qcOp: 'qc_op',
+  alertOp: 'qc_alert',
+  confirmOp: 'qc_confirm',
+  cancel: 'qc_cancel',
+  signOut: 'qc_signout',
   openSignIn: 'qc_open_signin',
   forceSignIn: 'qc_force_signin',
 } as const;
 
 export const ACTION_PATTERN = {
   qcOp: /^qc_op(:\d+)?$/,
+  alertOp: /^qc_alert(:\d+)?$/,
+  confirmOp: /^qc_confirm(:\d+)?$/,
+  cancel: /^qc_cancel(:\d+)?$/,
+  signOut: /^qc_signout(:\d+)?$/,
   openSignIn: /^qc_open_signin(:\d+)?$/,
   forceSignIn: /^qc_force_signin(:\d+)?$/,
 } as const;

@@ -1,3 +1,4 @@
+import { auditTable } from '../../audit/format';
 import { MODE_VERB } from '../../qc/monitoring';
 import type { Notice } from '../../qc/ports';
 import type { InspectorLink, MonitoringRecord, SessionRecord } from '../../store/types';
@@ -19,10 +20,41 @@ export function noticeMessage(notice: Notice): SlackMessage {
       return statusMessage(notice.link, notice.session, notice.monitoring, notice.now);
     case 'text':
       return message(notice.text);
+    case 'who':
+      return whoMessage(notice);
+    case 'audit':
+      return auditTable(notice.entries, {
+        range: notice.range,
+        ...(notice.scopeNote ? { scopeNote: notice.scopeNote } : {}),
+      }) as SlackMessage;
+    case 'permissions': {
+      const text = `<@${notice.targetUserId}> (inspector ${notice.inspectorId}) may now: ${notice.permissions.join(', ') || 'nothing but stop'}${notice.byDefault ? ' (the default set)' : ''}.`;
+      return message(text, section(`:key: ${text}`), context('Stopping is always allowed.'));
+    }
   }
 }
 
-function age(ms: number): string {
+/** `/qc who [agent]`: who monitors whom right now, in which mode, since when (from our state). */
+function whoMessage(n: Extract<Notice, { kind: 'who' }>): SlackMessage {
+  const scope = n.agentId ? `agent ${n.agentId}` : 'any agent';
+  if (n.rows.length === 0) {
+    return message(`Nobody is monitoring ${scope} right now.`);
+  }
+  const lines = n.rows
+    .slice()
+    .sort((a, b) => (a.agentId ?? '').localeCompare(b.agentId ?? '') || (a.since ?? 0) - (b.since ?? 0))
+    .map(
+      (m) =>
+        `• ${m.userId ? `<@${m.userId}>` : 'an unlinked inspector'} (inspector ${m.inspectorId}) — ${m.mode ? MODE_VERB[m.mode] : 'on'} *${m.agentId}*${m.since ? ` for ${age(n.now - m.since)} (since ${new Date(m.since).toISOString().slice(11, 16)} UTC)` : ''}${m.confirmed ? '' : ' · not yet confirmed by the gateway'}`,
+    );
+  return message(
+    `${n.rows.length} monitoring ${scope}: ${lines.join(' ').replace(/\*/g, '')}`,
+    section(`:eyes: *Monitoring ${scope} now*\n${lines.join('\n')}`),
+    context("From qc-slack's state, kept current by the gateway's events."),
+  );
+}
+
+export function age(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 90) return `${s} s`;
   const m = Math.round(s / 60);

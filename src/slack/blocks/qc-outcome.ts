@@ -1,15 +1,11 @@
-import { MODE_VERB, OP_PAST } from '../../qc/monitoring';
+import { MODE_VERB, OP_NAME, OP_PAST, targetLabel } from '../../qc/monitoring';
 import type { QcOutcome } from '../../qc/outcome';
-import type { QcOperation } from '../../queue/jobs';
 import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
 
-const OP_NAME: Record<QcOperation, string> = {
-  listen: 'listen to',
-  insert: 'insert into the call of',
-  whisper: 'whisper to',
-  stop: 'stop monitoring',
-  intercept: 'intercept the call of',
-};
+/** "10:42 UTC" */
+export function clock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+}
 
 export function monitorButtons(agentId: string) {
   return actions(`qc_start_${agentId}`, [
@@ -48,7 +44,61 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
           signInButton(),
         ),
       };
+    case 'not-allowed': {
+      const admins = outcome.admins.length
+        ? outcome.admins.map((a) => `<@${a}>`).join(', ')
+        : 'a qc-slack admin (QC_ADMIN_USER_IDS)';
+      return {
+        inChannel: false,
+        ...message(
+          `You are not allowed to ${OP_NAME[outcome.op]} ${targetLabel(outcome.op, outcome.agentId)}: it needs the "${outcome.permission}" permission. Ask ${admins} to grant it.`,
+          section(
+            `:no_entry: You are not allowed to *${OP_NAME[outcome.op]} ${targetLabel(outcome.op, outcome.agentId)}*: it needs the \`${outcome.permission}\` permission. Nothing was sent to the gateway.`,
+          ),
+          context(`Ask ${admins} to run \`/qc allow @you ${outcome.permission}\`.`),
+        ),
+      };
+    }
+    case 'wrong-mode':
+      return {
+        inChannel: false,
+        ...message(
+          `You are ${MODE_VERB[outcome.current.mode]} ${outcome.agentId}, not whispering: use /qc stop ${outcome.agentId}.`,
+          section(
+            `:information_source: You are ${MODE_VERB[outcome.current.mode]} *${outcome.agentId}*, not whispering. To end it: \`/qc stop ${outcome.agentId}\`.`,
+          ),
+        ),
+      };
+    case 'already-intercepted':
+      return {
+        inChannel: false,
+        ...message(
+          `Agent ${outcome.agentId}'s call was already intercepted by <@${outcome.by}> at ${clock(outcome.at)}.`,
+          section(
+            `:lock: Agent *${outcome.agentId}*'s call was already intercepted by <@${outcome.by}> at ${clock(outcome.at)}. Only one inspector can take a call over; nothing was sent to the gateway.`,
+          ),
+        ),
+      };
+    case 'alert-gone':
+      return {
+        inChannel: false,
+        ...message(
+          'That alert is no longer known (expired or from another channel); nothing was sent to the gateway.',
+        ),
+      };
     case 'not-monitoring':
+      if (outcome.op !== 'intercept') {
+        return {
+          inChannel: false,
+          ...message(
+            `To ${OP_NAME[outcome.op]} ${outcome.agentId} you must already be monitoring them.`,
+            section(
+              `:warning: To *${OP_NAME[outcome.op]} ${outcome.agentId}* you must already be listening to, inserted into or whispering to them. Start with:`,
+            ),
+            monitorButtons(outcome.agentId),
+          ),
+        };
+      }
       return {
         inChannel: false,
         ...message(
@@ -106,26 +156,33 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
       };
     case 'gateway': {
       const who = `<@${userId}> (inspector ${outcome.inspectorId})`;
-      const detail = `${outcome.op} · agent ${outcome.agentId} · gateway \`${outcome.call}\` · retcode \`${outcome.retcode}\` · ${Math.round(outcome.latencyMs)} ms`;
+      const target = targetLabel(outcome.op, outcome.agentId);
+      const detail = `${outcome.op} · ${target} · gateway \`${outcome.call}\` · retcode \`${outcome.retcode}\` · ${Math.round(outcome.latencyMs)} ms`;
       if (outcome.ok) {
-        const text = `✅ ${who} — ${OP_PAST[outcome.op]} agent ${outcome.agentId}. Retcode 0: done.`;
+        const done =
+          outcome.op === 'release-call' || outcome.op.startsWith('force-')
+            ? ''
+            : ' · follow-up events in the thread';
+        const text = `✅ ${who} — ${OP_PAST[outcome.op]} ${outcome.op.startsWith('force-') ? outcome.agentId : target}. Retcode 0: done.`;
         return {
           inChannel: true,
           ...message(
             text,
-            section(`:white_check_mark: ${who}: *${OP_PAST[outcome.op]} agent ${outcome.agentId}*`),
-            context(`${detail} · follow-up events in the thread`),
+            section(
+              `:white_check_mark: ${who}: *${OP_PAST[outcome.op]} ${outcome.op.startsWith('force-') ? outcome.agentId : target}*`,
+            ),
+            context(`${detail}${done}`),
           ),
         };
       }
       const e = outcome.explanation;
-      const text = `❌ ${who} could not ${OP_NAME[outcome.op]} agent ${outcome.agentId}. Retcode ${outcome.retcode}: ${e?.meaning ?? ''} ${e?.nextStep ?? ''}`;
+      const text = `❌ ${who} could not ${OP_NAME[outcome.op]} ${target}. Retcode ${outcome.retcode}: ${e?.meaning ?? ''} ${e?.nextStep ?? ''}`;
       return {
         inChannel: true,
         ...message(
           text,
           section(
-            `:x: ${who} could not *${OP_NAME[outcome.op]} agent ${outcome.agentId}*.\nRetcode \`${outcome.retcode}\`: ${e?.meaning ?? ''}`,
+            `:x: ${who} could not *${OP_NAME[outcome.op]} ${target}*.\nRetcode \`${outcome.retcode}\`: ${e?.meaning ?? ''}`,
           ),
           section(`*What to do:* ${e?.nextStep ?? ''}`),
           ...(e?.sessionEnded ? [signInButton()] : []),
@@ -135,18 +192,17 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
     }
     case 'transport': {
       const err = outcome.error;
-      const text = `⚠️ <@${userId}> — ${OP_NAME[outcome.op]} agent ${outcome.agentId}: ${err.explanation} ${err.nextStep}`;
+      const target = targetLabel(outcome.op, outcome.agentId);
+      const text = `⚠️ <@${userId}> — ${OP_NAME[outcome.op]} ${target}: ${err.explanation} ${err.nextStep}`;
       return {
         inChannel: true,
         ...message(
           text,
           section(
-            `:warning: <@${userId}> (inspector ${outcome.inspectorId}): *${OP_NAME[outcome.op]} agent ${outcome.agentId}* — ${err.explanation}`,
+            `:warning: <@${userId}> (inspector ${outcome.inspectorId}): *${OP_NAME[outcome.op]} ${target}* — ${err.explanation}`,
           ),
           section(`*What to do:* ${err.nextStep}`),
-          context(
-            `${outcome.op} · agent ${outcome.agentId} · ${err.kind}${err.code ? ` (${err.code})` : ''}`,
-          ),
+          context(`${outcome.op} · ${target} · ${err.kind}${err.code ? ` (${err.code})` : ''}`),
         ),
       };
     }

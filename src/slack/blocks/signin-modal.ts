@@ -57,3 +57,21 @@ export function signInModal(opts: {
 export function signInModalFor(link: InspectorLink): Block {
   return signInModal({ inspectorId: link.inspectorId, ...(link.phone ? { phone: link.phone } : {}) });
 }
+
+/** The shortcut's answer to a user who is not linked yet (a modal: shortcuts have no channel). */
+export function notLinkedModal(): Block {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'qc-slack' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: ':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet. Ask a qc-slack admin to run `/qc link @you <inspector-id> [phone]`.',
+        },
+      },
+    ],
+  };
+}

@@ -1,13 +1,22 @@
 import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
-import { QC_OPERATIONS, type QcOperation } from '../../queue/jobs';
+import { checkCallId } from '../../gateway/agent-id';
+import { OP_PROGRESS } from '../../qc/monitoring';
+import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation, type SlackContext } from '../../queue/jobs';
 import { ACTION_PATTERN } from '../blocks/kit';
 import { outcomeMessage } from '../blocks/qc-outcome';
-import { signInModalFor } from '../blocks/signin-modal';
+import { notLinkedModal, signInModalFor } from '../blocks/signin-modal';
 import type { AckDeps } from '../deps';
 import { parseAgentArg } from '../parse';
 import { enqueue, requestIdOf } from './enqueue';
 
+/** callback_id of the global shortcut in slack-manifest.yml. */
+export const SIGNIN_SHORTCUT = 'qc_signin_shortcut';
+
 type Respond = (message: RespondArguments) => Promise<unknown>;
+type Click = BlockAction<ButtonAction>;
+
+const say = (respond: Respond, text: string) =>
+  respond({ response_type: 'ephemeral', replace_original: false, text });
 
 async function respondNotLinked(respond: Respond, userId: string): Promise<void> {
   const m = outcomeMessage({ kind: 'not-linked' }, userId);
@@ -19,55 +28,155 @@ async function respondNotLinked(respond: Respond, userId: string): Promise<void>
   });
 }
 
-/** Buttons: QC operations (value `op:agent`, re-validated here and in the worker) and sign-in. */
-export function registerActions(app: App, deps: AckDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTION_PATTERN.qcOp, async ({ ack, body, action, respond }) => {
-    await ack();
-    const [op, agentRaw] = (action.value ?? '').split(':');
-    const agent = parseAgentArg(agentRaw, deps.maxAgentId);
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const slack = {
-      teamId,
-      userId: body.user.id,
-      channelId: body.channel?.id ?? body.container?.channel_id ?? '',
-      ...(body.response_url ? { responseUrl: body.response_url } : {}),
-    };
-    if (!QC_OPERATIONS.includes(op as QcOperation) || !agent.ok || !slack.channelId) {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'That button is not valid any more.',
-      });
-      return;
-    }
+/**
+ * Where a click came from. A click in the App Home tab has no channel: its answers go to the
+ * user's DM with the app (the channel is the user ID, which the notifier turns into the DM).
+ */
+function contextOf(body: Click): SlackContext {
+  const teamId = body.team?.id ?? body.user.team_id ?? '';
+  const channelId = body.channel?.id ?? body.container?.channel_id ?? body.user.id;
+  return {
+    teamId,
+    userId: body.user.id,
+    channelId,
+    ...(body.response_url ? { responseUrl: body.response_url } : {}),
+  };
+}
+
+/** A double click carries the same action_ts: one request id, one gateway call. */
+const clickId = (body: Click, action: ButtonAction) =>
+  requestIdOf(body.team?.id ?? '', body.user.id, action.action_ts, action.action_id, action.value ?? '');
+
+/** Enqueue a QC operation for the clicker's own inspector (their link, their session). */
+async function enqueueOp(
+  deps: AckDeps,
+  body: Click,
+  action: ButtonAction,
+  respond: Respond,
+  op: QcOperation,
+  agentId: string,
+  alertId?: string,
+): Promise<boolean> {
+  const slack = contextOf(body);
+  const link = await deps.links.getLink(slack.teamId, slack.userId);
+  if (!link) {
+    await respondNotLinked(respond, slack.userId);
+    return false;
+  }
+  await enqueue(deps, slack, clickId(body, action), {
+    kind: 'qc',
+    op,
+    agentId,
+    inspectorId: link.inspectorId,
+    ...(alertId ? { alertId } : {}),
+  });
+  return true;
+}
+
+function guarded(
+  deps: AckDeps,
+  what: string,
+  fn: (a: { body: Click; action: ButtonAction; respond: Respond }) => Promise<unknown>,
+) {
+  return async (args: { ack: () => Promise<void>; body: Click; action: ButtonAction; respond: Respond }) => {
+    await args.ack();
     try {
-      const link = await deps.links.getLink(teamId, body.user.id);
-      if (!link) return await respondNotLinked(respond, body.user.id);
-      // A double click carries the same action_ts: one request id, one gateway call.
-      const requestId = requestIdOf(
-        teamId,
-        body.user.id,
-        action.action_ts,
-        action.action_id,
-        action.value ?? '',
-      );
-      await enqueue(deps, slack, requestId, {
-        kind: 'qc',
-        op: op as QcOperation,
-        agentId: agent.id,
-        inspectorId: link.inspectorId,
-      });
+      await fn(args);
     } catch (err) {
-      deps.logger.error({ error: (err as Error).name, msg: (err as Error).message }, 'button failed');
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: ':warning: qc-slack could not take the request (internal error). Nothing was sent to the gateway.',
-      });
+      deps.logger.error({ what, error: (err as Error).name, msg: (err as Error).message }, 'button failed');
+      await say(
+        args.respond,
+        ':warning: qc-slack could not take the request (internal error). Nothing was sent to the gateway.',
+      ).catch(() => {});
     }
+  };
+}
+
+const isOp = (op: string | undefined): op is QcOperation => QC_OPERATIONS.includes(op as QcOperation);
+
+/** Buttons: QC operations, alert buttons, confirmations, sign-in and sign-out. */
+export function registerActions(app: App, deps: AckDeps): void {
+  // `op:agent` (refusal messages, App Home). Re-validated here and in the worker.
+  app.action<Click>(
+    ACTION_PATTERN.qcOp,
+    guarded(deps, 'qc_op', async ({ body, action, respond }) => {
+      const [op, agentRaw] = (action.value ?? '').split(':');
+      const agent = parseAgentArg(agentRaw, deps.maxAgentId);
+      if (!isOp(op) || (CONFIRMED_OPERATIONS as readonly string[]).includes(op) || !agent.ok)
+        return say(respond, 'That button is not valid any more.');
+      await enqueueOp(deps, body, action, respond, op, agent.id);
+    }),
+  );
+
+  // `op:agent:alertId` on a monitoring alert: the worker re-reads the alert and checks the agent.
+  app.action<Click>(
+    ACTION_PATTERN.alertOp,
+    guarded(deps, 'qc_alert', async ({ body, action, respond }) => {
+      const [op, agentRaw, alertId] = (action.value ?? '').split(':');
+      const agent = parseAgentArg(agentRaw, deps.maxAgentId);
+      if (!isOp(op) || !agent.ok || !alertId || !/^[A-Za-z0-9_-]{8,64}$/.test(alertId))
+        return say(respond, 'That alert button is not valid.');
+      if (await enqueueOp(deps, body, action, respond, op, agent.id, alertId))
+        await say(respond, `:hourglass_flowing_sand: ${OP_PROGRESS[op]} ${agent.id}…`);
+    }),
+  );
+
+  // The "Yes" of a confirmation (force-*, release-call): `op:target`.
+  app.action<Click>(
+    ACTION_PATTERN.confirmOp,
+    guarded(deps, 'qc_confirm', async ({ body, action, respond }) => {
+      const [op, target] = (action.value ?? '').split(':');
+      const slack = contextOf(body);
+      if (op === 'release-call') {
+        const call = checkCallId(target);
+        if (!call.ok) return say(respond, 'That button is not valid any more.');
+        const link = await deps.links.getLink(slack.teamId, slack.userId);
+        if (!link) return respondNotLinked(respond, slack.userId);
+        await enqueue(deps, slack, clickId(body, action), {
+          kind: 'release-call',
+          callId: call.id,
+          inspectorId: link.inspectorId,
+        });
+        return respond({
+          replace_original: true,
+          text: `:hourglass_flowing_sand: Releasing call ${call.id}…`,
+        });
+      }
+      const agent = parseAgentArg(target, deps.maxAgentId);
+      if (!isOp(op) || !(CONFIRMED_OPERATIONS as readonly string[]).includes(op) || !agent.ok)
+        return say(respond, 'That button is not valid any more.');
+      if (await enqueueOp(deps, body, action, respond, op, agent.id))
+        await respond({
+          replace_original: true,
+          text: `:hourglass_flowing_sand: ${OP_PROGRESS[op]} ${agent.id}…`,
+        });
+    }),
+  );
+
+  app.action<Click>(
+    ACTION_PATTERN.cancel,
+    guarded(deps, 'qc_cancel', async ({ respond }) => {
+      await respond({ delete_original: true });
+    }),
+  );
+
+  app.action<Click>(
+    ACTION_PATTERN.signOut,
+    guarded(deps, 'qc_signout', async ({ body, action }) => {
+      await enqueue(deps, contextOf(body), clickId(body, action), { kind: 'signout' });
+    }),
+  );
+
+  // The global shortcut "Sign in to the gateway" (manifest: qc_signin_shortcut).
+  app.shortcut(SIGNIN_SHORTCUT, async ({ ack, body, client }) => {
+    await ack();
+    const teamId = body.team?.id ?? '';
+    const link = await deps.links.getLink(teamId, body.user.id);
+    const view = link ? signInModalFor(link) : notLinkedModal();
+    await client.views.open({ trigger_id: body.trigger_id, view: view as never });
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION_PATTERN.openSignIn, async ({ ack, body, client, respond }) => {
+  app.action<Click>(ACTION_PATTERN.openSignIn, async ({ ack, body, client, respond }) => {
     await ack();
     const link = await deps.links.getLink(body.team?.id ?? '', body.user.id);
     if (!link) return await respondNotLinked(respond, body.user.id);

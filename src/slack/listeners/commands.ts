@@ -1,5 +1,6 @@
 import type { App, RespondArguments, SlashCommand } from '@slack/bolt';
 import { OP_PROGRESS } from '../../qc/monitoring';
+import { confirmMessage } from '../blocks/confirm';
 import { helpMessage, usageMessage } from '../blocks/help';
 import { message } from '../blocks/kit';
 import { outcomeMessage } from '../blocks/qc-outcome';
@@ -59,6 +60,39 @@ async function handle(
           `:hourglass_flowing_sand: ${OP_PROGRESS[parsed.op]} ${parsed.agentId}… (inspector ${link.inspectorId})`,
         );
       }
+      case 'confirm': {
+        const link = await deps.links.getLink(slack.teamId, slack.userId);
+        if (!link) return await ack(ephemeral(outcomeMessage({ kind: 'not-linked' }, slack.userId)));
+        return await ack(ephemeral(confirmMessage(parsed.op, parsed.target)));
+      }
+      case 'permissions':
+        if (!deps.adminUserIds.has(slack.userId)) {
+          return await say(
+            'Only qc-slack admins can change permissions. Ask your platform team (they set QC_ADMIN_USER_IDS).',
+          );
+        }
+        await enqueue(deps, slack, requestId, {
+          kind: 'permissions',
+          targetUserId: parsed.userId,
+          change: parsed.change,
+          permissions: parsed.permissions,
+        });
+        return await say(
+          `${parsed.change === 'allow' ? 'Allowing' : 'Denying'} <@${parsed.userId}>: ${parsed.permissions.join(', ')}…`,
+        );
+      case 'who':
+        await enqueue(deps, slack, requestId, {
+          kind: 'who',
+          ...(parsed.agentId ? { agentId: parsed.agentId } : {}),
+        });
+        return await say(`:eyes: Looking up who is monitoring ${parsed.agentId ?? 'whom'}…`);
+      case 'audit':
+        await enqueue(deps, slack, requestId, { kind: 'audit', words: parsed.words });
+        return await say(
+          parsed.words.some((w) => w.toLowerCase() === 'export')
+            ? ':page_facing_up: Preparing your audit export; it arrives as a file in our DM…'
+            : ':ledger: Reading the audit…',
+        );
       case 'link':
       case 'unlink':
         if (!deps.adminUserIds.has(slack.userId)) {

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { AckDeps } from '../deps';
 import { registerActions } from './actions';
 import { registerCommands } from './commands';
+import { registerEvents } from './events';
 import { registerViews } from './views';
 
 /** Every listener of the Slack function, registered on one Bolt app. */
@@ -9,4 +10,5 @@ export function registerListeners(app: App, deps: AckDeps): void {
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
+  registerEvents(app, deps);
 }

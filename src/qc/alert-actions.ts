@@ -1,0 +1,99 @@
+import type { Job } from '../queue/jobs';
+import { type AlertRecord, ConflictError } from '../store/types';
+import { effectOf } from './monitoring';
+import type { QcOutcome } from './outcome';
+import type { QcDeps } from './ports';
+
+type QcJob = Extract<Job, { kind: 'qc' }>;
+
+/**
+ * The alert a button click names, re-checked server side: the click must come from the alert's
+ * channel and name the alert's agent (button values are never trusted).
+ */
+export async function alertFor(
+  deps: Pick<QcDeps, 'store' | 'logger'>,
+  job: QcJob,
+): Promise<AlertRecord | undefined> {
+  if (!job.alertId) return undefined;
+  const alert = await deps.store.alerts.getAlert(job.alertId);
+  if (!alert || alert.agentId !== job.agentId || alert.channel !== job.slack.channelId) {
+    deps.logger.warn({ alert: job.alertId, found: Boolean(alert) }, 'alert click does not match an alert');
+    return undefined;
+  }
+  return alert;
+}
+
+/** Read–change–write of an alert record (versioned; the loser re-reads and re-applies). */
+async function changeAlert(
+  deps: Pick<QcDeps, 'store'>,
+  first: AlertRecord,
+  change: (draft: AlertRecord) => AlertRecord | { refusal: QcOutcome },
+): Promise<AlertRecord | { refusal: QcOutcome }> {
+  let current = first;
+  for (let attempt = 1; ; attempt++) {
+    const next = change(structuredClone(current));
+    if ('refusal' in next) return next;
+    try {
+      return await deps.store.alerts.saveAlert(next);
+    } catch (err) {
+      if (!(err instanceof ConflictError) || attempt >= 5) throw err;
+      const fresh = await deps.store.alerts.getAlert(first.alertId);
+      if (!fresh) throw err;
+      current = fresh;
+    }
+  }
+}
+
+/**
+ * Only one inspector may intercept an alert's call: the first click claims it (conditional
+ * write); a second inspector is refused before the gateway.
+ */
+export function claimIntercept(
+  deps: Pick<QcDeps, 'store' | 'now'>,
+  alert: AlertRecord,
+  job: QcJob,
+  inspectorId: string,
+): Promise<AlertRecord | { refusal: QcOutcome }> {
+  return changeAlert(deps, alert, (draft) => {
+    const by = draft.interceptedBy;
+    if (by && by.userId !== job.slack.userId) {
+      return { refusal: { kind: 'already-intercepted', agentId: draft.agentId, by: by.userId, at: by.at } };
+    }
+    draft.interceptedBy = { userId: job.slack.userId, inspectorId, at: deps.now() };
+    return draft;
+  });
+}
+
+/** After the gateway answered: who is on the alert now, the last result, and the message updated. */
+export async function recordOnAlert(
+  deps: QcDeps,
+  alert: AlertRecord,
+  job: QcJob,
+  inspectorId: string,
+  outcome: QcOutcome,
+): Promise<void> {
+  const ok = outcome.kind === 'gateway' && outcome.ok;
+  const retcode = outcome.kind === 'gateway' ? outcome.retcode : outcome.kind;
+  try {
+    const saved = await changeAlert(deps, alert, (draft) => {
+      const user = job.slack.userId;
+      const effect = effectOf(job.op);
+      if (ok && effect === 'none') delete draft.participants[user];
+      else if (ok && typeof effect === 'object')
+        draft.participants[user] = { inspectorId, mode: effect.mode, since: deps.now() };
+      if (job.op === 'intercept' && !ok && draft.interceptedBy?.userId === user) delete draft.interceptedBy;
+      draft.last = { userId: user, op: job.op, retcode, ok, at: deps.now() };
+      return draft;
+    });
+    if ('refusal' in saved || saved.messageGone) return;
+    if ((await deps.notifier.updateAlert(saved)) === 'gone') {
+      await changeAlert(deps, saved, (draft) => ({ ...draft, messageGone: true }));
+    }
+  } catch (err) {
+    // The operation is done and reported; a stale alert message is logged, not fatal.
+    deps.logger.error(
+      { alert: alert.alertId, error: (err as Error).name },
+      'alert message could not be updated',
+    );
+  }
+}

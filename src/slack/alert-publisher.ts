@@ -1,0 +1,89 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import type { AlertInput } from '../alerts/payload';
+import { AlertChannelError, AlertPublishError, type AlertPublisher } from '../alerts/publisher';
+import type { Logger } from '../gateway/logger';
+import type { AlertRecord, AlertStore, IdempotencyStore } from '../store/types';
+import { alertMessage } from './blocks/alert';
+
+const CHANNEL_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+function slackError(err: unknown): string | undefined {
+  const data = (err as { data?: { error?: unknown } })?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/**
+ * Posts a monitoring alert: the record first (so a click always finds it), then the Block Kit
+ * message, then the message's ts on the record. One post per signed request (idempotency claim
+ * on the signature): a sender's retry gets the first post back.
+ */
+export class SlackAlertPublisher implements AlertPublisher {
+  constructor(
+    private readonly deps: {
+      client: WebClient;
+      store: { alerts: AlertStore } & IdempotencyStore;
+      logger: Logger;
+      now: () => number;
+    },
+  ) {}
+
+  async publish(
+    input: AlertInput,
+    dedupeKey: string,
+  ): Promise<{ alertId: string; channel: string; ts: string; duplicate: boolean }> {
+    const { store, client, now } = this.deps;
+    const key = `alert:${createHash('sha256').update(dedupeKey).digest('hex')}`;
+    const claim = await store.claim(key, now(), 24 * 3600);
+    if (claim.state === 'done') {
+      const r = claim.result as { alertId?: string; channel?: string; ts?: string };
+      if (r.alertId && r.channel && r.ts)
+        return { alertId: r.alertId, channel: r.channel, ts: r.ts, duplicate: true };
+    }
+    if (claim.state === 'in-progress')
+      throw new AlertPublishError('the same alert is being posted right now; try again');
+
+    const record: Omit<AlertRecord, 'version'> = {
+      alertId: randomBytes(16).toString('base64url'),
+      channel: input.channel,
+      ts: '',
+      agentId: input.agentId,
+      reason: input.reason,
+      severity: input.severity,
+      ...(input.callId ? { callId: input.callId } : {}),
+      ...(input.customer ? { customer: input.customer } : {}),
+      ...(input.details ? { details: input.details } : {}),
+      createdAt: now(),
+      participants: {},
+    };
+    try {
+      await store.alerts.putAlert(record);
+      const msg = alertMessage({ ...record, version: 1 });
+      let ts: string;
+      let channel: string;
+      try {
+        const res = await client.chat.postMessage({
+          channel: input.channel,
+          text: msg.text,
+          blocks: msg.blocks as never,
+          unfurl_links: false,
+        });
+        ts = res.ts ?? '';
+        channel = res.channel ?? input.channel;
+      } catch (err) {
+        const code = slackError(err);
+        if (code && CHANNEL_ERRORS.has(code)) throw new AlertChannelError(code);
+        throw new AlertPublishError(`Slack did not take the alert (${code ?? (err as Error).name})`, {
+          cause: err,
+        });
+      }
+      await store.alerts.saveAlert({ ...record, channel, ts, version: 1 });
+      await store.finish(key, { alertId: record.alertId, channel, ts });
+      return { alertId: record.alertId, channel, ts, duplicate: false };
+    } catch (err) {
+      await store.release(key).catch(() => {});
+      if (err instanceof AlertChannelError || err instanceof AlertPublishError) throw err;
+      throw new AlertPublishError('the alert could not be stored', { cause: err });
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import { MODE_VERB } from '../../qc/monitoring';
+import type { AlertRecord } from '../../store/types';
+import { ACTION, actions, type Block, type ButtonSpec, context, type SlackMessage, section } from './kit';
+import { clock } from './qc-outcome';
+
+const SEVERITY: Record<AlertRecord['severity'], string> = {
+  info: ':large_blue_circle: Info',
+  warning: ':large_orange_circle: Warning',
+  critical: ':red_circle: Critical',
+};
+
+/** Slack mrkdwn must not let an alert sender inject mentions or links: escape the three specials. */
+export function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A monitoring alert as a Slack message: who/what/why, who is on it, the last result, and the QC
+ * buttons that still make sense. Button values carry ids only (`op:agent:alertId`); the worker
+ * re-checks them against the stored alert.
+ */
+export function alertMessage(alert: AlertRecord): SlackMessage {
+  const agent = alert.agentId;
+  const title = `${SEVERITY[alert.severity]} · agent *${agent}* · ${escapeText(alert.reason)}`;
+  const facts = [
+    ...(alert.customer ? [`*Customer:* ${escapeText(alert.customer)}`] : []),
+    ...(alert.callId ? [`*Call:* ${escapeText(alert.callId)}`] : []),
+    ...(alert.details ? [escapeText(alert.details)] : []),
+  ];
+  const blocks: Block[] = [section(title)];
+  if (facts.length) blocks.push(section(facts.join('\n')));
+
+  const people = Object.entries(alert.participants)
+    .sort(([, a], [, b]) => a.since - b.since)
+    .map(([user, p]) => `<@${user}> ${MODE_VERB[p.mode]} ${agent} since ${clock(p.since)}`);
+  const state: string[] = [];
+  if (alert.interceptedBy)
+    state.push(
+      `:telephone_receiver: Intercepted by <@${alert.interceptedBy.userId}> at ${clock(alert.interceptedBy.at)}`,
+    );
+  state.push(...people.filter((p) => !p.includes(MODE_VERB.intercept)));
+  if (alert.last)
+    state.push(
+      `Last: <@${alert.last.userId}> ${alert.last.op} → ${alert.last.ok ? 'done' : `retcode ${alert.last.retcode}`} (${clock(alert.last.at)})`,
+    );
+  blocks.push(context(state.length ? state.join(' · ') : 'Nobody is on this call yet.'));
+
+  const buttons = alertButtons(alert);
+  if (buttons.length) blocks.push(actions(`qc_alert_${alert.alertId}`, buttons));
+  const text = `${alert.severity.toUpperCase()} alert: agent ${agent}: ${escapeText(alert.reason)}${alert.interceptedBy ? ` (intercepted by <@${alert.interceptedBy.userId}>)` : ''}`;
+  return { text, blocks };
+}
+
+/** After an intercept only Stop is left to anyone; before, everything (Intercept asks to confirm). */
+function alertButtons(alert: AlertRecord): ButtonSpec[] {
+  const v = (op: string) => `${op}:${alert.agentId}:${alert.alertId}`;
+  const stop: ButtonSpec = { text: 'Stop', actionId: ACTION.alertOp, value: v('stop') };
+  if (alert.interceptedBy) return Object.keys(alert.participants).length ? [stop] : [];
+  return [
+    { text: 'Listen', actionId: ACTION.alertOp, value: v('listen'), style: 'primary' },
+    { text: 'Whisper', actionId: ACTION.alertOp, value: v('whisper') },
+    { text: 'Insert', actionId: ACTION.alertOp, value: v('insert') },
+    {
+      text: 'Intercept',
+      actionId: ACTION.alertOp,
+      value: v('intercept'),
+      style: 'danger',
+      confirm: {
+        title: `Intercept agent ${alert.agentId}?`,
+        text: `You take the customer over from agent ${alert.agentId}; the agent is dropped from the call. You must be listening, inserted or whispering already.`,
+        confirm: 'Intercept',
+      },
+    },
+    stop,
+  ];
+}
