@@ -2,14 +2,18 @@
  * `npm run bench`: every benchmark, one JSON object per line. Ratios are against a baseline
  * measured in the same run (machines here are noisy). Select with `npm run bench -- gateway`.
  */
+import { benchBurst } from './burst';
 import { benchColdLoad } from './cold-load';
 import { benchGateway } from './gateway';
+import { benchKeeperScale } from './keeper-scale';
 import { benchLocalStack } from './local-stack';
 
 const all: Record<string, () => Promise<void>> = {
   gateway: () => benchGateway(),
   'cold-load': () => benchColdLoad(),
   'local-stack': () => benchLocalStack(),
+  burst: () => benchBurst(),
+  'keeper-scale': () => benchKeeperScale(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

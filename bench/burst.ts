@@ -1,0 +1,251 @@
+/**
+ * Burst on the local stack: N inspectors (default 200), each signed in and listening to its own agent on
+ * a customer call, all send `/intercept <agent>` at the same moment (signed Slack requests, fired together).
+ * Measures the ack latency, the time from the burst to each result in the channel, and the wall time.
+ * Correctness (throws when broken): N results in the channel, none lost, none doubled, and exactly one
+ * intercept request per agent in the simulator's request log.
+ *
+ * Setup, not measured: links are written to the store; inspectors sign in through the gateway directly
+ * (`signInInspector` with the stack's store, what the sign-in modal's submission runs) rather than via
+ * the modal; `/qc listen <agent>` goes through Slack like any command.
+ */
+import { defaultScenario } from '../simulator/index';
+import type { StoreChange } from '../src/local/slack-api/index';
+import { LOCAL_CHANNEL, LOCAL_TEAM, type LocalStack, startLocalStack } from '../src/local/stack';
+import { signInInspector } from '../src/qc/signin';
+import { SlackDriver } from '../test/e2e/driver';
+import { benchLogger } from './logger';
+import { emit, summary } from './stats';
+
+const INSPECTOR_FROM = 50_001;
+const AGENT_FROM = 40_001;
+
+/** Wait until `check` holds (polled every 100 ms); throws naming `what` after `timeoutMs`. */
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`burst: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Run `fn` over `items`, at most `limit` at a time. */
+async function inBatches<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += limit) await Promise.all(items.slice(i, i + limit).map(fn));
+}
+
+export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Promise<void> {
+  const pairs = Array.from({ length: n }, (_, i) => ({
+    user: `U_BURST${String(i + 1).padStart(4, '0')}`,
+    inspector: String(INSPECTOR_FROM + i),
+    agent: String(AGENT_FROM + i),
+    phone: `7${String((INSPECTOR_FROM + i) % 10_000).padStart(4, '0')}`,
+  }));
+  const log = benchLogger();
+  const stack: LocalStack = await startLocalStack({
+    logger: log.logger,
+    simulator: {
+      pollHoldMs: 2_000,
+      scenario: {
+        ...defaultScenario(),
+        extraInspectors: { from: INSPECTOR_FROM, count: n, vdn: 1 },
+        extraAgents: { from: AGENT_FROM, count: n, vdn: 1, onCall: true },
+      },
+    },
+    // One keeper run for the whole bench (no lease hand-over in the middle of the burst).
+    keeper: { rescanMs: 200, runMs: 600_000 },
+    slackUsers: pairs.map((p) => ({
+      id: p.user,
+      name: p.user.toLowerCase(),
+      realName: `Inspector ${p.inspector}`,
+    })),
+  });
+  const sim = stack.sim?.sim;
+  if (!sim) throw new Error('burst: the local stack has no simulator');
+  const slack = new SlackDriver(stack);
+  try {
+    // ---- setup: links, sign-ins, keeper leases, /qc listen on every agent, everything settled ----
+    await inBatches(pairs, 25, async (p) => {
+      await stack.store.putLink({
+        teamId: LOCAL_TEAM,
+        userId: p.user,
+        inspectorId: p.inspector,
+        phone: p.phone,
+        displayName: `Inspector ${p.inspector}`,
+        linkedBy: 'U_ADMIN',
+        linkedAt: Date.now(),
+      });
+      const out = await signInInspector(
+        { store: stack.store, gateway: stack.deps.gateway, logger: stack.deps.logger, now: Date.now },
+        { teamId: LOCAL_TEAM, userId: p.user, password: 'simulator', force: false },
+      );
+      if (out.kind !== 'signed-in') throw new Error(`burst: sign-in of ${p.inspector} failed: ${out.kind}`);
+    });
+    const settled = async (extra: (p: (typeof pairs)[number]) => Promise<boolean> = async () => true) => {
+      for (const p of pairs) {
+        if (sim.peekEvents(p.inspector).length > 0) return false;
+        const session = await stack.store.getSession(p.inspector);
+        if (!session?.leaseOwner) return false;
+        if ((await stack.store.listPending(p.inspector, session.sessionId)).length > 0) return false;
+        if (!(await extra(p))) return false;
+      }
+      await stack.queue.drained();
+      return true;
+    };
+    await until('every session leased by the keeper and its sign-in events posted', () => settled());
+
+    const listenBefore = stack.slack.store.messages.length;
+    await inBatches(pairs, 50, async (p) => {
+      const res = await slack.command(`/qc listen ${p.agent}`, p.user);
+      if (res.status !== 200) throw new Error(`burst: /qc listen ack ${res.status}`);
+    });
+    await until('every listen confirmed by its events', () =>
+      settled(async (p) => {
+        const m = await stack.store.getMonitoring(p.inspector);
+        return m?.agentId === p.agent && m.mode === 'listen' && m.confirmed && !m.awaitingThreadSince;
+      }),
+    );
+    const listened = stack.slack.store.messages
+      .slice(listenBefore)
+      .filter((m) => !m.threadTs && !m.ephemeralTo && /Listening to agent \d+\./.test(m.text ?? ''));
+    if (listened.length !== n) throw new Error(`burst: ${listened.length} listen results, expected ${n}`);
+
+    // Baseline in the same run: the same burst from unlinked users is answered in the ack (link lookup,
+    // nothing enqueued), so it shows the ack path alone under 200 concurrent requests.
+    const baseline: number[] = [];
+    await Promise.all(
+      pairs.map(async (p) => {
+        const body = slack.commandBody(`/intercept ${p.agent}`, `${p.user}_UNLINKED`);
+        const t = performance.now();
+        const res = await slack.post(body);
+        baseline.push(performance.now() - t);
+        if (res.status !== 200) throw new Error(`burst: baseline ack ${res.status}`);
+      }),
+    );
+    await stack.queue.drained();
+
+    // DynamoDB operations of the store (worker, keeper) during the burst; the ack path's GetItem goes
+    // through its own signed fetch and is not counted here (one per request).
+    const dynamoOps: Record<string, number> = {};
+    let counting = false;
+    stack.db.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (counting)
+          dynamoOps[context.commandName ?? '?'] = (dynamoOps[context.commandName ?? '?'] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCountOps' },
+    );
+
+    // ---- the burst ----
+    const resultsAt = new Map<string, number[]>();
+    const okAgents = new Set<string>();
+    const refusals: string[] = [];
+    const onChange = (c: StoreChange) => {
+      if (c.kind !== 'message' || c.message.threadTs) return;
+      const text = c.message.text ?? '';
+      if (c.message.ephemeralTo) {
+        // Refusals and notices go only to the requester: during the burst there should be none.
+        refusals.push(text);
+        return;
+      }
+      const match = /(?:Intercepted the call of|intercept the call of) agent (\d+)/.exec(text);
+      if (!match || c.message.channel !== LOCAL_CHANNEL) return;
+      const agent = match[1] as string;
+      resultsAt.set(agent, [...(resultsAt.get(agent) ?? []), performance.now()]);
+      if (/Retcode 0: done/.test(text)) okAgents.add(agent);
+    };
+    const unsubscribe = stack.slack.store.on('change', onChange);
+    const logBefore = sim.snapshot().requestCount;
+    const bodies = pairs.map((p) => slack.commandBody(`/intercept ${p.agent}`, p.user));
+    const acks: number[] = [];
+    const ackFailures: string[] = [];
+    counting = true;
+    const t0 = performance.now();
+    await Promise.all(
+      bodies.map(async (body) => {
+        const t = performance.now();
+        const res = await slack.post(body);
+        acks.push(performance.now() - t);
+        if (res.status !== 200 || !/Intercepting \d+/.test(String(res.json?.text)))
+          ackFailures.push(`${res.status} ${res.text.slice(0, 120)}`);
+      }),
+    );
+    const ackedAt = performance.now();
+    try {
+      await until(`${n} intercept results`, () => resultsAt.size + refusals.length >= n, 60_000);
+    } catch (err) {
+      if (!(err instanceof Error && /timed out/.test(err.message))) throw err;
+    }
+    const lastResultAt = performance.now();
+    await stack.queue.drained();
+    // A doubled result (redelivery, a second worker) would land shortly after: give it a moment.
+    await new Promise((r) => setTimeout(r, 500));
+    unsubscribe();
+    counting = false;
+
+    const fromBurst = [...resultsAt.values()].map((times) => (times[0] as number) - t0);
+    const doubled = [...resultsAt.values()].filter((times) => times.length > 1).length;
+    const lost = pairs.filter((p) => !resultsAt.has(p.agent)).length;
+    const intercepts = sim.requestsSince(logBefore).filter((e) => e.logName === 'intercept');
+    const perAgent = new Map<string, number>();
+    for (const e of intercepts) {
+      const target = /\/intercept\/(\d+)/.exec(e.path)?.[1] ?? '?';
+      perAgent.set(target, (perAgent.get(target) ?? 0) + 1);
+    }
+    const gatewayOnce = pairs.every((p) => perAgent.get(p.agent) === 1) && intercepts.length === n;
+    const intercepted = sim.snapshot().calls.filter((c) => c.intercepted && c.agentId.startsWith('4')).length;
+
+    emit({
+      bench: 'burst.ack-baseline',
+      unit: `ms (${n} /intercept from unlinked users fired at once: answered in the ack, nothing enqueued)`,
+      ...summary(baseline),
+      goal: 'p99 <= 3000',
+    });
+    emit({
+      bench: 'burst.ack',
+      unit: `ms (${n} signed /intercept requests fired at once: verify, parse, GetItem, enqueue, ack)`,
+      ...summary(acks),
+      failures: ackFailures.length,
+      goal: "p99 <= 3000 (Slack's ack deadline)",
+    });
+    emit({
+      bench: 'burst.result',
+      unit: `ms from the burst to each intercept result in the channel (${n} inspectors)`,
+      ...summary(fromBurst),
+      goal: 'p99 <= 5000',
+    });
+    const correct =
+      ackFailures.length === 0 && lost === 0 && doubled === 0 && okAgents.size === n && gatewayOnce;
+    emit({
+      bench: 'burst.total',
+      unit: 'ms wall time from the first request sent to the last result posted',
+      inspectors: n,
+      wall_ms: Math.round((lastResultAt - t0) * 10) / 10,
+      all_acked_ms: Math.round((ackedAt - t0) * 10) / 10,
+      results: resultsAt.size,
+      ok_results: okAgents.size,
+      lost,
+      doubled,
+      refusals: refusals.length,
+      gateway_intercepts: intercepts.length,
+      gateway_intercept_retcodes: [...new Set(intercepts.map((e) => e.retcode))],
+      agents_intercepted_once: pairs.filter((p) => perAgent.get(p.agent) === 1).length,
+      calls_intercepted: intercepted,
+      dead_letters: stack.queue.deadLetters.length,
+      dynamo_ops: dynamoOps,
+      log_warnings: log.counts(),
+      goal: `${n} results in the channel (all retcode 0), 0 lost, 0 doubled, exactly one gateway intercept per agent`,
+      correct,
+    });
+    if (!correct) {
+      throw new Error(
+        `burst: correctness broken — results ${resultsAt.size}/${n} (ok ${okAgents.size}), lost ${lost}, doubled ${doubled}, ` +
+          `gateway intercepts ${intercepts.length}, ack failures ${ackFailures.length}, refusals ${refusals.slice(0, 2).join(' | ')}`,
+      );
+    }
+  } finally {
+    log.mute();
+    await stack.close();
+  }
+}
