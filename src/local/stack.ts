@@ -285,6 +285,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     close: async () => {
       abort.abort();
       await socket?.stop().catch(() => {});
+      // Let a held long poll come back (it may carry an event) before cutting the connections.
+      await Promise.race([keeperLoop, new Promise((r) => setTimeout(r, 2_000).unref())]);
       await gateway.destroy();
       await signInGateway.destroy();
       await keeperLoop;

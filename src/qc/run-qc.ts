@@ -32,7 +32,7 @@ export async function runQc(
   job: QcJob,
   loaded?: Promise<QcState>,
 ): Promise<QcOutcome> {
-  const { store, notifier } = deps;
+  const { notifier } = deps;
   const started = deps.now();
   const { link, session, monitoring } = await (loaded ?? loadQcState(deps, job));
   if (!link) return refuse(deps, job, { kind: 'not-linked' });
@@ -66,32 +66,7 @@ export async function runQc(
   const changesMonitoring = effectOf(job.op) !== 'unchanged';
   if (changesMonitoring) await markAwaiting(deps, inspectorId, job.slack.teamId, monitoring);
 
-  let outcome: QcOutcome;
-  try {
-    const result: GatewayOutcome = await plan.call(deps, gatewaySession(session));
-    outcome = {
-      kind: 'gateway',
-      op: job.op,
-      call: result.operation,
-      agentId: job.agentId,
-      inspectorId,
-      ok: result.ok,
-      retcode: result.retcode,
-      ...(result.ok ? {} : { explanation: result.explanation }),
-      latencyMs: result.latencyMs,
-    };
-    if (!result.ok && result.explanation.sessionEnded) {
-      await store.endSession(
-        inspectorId,
-        session.sessionId,
-        `gateway ${result.retcode} on ${result.operation}`,
-        deps.now(),
-      );
-    }
-  } catch (err) {
-    if (!(err instanceof GatewayTransportError)) throw err;
-    outcome = { kind: 'transport', op: job.op, agentId: job.agentId, inspectorId, error: err };
-  }
+  const outcome = await callGateway(deps, job, session, (s) => plan.call(deps, s));
 
   // A deleted alert message has no visible thread any more: such results go to the channel.
   const alertThread =
@@ -102,6 +77,44 @@ export async function runQc(
   if (claimed) await recordOnAlert(deps, claimed, job, inspectorId, outcome);
   await audit(deps, job, outcome, inspectorId, deps.now() - started, thread);
   return outcome;
+}
+
+/**
+ * The one gateway call of a request, as an outcome: the retcode (a `100-006`-like code also ends
+ * our session record, so the next request says "sign in"), or the transport failure in words.
+ */
+export async function callGateway(
+  deps: QcDeps,
+  req: QcRequest,
+  session: SessionRecord,
+  call: (s: GatewaySession) => Promise<GatewayOutcome>,
+): Promise<QcOutcome> {
+  const inspectorId = session.inspectorId;
+  try {
+    const result = await call(gatewaySession(session));
+    if (!result.ok && result.explanation.sessionEnded) {
+      await deps.store.endSession(
+        inspectorId,
+        session.sessionId,
+        `gateway ${result.retcode} on ${result.operation}`,
+        deps.now(),
+      );
+    }
+    return {
+      kind: 'gateway',
+      op: req.op,
+      call: result.operation,
+      agentId: req.agentId,
+      inspectorId,
+      ok: result.ok,
+      retcode: result.retcode,
+      ...(result.ok ? {} : { explanation: result.explanation }),
+      latencyMs: result.latencyMs,
+    };
+  } catch (err) {
+    if (!(err instanceof GatewayTransportError)) throw err;
+    return { kind: 'transport', op: req.op, agentId: req.agentId, inspectorId, error: err };
+  }
 }
 
 /** A refusal when the inspector lacks the permission the operation needs (checked before the gateway). */

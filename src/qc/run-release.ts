@@ -1,8 +1,7 @@
-import { GatewayTransportError } from '../gateway';
 import type { Job } from '../queue/jobs';
 import type { QcOutcome } from './outcome';
 import type { QcDeps, QcPolicy } from './ports';
-import { audit, gatewaySession, permissionRefusal, type QcRequest, refuse } from './run-qc';
+import { audit, callGateway, permissionRefusal, type QcRequest, refuse } from './run-qc';
 
 type ReleaseJob = Extract<Job, { kind: 'release-call' }>;
 
@@ -26,27 +25,7 @@ export async function runRelease(deps: QcDeps & QcPolicy, job: ReleaseJob): Prom
       ...(session?.endedReason ? { reason: session.endedReason } : {}),
     });
   }
-  let outcome: QcOutcome;
-  try {
-    const result = await deps.gateway.forceReleaseCall(gatewaySession(session), job.callId);
-    outcome = {
-      kind: 'gateway',
-      op: 'release-call',
-      call: result.operation,
-      agentId: job.callId,
-      inspectorId,
-      ok: result.ok,
-      retcode: result.retcode,
-      ...(result.ok ? {} : { explanation: result.explanation }),
-      latencyMs: result.latencyMs,
-    };
-    if (!result.ok && result.explanation.sessionEnded) {
-      await deps.store.endSession(inspectorId, session.sessionId, `gateway ${result.retcode}`, deps.now());
-    }
-  } catch (err) {
-    if (!(err instanceof GatewayTransportError)) throw err;
-    outcome = { kind: 'transport', op: 'release-call', agentId: job.callId, inspectorId, error: err };
-  }
+  const outcome = await callGateway(deps, req, session, (s) => deps.gateway.forceReleaseCall(s, job.callId));
   const thread = await deps.notifier.report(job.slack, outcome);
   await audit(deps, req, outcome, inspectorId, deps.now() - started, thread);
   return outcome;
