@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, one JSON object per line. Ratios are against a baseline
  * measured in the same run (machines here are noisy). Select with `npm run bench -- gateway`.
  */
+import { benchAlertsBurst } from './alerts-burst';
 import { benchBurst } from './burst';
 import { benchColdLoad } from './cold-load';
 import { benchGateway } from './gateway';
@@ -14,6 +15,7 @@ const all: Record<string, () => Promise<void>> = {
   'local-stack': () => benchLocalStack(),
   burst: () => benchBurst(),
   'keeper-scale': () => benchKeeperScale(),
+  'alerts-burst': () => benchAlertsBurst(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -37,3 +37,11 @@ export class AlertPublishError extends Error {
     this.name = 'AlertPublishError';
   }
 }
+
+/** The same signed alert is being posted by a concurrent request right now: retry in a moment. */
+export class AlertInProgressError extends AlertPublishError {
+  constructor() {
+    super('the same alert is being posted right now; retry in a moment');
+    this.name = 'AlertInProgressError';
+  }
+}

@@ -6,11 +6,11 @@
  */
 import type { Logger } from '../gateway/logger';
 import { type AlertInput, parseAlert } from './payload';
-import { AlertChannelError, AlertPublishError, type AlertPublisher } from './publisher';
+import { AlertChannelError, AlertInProgressError, AlertPublishError, type AlertPublisher } from './publisher';
 import { verifyAlertSignature } from './signature';
 
 export type { AlertInput } from './payload';
-export { AlertChannelError, AlertPublishError, type AlertPublisher } from './publisher';
+export { AlertChannelError, AlertInProgressError, AlertPublishError, type AlertPublisher } from './publisher';
 
 export const DEFAULT_MAX_BODY_BYTES = 16_384;
 export const TIMESTAMP_HEADER = 'x-qc-timestamp';
@@ -115,6 +115,23 @@ async function publish(deps: AlertDeps, alert: AlertInput, dedupeKey: string): P
       return {
         status: 422,
         body: { ok: false, error: 'channel_unreachable', message: channelMessage(alert.channel, err.code) },
+      };
+    }
+    if (err instanceof AlertInProgressError) {
+      // A sender's retry racing its own original: not a failure, the original is being posted.
+      log(
+        deps,
+        'info',
+        { channel: alert.channel, agentId: alert.agentId },
+        'alert already being posted; told to retry',
+      );
+      return {
+        status: 503,
+        body: {
+          ok: false,
+          error: 'in_progress',
+          message: 'the same alert is being posted right now; retry in a moment',
+        },
       };
     }
     const transient = err instanceof AlertPublishError;

@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { AlertInput } from '../alerts/payload';
-import { AlertChannelError, AlertPublishError, type AlertPublisher } from '../alerts/publisher';
+import {
+  AlertChannelError,
+  AlertInProgressError,
+  AlertPublishError,
+  type AlertPublisher,
+} from '../alerts/publisher';
 import type { Logger } from '../gateway/logger';
 import type { AlertRecord, AlertStore, IdempotencyStore } from '../store/types';
 import { alertMessage } from './blocks/alert';
