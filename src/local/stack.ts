@@ -19,9 +19,10 @@ import type { AckDeps } from '../slack/deps';
 import { SlackNotifier } from '../slack/notifier';
 import { DynamoStore } from '../store/dynamo';
 import { HttpLinkReader } from '../store/link-reader';
+import { type ConsoleBridge, createConsole } from './console/index';
 import { type LocalDynamo, startLocalDynamo } from './dynalite';
 import { readBody, sendLambdaResult, toApiGatewayEvent } from './http-event';
-import { createFakeSlack, type FakeSlack, type FakeUser } from './slack-api/index';
+import { createFakeSlack, dmChannelId, type FakeSlack, type FakeUser } from './slack-api/index';
 import { type SocketModeTokens, startSocketMode } from './socket-mode';
 
 export const LOCAL_SIGNING_SECRET = 'local-signing-secret';
@@ -59,12 +60,16 @@ export interface LocalStackOptions {
   defaultPermissions?: readonly Permission[];
   /** Slack user IDs allowed to link/unlink (default: the demo admin). */
   adminUserIds?: ReadonlySet<string>;
+  /** The browser console at /console/ (default: on, except in Socket Mode, where it never runs). */
+  console?: boolean;
 }
 
 export interface LocalStack {
   url: string;
   slack: FakeSlack;
   sim?: RunningSimulator;
+  /** The browser console (absent in Socket Mode or with `console: false`). */
+  console?: ConsoleBridge;
   db: LocalDynamo;
   store: DynamoStore;
   queue: InProcessFifoQueue;
@@ -192,11 +197,32 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     publisher: new SlackAlertPublisher({ client: web, store, logger, now: Date.now }),
   };
   const socket = opts.socketMode ? await startSocketMode(opts.socketMode, ackDeps) : undefined;
+  const consoleBridge =
+    opts.socketMode || opts.console === false
+      ? undefined
+      : createConsole({
+          url,
+          slack,
+          ...(sim ? { sim: sim.sim } : {}),
+          signingSecret: LOCAL_SIGNING_SECRET,
+          alertsSecret: LOCAL_ALERTS_SECRET,
+          teamId: LOCAL_TEAM,
+          users: DEMO_USERS.map((u) => ({
+            id: u.id,
+            name: u.name,
+            realName: u.realName,
+            role: 'inspectorId' in u ? 'inspector' : 'isAdmin' in u ? 'admin' : 'unlinked',
+            ...('inspectorId' in u ? { inspectorId: u.inspectorId, phone: u.phone } : {}),
+            dm: dmChannelId(u.id),
+          })),
+          channels: [{ id: LOCAL_CHANNEL, name: 'qc-floor' }],
+        });
 
   server.on('request', (req, res) => {
     void (async () => {
       try {
         if (await slack.handle(req, res)) return;
+        if (consoleBridge && (await consoleBridge.handle(req, res))) return;
         const path = new URL(req.url ?? '/', url).pathname;
         if (req.method === 'POST' && path === '/slack/events') {
           const body = await readBody(req);
@@ -223,10 +249,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           res.end(JSON.stringify(result.body));
           return;
         }
+        if (req.method === 'GET' && path === '/' && consoleBridge) {
+          res.writeHead(302, { location: '/console/' });
+          res.end();
+          return;
+        }
         if (req.method === 'GET' && (path === '/' || path === '/healthz')) {
           res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
           res.end(
-            'qc-slack local stack: POST /slack/events, POST /alerts, POST /gateway/events; Slack Web API at /api/\n',
+            `qc-slack local stack: POST /slack/events, POST /alerts, POST /gateway/events; Slack Web API at /api/${consoleBridge ? '; console at /console/' : ''}\n`,
           );
           return;
         }
@@ -278,12 +309,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     url,
     slack,
     ...(sim ? { sim } : {}),
+    ...(consoleBridge ? { console: consoleBridge } : {}),
     db,
     store,
     queue,
     deps,
     close: async () => {
       abort.abort();
+      consoleBridge?.close();
       await socket?.stop().catch(() => {});
       // Let a held long poll come back (it may carry an event) before cutting the connections.
       await Promise.race([keeperLoop, new Promise((r) => setTimeout(r, 2_000).unref())]);

@@ -1,10 +1,17 @@
 /**
  * `npm start`: the local stack — Slack handlers, worker, keeper, dynalite, the CC-Gateway
- * simulator (or CCGW_BASE_URL) and a local Slack Web API — in one process.
+ * simulator (or CCGW_BASE_URL), a local Slack Web API and the browser console at /console/ — in one
+ * process. With SLACK_APP_TOKEN + SLACK_BOT_TOKEN: Socket Mode against a real workspace, no console.
  */
 import { parseArgs } from 'node:util';
 import { adminUserIdsConfig, ConfigError, gatewayConfig, socketModeConfig } from '../config';
-import { DEMO_USERS, LOCAL_CHANNEL, LOCAL_SIGNING_SECRET, startLocalStack } from './stack';
+import {
+  DEMO_USERS,
+  LOCAL_ALERTS_SECRET,
+  LOCAL_CHANNEL,
+  LOCAL_SIGNING_SECRET,
+  startLocalStack,
+} from './stack';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +30,8 @@ if (values.help) {
   --port       HTTP port (default $PORT or 3000)
   --data-dir   keep the DynamoDB table on disk (default: in memory)
   --push       sign inspectors in in push mode (events POSTed to /gateway/events)
+
+  Open the printed console URL (http://127.0.0.1:3000/console/) and use qc-slack as a supervisor would.
 
   CCGW_BASE_URL (+ CCGW_CA_FILE) points at a real gateway instead of the simulator.
   SLACK_APP_TOKEN + SLACK_BOT_TOKEN: a real workspace over Socket Mode instead of the local
@@ -69,31 +78,42 @@ qc-slack is up in Socket Mode (a real Slack workspace)
 In Slack: /qc link @you 1001 70001 (as an admin), then /qc signin, /qc listen 2005, /intercept 2005.
 Ctrl-C stops everything.
 `);
-} else
+} else {
+  const consoleLine = await stack.console?.bundle().then(
+    (b) =>
+      `${stack.url}/console/   ← open this in a browser (bundle ${Math.round(b.js.length / 1024)} KB, built in ${b.ms} ms)`,
+    (err: unknown) =>
+      `unavailable: the page did not build (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
+  );
   console.log(`
 qc-slack local stack is up
 
-  Slack endpoint     POST ${stack.url}/slack/events   (signing secret: ${LOCAL_SIGNING_SECRET})
-  Gateway events     POST ${stack.url}/gateway/events
-  Local Slack API    ${stack.url}/api/   (messages: GET ${stack.url}/_local/messages)
+  Console            ${consoleLine}
   CC-Gateway         ${stack.sim ? `${stack.sim.url} (simulator; CA ${stack.sim.caFile})` : process.env.CCGW_BASE_URL}
   DynamoDB           ${stack.db.endpoint} table ${stack.db.tableName}${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory)'}
   Channel            ${LOCAL_CHANNEL} (#qc-floor)
-  Demo users
+  Demo users         (the console's "Acting as"; gateway password: simulator)
 ${users}
 
-Try it (another terminal):
+  Slack endpoint     POST ${stack.url}/slack/events   (signing secret: ${LOCAL_SIGNING_SECRET})
+  Alerts             POST ${stack.url}/alerts   (secret: ${LOCAL_ALERTS_SECRET})
+  Gateway events     POST ${stack.url}/gateway/events
+  Local Slack API    ${stack.url}/api/   (messages: GET ${stack.url}/_local/messages)
+
+In the console type /qc signin, then /qc listen 2005 and /intercept 2005. From a terminal instead:
   npm run slack -- "/qc signin" --password simulator
   npm run slack -- "/qc listen 2005"
-  npm run slack -- "/intercept 2005"
-  npm run slack -- "/qc status"
 
 Ctrl-C stops everything.
 `);
+}
 
 let stopping = false;
 const stop = async (signal: string) => {
-  if (stopping) return;
+  if (stopping) {
+    console.log(`${signal} again: exiting now`);
+    process.exit(130);
+  }
   stopping = true;
   console.log(`\n${signal}: stopping…`);
   await stack.close();

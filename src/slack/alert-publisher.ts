@@ -45,8 +45,7 @@ export class SlackAlertPublisher implements AlertPublisher {
       if (r.alertId && r.channel && r.ts)
         return { alertId: r.alertId, channel: r.channel, ts: r.ts, duplicate: true };
     }
-    if (claim.state === 'in-progress')
-      throw new AlertPublishError('the same alert is being posted right now; try again');
+    if (claim.state === 'in-progress') throw new AlertInProgressError();
 
     const record: Omit<AlertRecord, 'version'> = {
       alertId: randomBytes(16).toString('base64url'),

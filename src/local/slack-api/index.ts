@@ -6,10 +6,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newTriggerId } from '../slack-sign';
+import {
+  applyViewAck,
+  type CommandAckInput,
+  closeView,
+  recordCommandAck,
+  type ViewAckInput,
+  type ViewAckResult,
+} from './acks';
 import { createResponseUrl, type ResponseUrlContext } from './response-url';
 import { handleRequest, type ServerHooks } from './server';
 import type { ChannelInfo, FakeChannel, FakeState, FakeUser } from './state';
-import { SlackStore } from './store';
+import { SlackStore, type StoredMessage, type StoredView } from './store';
 
 export interface FakeSlackOptions {
   /** Requests must carry `Authorization: Bearer <botToken>` (or a `token` form field), else `invalid_auth`. */
@@ -46,6 +54,16 @@ export interface FakeSlack {
   /** Fault injection: the next `count` (default 1) calls of `method` (or 'response_url', 'file_upload') fail with `error` or a 429. */
   failNext(method: string, error: string | { status: 429; retryAfter: number }, count?: number): void;
   setPublicBaseUrl(url: string): void;
+  /**
+   * A slash command's ack as Slack shows it: the body becomes a message ephemeral to the user (or in the
+   * channel with `response_type: 'in_channel'`); a non-200 answer becomes Slackbot's "failed" notice.
+   * Returns the stored message, or undefined for an empty ack (Slack shows nothing).
+   */
+  recordCommandAck(ack: CommandAckInput): StoredMessage | undefined;
+  /** A view_submission's answer applied to the modals as Slack does (close, errors, update, push, clear). */
+  applyViewAck(ack: ViewAckInput): ViewAckResult;
+  /** The person closed a modal (its close button or Esc). Undefined for an unknown view id. */
+  closeView(viewId: string): StoredView | undefined;
   /** Channel id → name ('qc'), or the id itself when unknown. */
   channelName(id: string): string;
   readonly teamId: string;
@@ -122,6 +140,9 @@ export function createFakeSlack(opts: FakeSlackOptions): FakeSlack {
     setPublicBaseUrl(url) {
       state.publicBaseUrl = url.replace(/\/+$/, '');
     },
+    recordCommandAck: (ack) => recordCommandAck(state, ack),
+    applyViewAck: (ack) => applyViewAck(state, ack),
+    closeView: (viewId) => closeView(state, viewId),
     channelName: (id) => channels.get(id)?.name ?? id,
     teamId: state.opts.teamId,
     botUserId: state.opts.botUserId,
@@ -173,6 +194,8 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<StartedFak
   });
 }
 
+export type { CommandAckInput, ViewAckInput, ViewAckResult } from './acks';
+export { SLACKBOT } from './acks';
 export { dmChannelId, TRIGGER_ID_RE } from './methods';
 export {
   mrkdwnToPlain,

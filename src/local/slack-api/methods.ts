@@ -328,10 +328,10 @@ function useTrigger(state: FakeState, triggerId: unknown): { user?: string; trig
   return user ? { user, triggerId: id } : { triggerId: id };
 }
 
-const newHash = (state: FakeState) =>
+export const newHash = (state: FakeState) =>
   `${Math.floor(state.store.clock() / 1000)}.${randomBytes(4).toString('hex')}`;
 
-function viewJson(
+export function viewJson(
   state: FakeState,
   id: string,
   hash: string,

@@ -86,6 +86,8 @@ export interface StoredView {
   updates: number;
   /** Set on modals opened with views.push. */
   previousViewId?: string;
+  /** Set when the modal was closed (its close button, Esc, a submission that closed it, `clear`). */
+  closedAt?: number;
 }
 
 export interface StoredCall {

@@ -1,0 +1,182 @@
+/**
+ * What Slack does with the app's HTTP answers (acks) that it shows to the person: a slash command's ack
+ * body becomes a message (ephemeral unless `response_type: 'in_channel'`), and a view_submission's
+ * `response_action` updates, pushes or clears modals, or shows per-block errors. The local console
+ * drives the app with signed requests and hands the answers here, so the page shows them as Slack would.
+ */
+import { isObj, newHash, newMessage, viewJson } from './methods';
+import { type FakeState, nextId } from './state';
+import type { StoredMessage, StoredView } from './store';
+import { checkContent, checkView } from './validate';
+
+/** Slack's own user, the author of Slack's notices ("/qc failed with the error …"). */
+export const SLACKBOT = 'USLACKBOT';
+
+export interface CommandAckInput {
+  channel: string;
+  user: string;
+  /** '/qc', '/intercept'. */
+  command: string;
+  /** HTTP status of the app's answer. */
+  status: number;
+  /** Its raw body (JSON, plain text or empty). */
+  body: string;
+}
+
+function slackbotNotice(state: FakeState, channel: string, user: string, text: string): StoredMessage {
+  const m = newMessage(state, { channel, ephemeralTo: user, text });
+  m.user = SLACKBOT;
+  m.botId = '';
+  return state.store.addMessage(m);
+}
+
+/**
+ * Records a slash command's ack as Slack shows it and returns the message (undefined for an empty ack,
+ * which Slack shows as nothing). A non-200 answer, or a body Slack would refuse, becomes Slackbot's
+ * "failed with the error" notice, only visible to the user.
+ */
+export function recordCommandAck(state: FakeState, ack: CommandAckInput): StoredMessage | undefined {
+  if (ack.status !== 200) {
+    return slackbotNotice(
+      state,
+      ack.channel,
+      ack.user,
+      `${ack.command} failed with the error "dispatch_failed" (the app answered HTTP ${ack.status})`,
+    );
+  }
+  if (ack.body.trim() === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(ack.body);
+  } catch {
+    json = undefined;
+  }
+  if (!isObj(json)) {
+    return state.store.addMessage(
+      newMessage(state, { channel: ack.channel, ephemeralTo: ack.user, text: ack.body }),
+    );
+  }
+  const content = checkContent(json, false);
+  if (!content.ok) {
+    return slackbotNotice(
+      state,
+      ack.channel,
+      ack.user,
+      `${ack.command} failed with the error "${content.error}" (${content.messages.join('; ')})`,
+    );
+  }
+  if (!content.value.text && !content.value.blocks?.length && !content.value.attachments?.length)
+    return undefined;
+  const inChannel = json.response_type === 'in_channel';
+  return state.store.addMessage(
+    newMessage(state, {
+      channel: ack.channel,
+      ...(inChannel ? {} : { ephemeralTo: ack.user }),
+      ...content.value,
+    }),
+  );
+}
+
+/** Marks a modal closed (close button, Esc, a submission that closed it). Undefined for an unknown id. */
+export function closeView(state: FakeState, viewId: string): StoredView | undefined {
+  const view = state.store.views.find((v) => v.id === viewId && v.type === 'modal');
+  if (!view) return undefined;
+  if (view.closedAt === undefined) {
+    view.closedAt = state.store.clock();
+    view.updatedAt = view.closedAt;
+    state.store.touchView(view);
+  }
+  return view;
+}
+
+export interface ViewAckInput {
+  viewId: string;
+  status: number;
+  body: string;
+}
+
+export type ViewAckResult =
+  /** Nothing changed; the modal shows these messages under the named input blocks. */
+  | { action: 'errors'; errors: Record<string, string> }
+  /** The modal now shows `view` (updated in place, or pushed on top). */
+  | { action: 'update' | 'push'; view: StoredView }
+  /** The submitted modal (or, for `clear`, every modal of the user) was closed. */
+  | { action: 'close' | 'clear' }
+  /** Slack could not use the answer; the modal stays open with this notice. */
+  | { action: 'failed'; message: string };
+
+const TROUBLE = 'We had some trouble connecting. Try again?';
+
+/**
+ * Applies a view_submission's answer to the fake's views as Slack does: empty → the modal closes;
+ * `response_action` `errors` (an object of block_id → message), `update`, `push`, `clear`.
+ */
+export function applyViewAck(state: FakeState, ack: ViewAckInput): ViewAckResult {
+  const stored = state.store.views.find((v) => v.id === ack.viewId && v.type === 'modal');
+  if (!stored) return { action: 'failed', message: `no modal with id ${ack.viewId}` };
+  if (ack.status !== 200)
+    return { action: 'failed', message: `${TROUBLE} (the app answered HTTP ${ack.status})` };
+  if (ack.body.trim() === '') {
+    closeView(state, stored.id);
+    return { action: 'close' };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(ack.body);
+  } catch {
+    return { action: 'failed', message: `${TROUBLE} (the answer was not JSON)` };
+  }
+  if (!isObj(json) || json.response_action === undefined) {
+    closeView(state, stored.id);
+    return { action: 'close' };
+  }
+  switch (json.response_action) {
+    case 'errors': {
+      const errors = isObj(json.errors) ? json.errors : {};
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(errors)) if (typeof v === 'string') out[k] = v;
+      if (Object.keys(out).length === 0)
+        return { action: 'failed', message: `${TROUBLE} (response_action errors without errors)` };
+      return { action: 'errors', errors: out };
+    }
+    case 'update': {
+      const checked = checkView(json.view, 'modal', () => nextId(state, 'B'));
+      if (!checked.ok) return { action: 'failed', message: `${TROUBLE} (${checked.messages.join('; ')})` };
+      stored.hash = newHash(state);
+      stored.updatedAt = state.store.clock();
+      stored.updates += 1;
+      stored.view = viewJson(state, stored.id, stored.hash, checked.value, {
+        previous_view_id: stored.previousViewId ?? null,
+      });
+      state.store.touchView(stored);
+      return { action: 'update', view: stored };
+    }
+    case 'push': {
+      const checked = checkView(json.view, 'modal', () => nextId(state, 'B'));
+      if (!checked.ok) return { action: 'failed', message: `${TROUBLE} (${checked.messages.join('; ')})` };
+      const id = nextId(state, 'V');
+      const hash = newHash(state);
+      const now = state.store.clock();
+      const pushed: StoredView = {
+        id,
+        type: 'modal',
+        view: viewJson(state, id, hash, checked.value, { previous_view_id: stored.id }),
+        hash,
+        openedAt: now,
+        updatedAt: now,
+        updates: 0,
+        previousViewId: stored.id,
+      };
+      if (stored.user) pushed.user = stored.user;
+      state.store.addView(pushed);
+      return { action: 'push', view: pushed };
+    }
+    case 'clear':
+      for (const v of state.store.views)
+        if (v.type === 'modal' && v.closedAt === undefined && v.user === stored.user) closeView(state, v.id);
+      closeView(state, stored.id);
+      return { action: 'clear' };
+    default:
+      return { action: 'failed', message: `${TROUBLE} (unknown response_action)` };
+  }
+}
