@@ -13,6 +13,10 @@ import {
   startLocalStack,
 } from './stack';
 
+// This machine class runs Node 20; Lambda runs Node 22. The AWS SDK's "upgrade Node" notice would
+// be the first thing a newcomer reads, and it is not about qc-slack: keep it out of the banner.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
