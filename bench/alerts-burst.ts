@@ -16,58 +16,24 @@
  *    retcode 0), no refusal, every alert message updated, and in the simulator's request log exactly one
  *    addSupervise (then one intercept) per inspector → agent, nothing else.
  *
- * Setup, not measured: links written to the store and sign-ins through the gateway directly (as in
- * `bench/burst.ts`), every session leased by the keeper and settled before the first alert.
+ * Setup, not measured (`bench/many-inspectors.ts`, as in `bench/burst.ts`): links written to the store
+ * and sign-ins through the gateway directly, every session leased by the keeper and settled before the
+ * first alert.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { defaultScenario } from '../simulator/index';
 import type { StoreChange, StoredMessage } from '../src/local/slack-api/index';
 import { nowTs } from '../src/local/slack-sign';
-import { LOCAL_CHANNEL, LOCAL_TEAM, type LocalStack, startLocalStack } from '../src/local/stack';
-import { signInInspector } from '../src/qc/signin';
-import { buttonsOf, SlackDriver } from '../test/e2e/driver';
-import { benchLogger } from './logger';
+import { LOCAL_CHANNEL } from '../src/local/stack';
+import { buttonsOf } from '../test/e2e/driver';
+import { countDynamoOps, inBatches, type Pair, startManyInspectors } from './many-inspectors';
 import { emit, summary } from './stats';
 
-const INSPECTOR_FROM = 50_001;
-const AGENT_FROM = 40_001;
 const REASON = /alert: agent (\d+): Burst alert #(\d+)\b/;
-
-/** Wait until `check` holds (polled every 100 ms); throws naming `what` after `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`alerts-burst: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Like `until`, but a timeout only ends the wait: the correctness check reports what is missing. */
-async function waitAtMost(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) {
-  try {
-    await until(what, check, timeoutMs);
-  } catch (err) {
-    if (!(err instanceof Error && /timed out/.test(err.message))) throw err;
-  }
-}
-
-/** Run `fn` over `items`, at most `limit` at a time. */
-async function inBatches<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += limit) await Promise.all(items.slice(i, i + limit).map(fn));
-}
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const blocksText = (m: StoredMessage) => JSON.stringify(m.blocks ?? []);
 /** The alert id a message's buttons carry (`op:agent:alertId`). */
 const alertIdOf = (m: StoredMessage) => buttonsOf(m.blocks)[0]?.value.split(':')[2];
-
-interface Pair {
-  index: number;
-  user: string;
-  inspector: string;
-  agent: string;
-  phone: string;
-}
 
 interface WaveResult {
   acks: number[];
@@ -95,36 +61,10 @@ interface WaveResult {
 export async function benchAlertsBurst(n = Number(process.env.BENCH_ALERTS ?? 100)): Promise<void> {
   const copies = Math.min(10, Math.floor(n / 10));
   const doubles = Math.min(10, Math.floor(n / 10));
-  const pairs: Pair[] = Array.from({ length: n }, (_, i) => ({
-    index: i + 1,
-    user: `U_ALERT${String(i + 1).padStart(4, '0')}`,
-    inspector: String(INSPECTOR_FROM + i),
-    agent: String(AGENT_FROM + i),
-    phone: `7${String((INSPECTOR_FROM + i) % 10_000).padStart(4, '0')}`,
-  }));
+  // ---- setup: links, sign-ins, keeper leases, everything settled ----
+  const { pairs, log, stack, sim, slack, until, waitAtMost, listensConfirmed, close } =
+    await startManyInspectors('alerts-burst', n, 'U_ALERT');
   const byAgent = new Map(pairs.map((p) => [p.agent, p]));
-  const log = benchLogger();
-  const stack: LocalStack = await startLocalStack({
-    logger: log.logger,
-    simulator: {
-      pollHoldMs: 2_000,
-      scenario: {
-        ...defaultScenario(),
-        extraInspectors: { from: INSPECTOR_FROM, count: n, vdn: 1 },
-        extraAgents: { from: AGENT_FROM, count: n, vdn: 1, onCall: true },
-      },
-    },
-    // One keeper run for the whole bench (no lease hand-over in the middle of a wave).
-    keeper: { rescanMs: 200, runMs: 600_000 },
-    slackUsers: pairs.map((p) => ({
-      id: p.user,
-      name: p.user.toLowerCase(),
-      realName: `Inspector ${p.inspector}`,
-    })),
-  });
-  const sim = stack.sim?.sim;
-  if (!sim) throw new Error('alerts-burst: the local stack has no simulator');
-  const slack = new SlackDriver(stack);
   const store = stack.slack.store;
   const unsubscribes: Array<() => void> = [];
   const watch = (fn: (c: StoreChange) => void) => {
@@ -133,37 +73,6 @@ export async function benchAlertsBurst(n = Number(process.env.BENCH_ALERTS ?? 10
     return off;
   };
   try {
-    // ---- setup: links, sign-ins, keeper leases, everything settled ----
-    await inBatches(pairs, 25, async (p) => {
-      await stack.store.putLink({
-        teamId: LOCAL_TEAM,
-        userId: p.user,
-        inspectorId: p.inspector,
-        phone: p.phone,
-        displayName: `Inspector ${p.inspector}`,
-        linkedBy: 'U_ADMIN',
-        linkedAt: Date.now(),
-      });
-      const out = await signInInspector(
-        { store: stack.store, gateway: stack.deps.gateway, logger: stack.deps.logger, now: Date.now },
-        { teamId: LOCAL_TEAM, userId: p.user, password: 'simulator', force: false },
-      );
-      if (out.kind !== 'signed-in')
-        throw new Error(`alerts-burst: sign-in of ${p.inspector} failed: ${out.kind}`);
-    });
-    const settled = async (extra: (p: Pair) => Promise<boolean> = async () => true) => {
-      for (const p of pairs) {
-        if (sim.peekEvents(p.inspector).length > 0) return false;
-        const session = await stack.store.getSession(p.inspector);
-        if (!session?.leaseOwner) return false;
-        if ((await stack.store.listPending(p.inspector, session.sessionId)).length > 0) return false;
-        if (!(await extra(p))) return false;
-      }
-      await stack.queue.drained();
-      return true;
-    };
-    await until('every session leased by the keeper and its sign-in events posted', () => settled());
-
     // ---- 1. the alert burst ----
     const timestamp = Math.floor(Date.now() / 1000);
     const requests = pairs.map((p) => ({
@@ -317,15 +226,7 @@ export async function benchAlertsBurst(n = Number(process.env.BENCH_ALERTS ?? 10
     }
 
     // ---- 2. the click waves ----
-    let dynamoOps: Record<string, number> | undefined;
-    stack.db.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (dynamoOps)
-          dynamoOps[context.commandName ?? '?'] = (dynamoOps[context.commandName ?? '?'] ?? 0) + 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'benchCountOps' },
-    );
+    const dynamo = countDynamoOps(stack);
     const wave = async (
       op: 'listen' | 'intercept',
       logName: string,
@@ -367,8 +268,7 @@ export async function benchAlertsBurst(n = Number(process.env.BENCH_ALERTS ?? 10
       const callsBefore = store.calls.length;
       const loop = monitorEventLoopDelay({ resolution: 10 });
       loop.enable();
-      const ops: Record<string, number> = {};
-      dynamoOps = ops;
+      const ops = dynamo.start();
       const clickAt = new Map<string, number>();
       const acks: number[] = [];
       const ackFailures: string[] = [];
@@ -394,7 +294,7 @@ export async function benchAlertsBurst(n = Number(process.env.BENCH_ALERTS ?? 10
       );
       await stack.queue.drained();
       loop.disable();
-      dynamoOps = undefined;
+      dynamo.stop();
       // A doubled result (redelivery, a second worker) would land shortly after: give it a moment.
       await new Promise((r) => setTimeout(r, 500));
       offWave();
@@ -509,13 +409,7 @@ export async function benchAlertsBurst(n = Number(process.env.BENCH_ALERTS ?? 10
     const listenOk = waveCorrect(listen, n + doubles);
 
     // Intercept needs the listen established (the inspector's phone answered): settle, not measured.
-    if (listenOk)
-      await until('every listen confirmed by its events', () =>
-        settled(async (p) => {
-          const m = await stack.store.getMonitoring(p.inspector);
-          return m?.agentId === p.agent && m.mode === 'listen' && m.confirmed && !m.awaitingThreadSince;
-        }),
-      );
+    if (listenOk) await until('every listen confirmed by its events', listensConfirmed);
     // Intercept: the last `doubles` inspectors double-click (the confirmation dialog is Slack's).
     const interceptDoubled = new Set(pairs.slice(n - doubles).map((p) => p.index));
     const intercept = listenOk
@@ -564,7 +458,6 @@ export async function benchAlertsBurst(n = Number(process.env.BENCH_ALERTS ?? 10
     }
   } finally {
     for (const off of unsubscribes) off();
-    log.mute();
-    await stack.close();
+    await close();
   }
 }

@@ -5,106 +5,27 @@
  * Correctness (throws when broken): N results in the channel, none lost, none doubled, and exactly one
  * intercept request per agent in the simulator's request log.
  *
- * Setup, not measured: links are written to the store; inspectors sign in through the gateway directly
- * (`signInInspector` with the stack's store, what the sign-in modal's submission runs) rather than via
- * the modal; `/qc listen <agent>` goes through Slack like any command.
+ * Setup, not measured (`bench/many-inspectors.ts`): links are written to the store; inspectors sign in
+ * through the gateway directly (`signInInspector` with the stack's store, what the sign-in modal's
+ * submission runs) rather than via the modal; `/qc listen <agent>` goes through Slack like any command.
  */
-import { defaultScenario } from '../simulator/index';
 import type { StoreChange } from '../src/local/slack-api/index';
-import { LOCAL_CHANNEL, LOCAL_TEAM, type LocalStack, startLocalStack } from '../src/local/stack';
-import { signInInspector } from '../src/qc/signin';
-import { SlackDriver } from '../test/e2e/driver';
-import { benchLogger } from './logger';
+import { LOCAL_CHANNEL } from '../src/local/stack';
+import { countDynamoOps, inBatches, startManyInspectors } from './many-inspectors';
 import { emit, summary } from './stats';
 
-const INSPECTOR_FROM = 50_001;
-const AGENT_FROM = 40_001;
-
-/** Wait until `check` holds (polled every 100 ms); throws naming `what` after `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`burst: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Run `fn` over `items`, at most `limit` at a time. */
-async function inBatches<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += limit) await Promise.all(items.slice(i, i + limit).map(fn));
-}
-
 export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Promise<void> {
-  const pairs = Array.from({ length: n }, (_, i) => ({
-    user: `U_BURST${String(i + 1).padStart(4, '0')}`,
-    inspector: String(INSPECTOR_FROM + i),
-    agent: String(AGENT_FROM + i),
-    phone: `7${String((INSPECTOR_FROM + i) % 10_000).padStart(4, '0')}`,
-  }));
-  const log = benchLogger();
-  const stack: LocalStack = await startLocalStack({
-    logger: log.logger,
-    simulator: {
-      pollHoldMs: 2_000,
-      scenario: {
-        ...defaultScenario(),
-        extraInspectors: { from: INSPECTOR_FROM, count: n, vdn: 1 },
-        extraAgents: { from: AGENT_FROM, count: n, vdn: 1, onCall: true },
-      },
-    },
-    // One keeper run for the whole bench (no lease hand-over in the middle of the burst).
-    keeper: { rescanMs: 200, runMs: 600_000 },
-    slackUsers: pairs.map((p) => ({
-      id: p.user,
-      name: p.user.toLowerCase(),
-      realName: `Inspector ${p.inspector}`,
-    })),
-  });
-  const sim = stack.sim?.sim;
-  if (!sim) throw new Error('burst: the local stack has no simulator');
-  const slack = new SlackDriver(stack);
+  // ---- setup: links, sign-ins, keeper leases, everything settled ----
+  const { pairs, log, stack, sim, slack, until, waitAtMost, listensConfirmed, close } =
+    await startManyInspectors('burst', n, 'U_BURST');
   try {
-    // ---- setup: links, sign-ins, keeper leases, /qc listen on every agent, everything settled ----
-    await inBatches(pairs, 25, async (p) => {
-      await stack.store.putLink({
-        teamId: LOCAL_TEAM,
-        userId: p.user,
-        inspectorId: p.inspector,
-        phone: p.phone,
-        displayName: `Inspector ${p.inspector}`,
-        linkedBy: 'U_ADMIN',
-        linkedAt: Date.now(),
-      });
-      const out = await signInInspector(
-        { store: stack.store, gateway: stack.deps.gateway, logger: stack.deps.logger, now: Date.now },
-        { teamId: LOCAL_TEAM, userId: p.user, password: 'simulator', force: false },
-      );
-      if (out.kind !== 'signed-in') throw new Error(`burst: sign-in of ${p.inspector} failed: ${out.kind}`);
-    });
-    const settled = async (extra: (p: (typeof pairs)[number]) => Promise<boolean> = async () => true) => {
-      for (const p of pairs) {
-        if (sim.peekEvents(p.inspector).length > 0) return false;
-        const session = await stack.store.getSession(p.inspector);
-        if (!session?.leaseOwner) return false;
-        if ((await stack.store.listPending(p.inspector, session.sessionId)).length > 0) return false;
-        if (!(await extra(p))) return false;
-      }
-      await stack.queue.drained();
-      return true;
-    };
-    await until('every session leased by the keeper and its sign-in events posted', () => settled());
-
+    // ---- /qc listen on every agent, everything settled ----
     const listenBefore = stack.slack.store.messages.length;
     await inBatches(pairs, 50, async (p) => {
       const res = await slack.command(`/qc listen ${p.agent}`, p.user);
       if (res.status !== 200) throw new Error(`burst: /qc listen ack ${res.status}`);
     });
-    await until('every listen confirmed by its events', () =>
-      settled(async (p) => {
-        const m = await stack.store.getMonitoring(p.inspector);
-        return m?.agentId === p.agent && m.mode === 'listen' && m.confirmed && !m.awaitingThreadSince;
-      }),
-    );
+    await until('every listen confirmed by its events', listensConfirmed);
     const listened = stack.slack.store.messages
       .slice(listenBefore)
       .filter((m) => !m.threadTs && !m.ephemeralTo && /Listening to agent \d+\./.test(m.text ?? ''));
@@ -126,16 +47,7 @@ export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Pr
 
     // DynamoDB operations of the store (worker, keeper) during the burst; the ack path's GetItem goes
     // through its own signed fetch and is not counted here (one per request).
-    const dynamoOps: Record<string, number> = {};
-    let counting = false;
-    stack.db.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (counting)
-          dynamoOps[context.commandName ?? '?'] = (dynamoOps[context.commandName ?? '?'] ?? 0) + 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'benchCountOps' },
-    );
+    const dynamo = countDynamoOps(stack);
 
     // ---- the burst ----
     const resultsAt = new Map<string, number[]>();
@@ -160,7 +72,7 @@ export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Pr
     const bodies = pairs.map((p) => slack.commandBody(`/intercept ${p.agent}`, p.user));
     const acks: number[] = [];
     const ackFailures: string[] = [];
-    counting = true;
+    const dynamoOps = dynamo.start();
     const t0 = performance.now();
     await Promise.all(
       bodies.map(async (body) => {
@@ -172,17 +84,13 @@ export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Pr
       }),
     );
     const ackedAt = performance.now();
-    try {
-      await until(`${n} intercept results`, () => resultsAt.size + refusals.length >= n, 60_000);
-    } catch (err) {
-      if (!(err instanceof Error && /timed out/.test(err.message))) throw err;
-    }
+    await waitAtMost(`${n} intercept results`, () => resultsAt.size + refusals.length >= n, 60_000);
     const lastResultAt = performance.now();
     await stack.queue.drained();
     // A doubled result (redelivery, a second worker) would land shortly after: give it a moment.
     await new Promise((r) => setTimeout(r, 500));
     unsubscribe();
-    counting = false;
+    dynamo.stop();
 
     const fromBurst = [...resultsAt.values()].map((times) => (times[0] as number) - t0);
     const doubled = [...resultsAt.values()].filter((times) => times.length > 1).length;
@@ -245,7 +153,6 @@ export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Pr
       );
     }
   } finally {
-    log.mute();
-    await stack.close();
+    await close();
   }
 }

@@ -1,13 +1,8 @@
-/** The gateway's own log names (one per interface). Faults target these; the request log reports them. */
-export const LOG_NAMES = [
-  'login',
-  'forceLogin',
-  'logout',
-  'forceLogout',
-  'getAgentEvent',
-  'handShake',
-  'getAgentStatus',
-  'updateGuid',
+/**
+ * The gateway's QC interfaces (what `/qc listen|insert|whisper|stop|switch|intercept|force-*` calls), by
+ * their log names.
+ */
+export const QC_LOG_NAMES = [
   'addSupervise',
   'addInsert',
   'requestWhisperAgent',
@@ -20,6 +15,19 @@ export const LOG_NAMES = [
   'forceIdle',
   'forceLogOutAgent',
   'forceDropCall',
+] as const;
+
+/** The gateway's own log names (one per interface). Faults target these; the request log reports them. */
+export const LOG_NAMES = [
+  'login',
+  'forceLogin',
+  'logout',
+  'forceLogout',
+  'getAgentEvent',
+  'handShake',
+  'getAgentStatus',
+  'updateGuid',
+  ...QC_LOG_NAMES,
 ] as const;
 export type LogName = (typeof LOG_NAMES)[number];
 

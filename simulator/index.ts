@@ -14,7 +14,7 @@ export { type Clock, FakeClock, realClock } from './clock';
 export type { CallFacts, EventSpec, GatewayEvent, QcMode } from './events';
 export { QC_TYPE } from './events';
 export type { ActiveFault, Fault, FaultKind, LogName } from './faults';
-export { FAULT_KINDS, FaultError, LOG_NAMES } from './faults';
+export { FAULT_KINDS, FaultError, LOG_NAMES, QC_LOG_NAMES } from './faults';
 export type { SignOutCause, Snapshot, StartCallOptions } from './model';
 export { SimError, Simulator } from './model';
 export type { SimConfig, SimulatorOptions } from './options';

@@ -34,6 +34,16 @@ export async function flushPendingEvents(deps: QcDeps, session: SessionRecord): 
   return result;
 }
 
+/** True when a QC operation changed the record between the event's read and this write. */
+export function operationSince(read: MonitoringRecord | undefined, now: Omit<MonitoringRecord, 'version'>): boolean {
+  return (
+    now.awaitingThreadSince !== read?.awaitingThreadSince ||
+    now.agentId !== read?.agentId ||
+    now.mode !== read?.mode ||
+    now.thread?.ts !== read?.thread?.ts
+  );
+}
+
 async function applyEvent(
   deps: QcDeps,
   session: SessionRecord,
@@ -62,6 +72,10 @@ async function applyEvent(
     deps,
     session,
     (draft) => {
+      // Written meanwhile by a QC operation (the worker marked "awaiting thread" or set a new
+      // target or thread)? Then this event describes the state before that operation: the line is
+      // posted where it belonged, and the state the operation left stands.
+      if (operationSince(monitoring, draft)) return;
       if (posted) {
         draft.reply = {
           ts: posted.ts,

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, strip } from './dynamo-util';
 import { DAY_SECONDS, keys, ttlAfter } from './keys';
 import { type AlertRecord, type AlertStore, ConflictError } from './types';
@@ -12,23 +17,7 @@ export class DynamoAlertStore implements AlertStore {
   ) {}
 
   async putAlert(rec: Omit<AlertRecord, 'version'>): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.alert(rec.alertId),
-            ...rec,
-            version: 1,
-            ttl: ttlAfter(rec.createdAt, this.retentionDays * DAY_SECONDS),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) throw new ConflictError(`alert ${rec.alertId}`);
-      throw err;
-    }
+    await this.#write({ ...rec, version: 1 }, { ConditionExpression: 'attribute_not_exists(pk)' });
   }
 
   async getAlert(alertId: string): Promise<AlertRecord | undefined> {
@@ -40,20 +29,30 @@ export class DynamoAlertStore implements AlertStore {
 
   async saveAlert(rec: AlertRecord): Promise<AlertRecord> {
     const next = { ...rec, version: rec.version + 1 };
+    await this.#write(next, {
+      ConditionExpression: 'version = :v',
+      ExpressionAttributeValues: { ':v': rec.version },
+    });
+    return next;
+  }
+
+  /** Writes `rec` (kept for the retention from its creation) if `condition` holds, else ConflictError. */
+  async #write(
+    rec: AlertRecord,
+    condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<void> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: {
             ...keys.alert(rec.alertId),
-            ...next,
+            ...rec,
             ttl: ttlAfter(rec.createdAt, this.retentionDays * DAY_SECONDS),
           },
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': rec.version },
+          ...condition,
         }),
       );
-      return next;
     } catch (err) {
       if (isConditionFailure(err)) throw new ConflictError(`alert ${rec.alertId}`);
       throw err;

@@ -1,32 +1,10 @@
-import { type Logger, WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuditExportError, auditFilename, exportAuditCsv } from '../../src/audit/export';
 import { auditCsv } from '../../src/audit/format';
-import { type StartedFakeSlack, startFakeSlack } from '../../src/local/slack-api/index';
+import { useFakeSlack } from '../helpers/fake-slack';
 
 const TOKEN = 'xoxb-export-test';
-const quiet: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => 'error' as never,
-  setName: () => {},
-};
-let fake: StartedFakeSlack;
-let web: WebClient;
-
-beforeAll(async () => {
-  fake = await startFakeSlack({ botToken: TOKEN, users: [{ id: 'U_DEMO', name: 'demo' }] });
-  web = new WebClient(TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(() => {
-  fake.store.reset();
-});
+const env = useFakeSlack({ botToken: TOKEN, users: [{ id: 'U_DEMO', name: 'demo' }] });
 
 const csv = auditCsv([
   {
@@ -43,8 +21,8 @@ const csv = auditCsv([
 
 describe('exportAuditCsv', () => {
   it('sends the CSV as a file in the requester’s DM (files.uploadV2 against the fake)', async () => {
-    const dm = String((await web.conversations.open({ users: 'U_DEMO' })).channel?.id);
-    await exportAuditCsv(web, {
+    const dm = String((await env.client.conversations.open({ users: 'U_DEMO' })).channel?.id);
+    await exportAuditCsv(env.client, {
       userId: 'U_DEMO',
       channelId: dm,
       csv,
@@ -52,7 +30,7 @@ describe('exportAuditCsv', () => {
       title: 'QC audit · today',
       initialComment: 'Your audit export: 1 action.',
     });
-    const [file] = fake.store.filesIn(dm);
+    const [file] = env.fake.store.filesIn(dm);
     expect(file).toMatchObject({
       name: 'qc-audit-T_LOCAL-2026-11-25.csv',
       title: 'QC audit · today',
@@ -61,8 +39,8 @@ describe('exportAuditCsv', () => {
       dmUser: 'U_DEMO',
       initialComment: 'Your audit export: 1 action.',
     });
-    expect(fake.store.channelMessages(dm)[0]?.files?.[0]?.id).toBe(file?.id);
-    expect(fake.store.calls.map((c) => c.method)).toEqual([
+    expect(env.fake.store.channelMessages(dm)[0]?.files?.[0]?.id).toBe(file?.id);
+    expect(env.fake.store.calls.map((c) => c.method)).toEqual([
       'conversations.open',
       'files.getUploadURLExternal',
       'file_upload',
@@ -107,7 +85,7 @@ describe('exportAuditCsv', () => {
       ),
     ).rejects.toThrow(/not_in_channel/);
     // A DM that was never opened: the WebClient error comes through as is.
-    await expect(exportAuditCsv(web, { ...base, channelId: 'D_NEVER' })).rejects.toMatchObject({
+    await expect(exportAuditCsv(env.client, { ...base, channelId: 'D_NEVER' })).rejects.toMatchObject({
       data: { error: 'channel_not_found' },
     });
   });

@@ -1,18 +1,16 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '../../src/gateway/client';
-import { LOCAL_TEAM, type LocalStack, startLocalStack } from '../../src/local/stack';
+import { LOCAL_TEAM } from '../../src/local/stack';
 import { createWorkerHandler } from '../../src/runtime/worker-handler';
-import { captureLogger } from '../helpers/log-capture';
-import { SlackDriver } from './driver';
 import {
   expectNoSecrets,
-  GuidWatch,
   gatewayRequests,
   qcJob,
   sqsEvent,
   text,
   until,
+  useLocalStack,
   waitForNew,
 } from './support';
 
@@ -20,18 +18,10 @@ import {
  * A QC command that fails is answered in words: what happened, and what to do. Each case also
  * checks whether the gateway was called (the simulator's request log) and what the store holds.
  */
-const logs = captureLogger();
-
-let stack: LocalStack;
-let slack: SlackDriver;
-let guids: GuidWatch;
-
+const env = useLocalStack();
 beforeAll(async () => {
-  stack = await startLocalStack({ simulator: { pollHoldMs: 100 }, keeper: { rescanMs: 100 }, logger: logs });
-  slack = new SlackDriver(stack);
-  guids = new GuidWatch(stack);
   // A second linked inspector without the QC right (the simulator's 1002).
-  await stack.store.putLink({
+  await env.stack.store.putLink({
     teamId: LOCAL_TEAM,
     userId: 'U_ADMIN',
     inspectorId: '1002',
@@ -40,73 +30,57 @@ beforeAll(async () => {
     linkedAt: Date.now(),
   });
 });
-afterAll(async () => {
-  await stack?.close();
-});
-
-const sim = () => {
-  if (!stack.sim) throw new Error('the stack runs without the simulator');
-  return stack.sim.sim;
-};
-const mark = () => stack.slack.store.messages.length;
-
-/** Sign in through the modal and wait until the keeper has taken the session over. */
-async function signIn(user: string, inspectorId: string) {
-  const res = await slack.signIn(user);
-  expect(JSON.stringify(res.json)).toMatch(new RegExp(`Signed in as inspector \\*${inspectorId}\\*`));
-  await guids.note(inspectorId);
-}
 
 /** `/qc listen` that works, waiting for the phone to be answered (its events are then all in). */
 async function listen(agentId: string, user = 'U_DEMO') {
-  const since = mark();
-  await slack.command(`/qc listen ${agentId}`, user);
-  const result = await waitForNew(stack, since, (m) => text(m).includes(`Listening to agent ${agentId}`));
-  await slack.waitForThread(result, new RegExp(`Phone answered: you are listening to ${agentId}`));
+  const since = env.mark();
+  await env.slack.command(`/qc listen ${agentId}`, user);
+  const result = await waitForNew(env.stack, since, (m) => text(m).includes(`Listening to agent ${agentId}`));
+  await env.slack.waitForThread(result, new RegExp(`Phone answered: you are listening to ${agentId}`));
   return result;
 }
 
 describe('a QC command that fails is answered in words', () => {
   it('no signed-in session: "sign in first" with a Sign in button; no gateway call', async () => {
-    const before = gatewayRequests(stack, 'addSupervise', '/1003/').length;
-    const since = mark();
-    const ack = await slack.command('/qc listen 2006', 'U_DEMO2');
+    const before = gatewayRequests(env.stack, 'addSupervise', '/1003/').length;
+    const since = env.mark();
+    const ack = await env.slack.command('/qc listen 2006', 'U_DEMO2');
     expect(ack.json?.text).toMatch(/Listening to 2006/);
-    const msg = await waitForNew(stack, since, (m) => m.ephemeralTo === 'U_DEMO2');
+    const msg = await waitForNew(env.stack, since, (m) => m.ephemeralTo === 'U_DEMO2');
     expect(text(msg)).toMatch(/Inspector 1003 is not signed in to the gateway: sign in first/);
     expect(JSON.stringify(msg.blocks)).toMatch(/"action_id":"qc_open_signin:0"/);
-    await stack.queue.drained();
-    expect(gatewayRequests(stack, 'addSupervise', '/1003/')).toHaveLength(before);
-    expect(stack.slack.store.channelMessages('C_QC').slice(since)).toEqual([]);
+    await env.stack.queue.drained();
+    expect(gatewayRequests(env.stack, 'addSupervise', '/1003/')).toHaveLength(before);
+    expect(env.stack.slack.store.channelMessages('C_QC').slice(since)).toEqual([]);
   });
 
   it("unknown agent (2999): the gateway's own retcode 900-004, explained in the channel", async () => {
-    await signIn('U_DEMO', '1001');
-    const since = mark();
-    await slack.command('/qc listen 2999');
-    const msg = await waitForNew(stack, since, (m) => /could not listen to agent 2999/.test(text(m)));
+    await env.signIn('U_DEMO', '1001');
+    const since = env.mark();
+    await env.slack.command('/qc listen 2999');
+    const msg = await waitForNew(env.stack, since, (m) => /could not listen to agent 2999/.test(text(m)));
     expect(msg.ephemeralTo).toBeUndefined();
     expect(text(msg)).toMatch(/Retcode 900-004: The gateway has no information for that agent/);
     expect(text(msg)).toMatch(/Check the agent ID and that the agent is signed in/);
-    const calls = gatewayRequests(stack, 'addSupervise', '/2999');
+    const calls = gatewayRequests(env.stack, 'addSupervise', '/2999');
     expect(calls.map((c) => c.retcode)).toEqual(['900-004']);
-    expect((await stack.store.getMonitoring('1001'))?.agentId).toBeUndefined();
+    expect((await env.stack.store.getMonitoring('1001'))?.agentId).toBeUndefined();
   });
 
   it('platform down (900-001, 900-003): "try again in a minute"; the session and monitoring stay as they were', async () => {
     for (const retcode of ['900-001', '900-003']) {
-      sim().injectFault({ interface: 'addSupervise', kind: 'retcode', retcode });
-      const since = mark();
-      await slack.command('/qc listen 2005');
-      const msg = await waitForNew(stack, since, (m) => text(m).includes(`Retcode ${retcode}`));
+      env.sim.injectFault({ interface: 'addSupervise', kind: 'retcode', retcode });
+      const since = env.mark();
+      await env.slack.command('/qc listen 2005');
+      const msg = await waitForNew(env.stack, since, (m) => text(m).includes(`Retcode ${retcode}`));
       expect(text(msg)).toMatch(/could not listen to agent 2005/);
       expect(text(msg)).toMatch(/CTI platform (is unavailable|resource is unavailable)/);
       expect(text(msg)).toMatch(/Try again in a minute/);
       expect(JSON.stringify(msg.blocks)).not.toMatch(/qc_open_signin/);
-      expect((await stack.store.getSession('1001'))?.status).toBe('active');
-      expect((await stack.store.getMonitoring('1001'))?.agentId).toBeUndefined();
+      expect((await env.stack.store.getSession('1001'))?.status).toBe('active');
+      expect((await env.stack.store.getMonitoring('1001'))?.agentId).toBeUndefined();
     }
-    expect(gatewayRequests(stack, 'addSupervise', '/2005').map((c) => c.retcode)).toEqual([
+    expect(gatewayRequests(env.stack, 'addSupervise', '/2005').map((c) => c.retcode)).toEqual([
       '900-001',
       '900-003',
     ]);
@@ -115,37 +89,37 @@ describe('a QC command that fails is answered in words', () => {
   });
 
   it('no QC permission (900-002): explained, with who to ask', async () => {
-    await signIn('U_ADMIN', '1002');
-    const since = mark();
-    await slack.command('/qc listen 2006', 'U_ADMIN');
-    const msg = await waitForNew(stack, since, (m) => /could not listen to agent 2006/.test(text(m)));
+    await env.signIn('U_ADMIN', '1002');
+    const since = env.mark();
+    await env.slack.command('/qc listen 2006', 'U_ADMIN');
+    const msg = await waitForNew(env.stack, since, (m) => /could not listen to agent 2006/.test(text(m)));
     expect(text(msg)).toMatch(/Retcode 900-002: You have no QC permission on the CTI platform/);
     expect(text(msg)).toMatch(
       /Ask your CTI administrator to give your inspector ID the quality-control right/,
     );
-    expect(gatewayRequests(stack, 'addSupervise', '/1002/').map((c) => c.retcode)).toEqual(['900-002']);
-    expect((await stack.store.getSession('1002'))?.status).toBe('active');
+    expect(gatewayRequests(env.stack, 'addSupervise', '/1002/').map((c) => c.retcode)).toEqual(['900-002']);
+    expect((await env.stack.store.getSession('1002'))?.status).toBe('active');
   });
 
   it('intercept while monitoring another agent: "you are monitoring 2005: stop that first"; no gateway call', async () => {
-    const before = gatewayRequests(stack, 'intercept').length;
-    const since = mark();
-    await slack.command('/intercept 2006');
-    const msg = await waitForNew(stack, since, (m) => m.ephemeralTo === 'U_DEMO');
+    const before = gatewayRequests(env.stack, 'intercept').length;
+    const since = env.mark();
+    await env.slack.command('/intercept 2006');
+    const msg = await waitForNew(env.stack, since, (m) => m.ephemeralTo === 'U_DEMO');
     expect(text(msg)).toMatch(/You are monitoring 2005: stop that first/);
     expect(JSON.stringify(msg.blocks)).toMatch(/stop:2005/);
     expect(JSON.stringify(msg.blocks)).not.toMatch(/listen:2006/);
-    await stack.queue.drained();
-    expect(gatewayRequests(stack, 'intercept')).toHaveLength(before);
-    expect(await stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
+    await env.stack.queue.drained();
+    expect(gatewayRequests(env.stack, 'intercept')).toHaveLength(before);
+    expect(await env.stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
   });
 
   it('gateway timeout: "may or may not have happened — check /qc status"', async () => {
-    sim().injectFault({ interface: 'intercept', kind: 'hang' });
-    const since = mark();
-    await slack.command('/intercept 2005');
+    env.sim.injectFault({ interface: 'intercept', kind: 'hang' });
+    const since = env.mark();
+    await env.slack.command('/intercept 2005');
     const msg = await waitForNew(
-      stack,
+      env.stack,
       since,
       (m) => /intercept the call of agent 2005/.test(text(m)),
       15_000,
@@ -154,29 +128,29 @@ describe('a QC command that fails is answered in words', () => {
     expect(text(msg)).toMatch(/The gateway did not answer within 5 s/);
     expect(text(msg)).toMatch(/It may have happened anyway: check \/qc status before you try again/);
     // One attempt, never repeated: intercept is not idempotent.
-    expect(gatewayRequests(stack, 'intercept').map((c) => c.fault)).toEqual(['hang']);
+    expect(gatewayRequests(env.stack, 'intercept').map((c) => c.fault)).toEqual(['hang']);
     // Our monitoring state is left alone (we do not know what happened).
-    expect(await stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
+    expect(await env.stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
     await until('the audit row of the timed-out intercept', async () => {
-      const audit = await stack.store.listDay(LOCAL_TEAM, new Date().toISOString().slice(0, 10));
+      const audit = await env.stack.store.listDay(LOCAL_TEAM, new Date().toISOString().slice(0, 10));
       return audit.some((a) => a.operation === 'intercept' && a.outcome === 'transport:timeout');
     });
   }, 30_000);
 
   it('connection reset by the gateway: "the connection broke … may have happened anyway"', async () => {
-    sim().injectFault({ interface: 'intercept', kind: 'reset' });
-    const before = gatewayRequests(stack, 'intercept').length;
-    const since = mark();
-    await slack.command('/intercept 2005');
-    const msg = await waitForNew(stack, since, (m) => /intercept the call of agent 2005/.test(text(m)));
+    env.sim.injectFault({ interface: 'intercept', kind: 'reset' });
+    const before = gatewayRequests(env.stack, 'intercept').length;
+    const since = env.mark();
+    await env.slack.command('/intercept 2005');
+    const msg = await waitForNew(env.stack, since, (m) => /intercept the call of agent 2005/.test(text(m)));
     expect(text(msg)).toMatch(/The connection to the gateway broke before it answered/);
     expect(text(msg)).toMatch(/It may have happened anyway: check \/qc status/);
     expect(
-      gatewayRequests(stack, 'intercept')
+      gatewayRequests(env.stack, 'intercept')
         .slice(before)
         .map((c) => c.fault),
     ).toEqual(['reset']);
-    expect(await stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
+    expect(await env.stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
   });
 
   it('gateway unreachable (connection refused): "try again in a minute"; nothing reached the gateway', async () => {
@@ -187,42 +161,42 @@ describe('a QC command that fails is answered in words', () => {
         server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
       });
     });
-    const deadGateway = new GatewayClient({ baseUrl: `https://127.0.0.1:${port}`, logger: logs });
-    const worker = createWorkerHandler({ ...stack.deps, gateway: deadGateway });
-    const before = gatewayRequests(stack, 'intercept').length;
-    const since = mark();
+    const deadGateway = new GatewayClient({ baseUrl: `https://127.0.0.1:${port}`, logger: env.logs });
+    const worker = createWorkerHandler({ ...env.stack.deps, gateway: deadGateway });
+    const before = gatewayRequests(env.stack, 'intercept').length;
+    const since = env.mark();
     try {
       const result = await worker(
-        sqsEvent(qcJob(stack, { op: 'intercept', agentId: '2005', inspectorId: '1001', user: 'U_DEMO' })),
+        sqsEvent(qcJob(env.stack, { op: 'intercept', agentId: '2005', inspectorId: '1001', user: 'U_DEMO' })),
       );
       expect(result.batchItemFailures).toEqual([]);
     } finally {
       await deadGateway.destroy();
     }
-    const msg = await waitForNew(stack, since, (m) => /intercept the call of agent 2005/.test(text(m)));
+    const msg = await waitForNew(env.stack, since, (m) => /intercept the call of agent 2005/.test(text(m)));
     expect(text(msg)).toMatch(
       /The gateway refused the connection \(is it running, and is the address right\?\)/,
     );
     expect(text(msg)).toMatch(/Try again in a minute/);
     expect(text(msg)).not.toMatch(/may have happened/);
-    expect(gatewayRequests(stack, 'intercept')).toHaveLength(before);
-    expect(await stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
+    expect(gatewayRequests(env.stack, 'intercept')).toHaveLength(before);
+    expect(await env.stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
   });
 
   it('100-006 on intercept: the session ends in the store, the user is told to sign in again, and a later command says "sign in"', async () => {
-    await guids.note('1001');
-    const sessionBefore = await stack.store.getSession('1001');
-    sim().injectFault({ interface: 'intercept', kind: 'retcode', retcode: '100-006' });
-    const before = gatewayRequests(stack, 'intercept').length;
-    const since = mark();
-    await slack.command('/intercept 2005');
-    const msg = await waitForNew(stack, since, (m) =>
+    await env.guids.note('1001');
+    const sessionBefore = await env.stack.store.getSession('1001');
+    env.sim.injectFault({ interface: 'intercept', kind: 'retcode', retcode: '100-006' });
+    const before = gatewayRequests(env.stack, 'intercept').length;
+    const since = env.mark();
+    await env.slack.command('/intercept 2005');
+    const msg = await waitForNew(env.stack, since, (m) =>
       /could not intercept the call of agent 2005/.test(text(m)),
     );
     expect(text(msg)).toMatch(/Retcode 100-006: Your gateway session expired or was replaced/);
     expect(text(msg)).toMatch(/Sign in again with \/qc signin/);
     expect(JSON.stringify(msg.blocks)).toMatch(/"action_id":"qc_open_signin:0"/);
-    const session = await stack.store.getSession('1001');
+    const session = await env.stack.store.getSession('1001');
     expect(session).toMatchObject({
       status: 'ended',
       sessionId: sessionBefore?.sessionId,
@@ -230,41 +204,41 @@ describe('a QC command that fails is answered in words', () => {
     });
     expect(session?.guid).toBeUndefined(); // a dead credential is not kept
 
-    const later = mark();
-    await slack.command('/intercept 2005');
-    const refusal = await waitForNew(stack, later, (m) => m.ephemeralTo === 'U_DEMO');
+    const later = env.mark();
+    await env.slack.command('/intercept 2005');
+    const refusal = await waitForNew(env.stack, later, (m) => m.ephemeralTo === 'U_DEMO');
     expect(text(refusal)).toMatch(/Inspector 1001 is not signed in to the gateway: sign in first/);
     expect(JSON.stringify(refusal.blocks)).toMatch(/gateway 100-006 on intercept/);
     expect(JSON.stringify(refusal.blocks)).toMatch(/"action_id":"qc_open_signin:0"/);
-    await stack.queue.drained();
+    await env.stack.queue.drained();
     expect(
-      gatewayRequests(stack, 'intercept')
+      gatewayRequests(env.stack, 'intercept')
         .slice(before)
         .map((c) => c.retcode),
     ).toEqual(['100-006']);
   });
 
   it('100-006 on listen: the same (session ended, sign in again)', async () => {
-    await signIn('U_DEMO2', '1003');
-    sim().injectFault({ interface: 'addSupervise', kind: 'retcode', retcode: '100-006' });
-    const since = mark();
-    await slack.command('/qc listen 2006', 'U_DEMO2');
-    const msg = await waitForNew(stack, since, (m) => /could not listen to agent 2006/.test(text(m)));
+    await env.signIn('U_DEMO2', '1003');
+    env.sim.injectFault({ interface: 'addSupervise', kind: 'retcode', retcode: '100-006' });
+    const since = env.mark();
+    await env.slack.command('/qc listen 2006', 'U_DEMO2');
+    const msg = await waitForNew(env.stack, since, (m) => /could not listen to agent 2006/.test(text(m)));
     expect(text(msg)).toMatch(/Retcode 100-006: .*Sign in again with \/qc signin/);
     await until('the session of 1003 to end', async () => {
-      const s = await stack.store.getSession('1003');
+      const s = await env.stack.store.getSession('1003');
       return s?.status === 'ended' ? s : undefined;
     });
-    const later = mark();
-    await slack.command('/qc listen 2006', 'U_DEMO2');
-    const refusal = await waitForNew(stack, later, (m) => m.ephemeralTo === 'U_DEMO2');
+    const later = env.mark();
+    await env.slack.command('/qc listen 2006', 'U_DEMO2');
+    const refusal = await waitForNew(env.stack, later, (m) => m.ephemeralTo === 'U_DEMO2');
     expect(text(refusal)).toMatch(/not signed in to the gateway: sign in first/);
-    await stack.queue.drained();
-    expect(gatewayRequests(stack, 'addSupervise', '/1003/').map((c) => c.retcode)).toEqual(['100-006']);
+    await env.stack.queue.drained();
+    expect(gatewayRequests(env.stack, 'addSupervise', '/1003/').map((c) => c.retcode)).toEqual(['100-006']);
   });
 
   it('the logs of all of the above hold no Guid and no password', async () => {
-    await guids.note('1001', '1002', '1003');
-    expectNoSecrets(stack, logs, guids.guids);
+    await env.guids.note('1001', '1002', '1003');
+    expectNoSecrets(env.stack, env.logs, env.guids.guids);
   });
 });

@@ -1,11 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../simulator/index';
+import { describe, expect, it } from 'vitest';
 import { dmChannelId } from '../../src/local/slack-api/index';
-import { type LocalStack, startLocalStack } from '../../src/local/stack';
 import { Keeper, type KeeperReport } from '../../src/qc/keeper';
-import { captureLogger } from '../helpers/log-capture';
-import { SlackDriver } from './driver';
-import { expectNoSecrets, GuidWatch, gatewayRequests, text, until, waitForNew } from './support';
+import { expectNoSecrets, gatewayRequests, text, until, useLocalStack, waitForNew } from './support';
 
 /**
  * Dynamic Guids (auth mode 2) on the simulator's fake clock: a poll answers with a new Guid once
@@ -13,37 +9,21 @@ import { expectNoSecrets, GuidWatch, gatewayRequests, text, until, waitForNew } 
  * while time moves; the stored Guid must always be the live one. A Guid left to go stale ends the
  * session and the inspector is told.
  */
-const logs = captureLogger();
 const HOLD_MS = 50;
 const DM = dmChannelId('U_DEMO');
 
-let stack: LocalStack;
-let slack: SlackDriver;
-let guids: GuidWatch;
-let sim: Simulator;
+// The stack's own keeper scans once at start and then sleeps: keeper runs are started by the tests.
+const env = useLocalStack({
+  simulator: { pollHoldMs: HOLD_MS, fakeClock: true, authMode: 2 },
+  keeper: { rescanMs: 600_000, runMs: 600_000 },
+});
 /** Simulator time of the last Guid rotation. */
 let rotatedAt = 0;
-
-beforeAll(async () => {
-  // The stack's own keeper scans once at start and then sleeps: keeper runs are started by the tests.
-  stack = await startLocalStack({
-    simulator: { pollHoldMs: HOLD_MS, fakeClock: true, authMode: 2 },
-    keeper: { rescanMs: 600_000, runMs: 600_000 },
-    logger: logs,
-  });
-  if (!stack.sim) throw new Error('the stack runs without the simulator');
-  sim = stack.sim.sim;
-  slack = new SlackDriver(stack);
-  guids = new GuidWatch(stack);
-});
-afterAll(async () => {
-  await stack?.close();
-});
 
 /** One keeper run, stopped by the caller (as a scheduled run ends). */
 function keeperRun(owner: string) {
   const abort = new AbortController();
-  const keeper = new Keeper(stack.deps, { owner, runMs: 60_000, leaseMs: 10_000, rescanMs: 20 });
+  const keeper = new Keeper(env.stack.deps, { owner, runMs: 60_000, leaseMs: 10_000, rescanMs: 20 });
   const done = keeper.run(abort.signal);
   return {
     stop: async (): Promise<KeeperReport> => {
@@ -55,62 +35,62 @@ function keeperRun(owner: string) {
 
 /** A poll of 1001 that started at the simulator's current time (and was answered). */
 function pollAtNow(since: number) {
-  const now = sim.now();
+  const now = env.sim.now();
   return () =>
-    sim
+    env.sim
       .requestsSince(since)
       .some((r) => r.logName === 'getAgentEvent' && r.agentId === '1001' && r.at === now && r.status === 200);
 }
 
-const session = () => stack.store.getSession('1001');
+const session = () => env.stack.store.getSession('1001');
 
 describe('Guid rotation across keeper runs (fake clock, dynamic Guids)', () => {
   it('the stored Guid follows every rotation; the session survives and a QC command works', async () => {
-    const res = await slack.signIn('U_DEMO');
+    const res = await env.slack.signIn('U_DEMO');
     expect(JSON.stringify(res.json)).toMatch(/Signed in as inspector \*1001\*/);
     const first = await session();
     if (!first) throw new Error('no session');
-    expect(first.guid).toBe(sim.currentGuid('1001'));
-    await guids.note('1001');
+    expect(first.guid).toBe(env.sim.currentGuid('1001'));
+    await env.guids.note('1001');
 
     const seen = new Set([first.guid]);
     let rotations = 0;
     for (let run = 0; run < 5; run++) {
       // Half a rotation period passes with no keeper running (between two scheduled runs) …
-      sim.advance(30_000);
+      env.sim.advance(30_000);
       const keeper = keeperRun(`keeper-run-${run}`);
       // … then the rest of it while a keeper polls (sometimes before its first poll, sometimes during one).
-      if (run % 2 === 1) await until('a poll of this run', pollAtNow(sim.snapshot().requestCount));
-      sim.advance(35_000);
+      if (run % 2 === 1) await until('a poll of this run', pollAtNow(env.sim.snapshot().requestCount));
+      env.sim.advance(35_000);
       const rotated = await until('the rotated Guid to be stored', async () => {
         const s = await session();
-        const live = sim.currentGuid('1001');
+        const live = env.sim.currentGuid('1001');
         return s?.guid && s.guid === live && !seen.has(s.guid) ? s : undefined;
       });
       seen.add(rotated.guid);
-      rotatedAt = sim.now();
-      await guids.note('1001');
+      rotatedAt = env.sim.now();
+      await env.guids.note('1001');
       expect(rotated).toMatchObject({ sessionId: first.sessionId, status: 'active' });
       const report = await keeper.stop();
       rotations += report.rotations;
       expect(report).toMatchObject({ ended: 0, lostLeases: 0 });
-      expect((await session())?.guid).toBe(sim.currentGuid('1001'));
+      expect((await session())?.guid).toBe(env.sim.currentGuid('1001'));
     }
     expect(rotations).toBe(5);
     // 325 s have passed: the first Guid is long dead, the stored one works.
-    expect(sim.agent('1001')).toMatchObject({ signedIn: true });
+    expect(env.sim.agent('1001')).toMatchObject({ signedIn: true });
 
-    const since = stack.slack.store.messages.length;
-    await slack.command('/qc listen 2005');
-    const result = await waitForNew(stack, since, (m) => /Listening to agent 2005/.test(text(m)));
+    const since = env.stack.slack.store.messages.length;
+    await env.slack.command('/qc listen 2005');
+    const result = await waitForNew(env.stack, since, (m) => /Listening to agent 2005/.test(text(m)));
     expect(text(result)).toMatch(/Retcode 0/);
-    expect(gatewayRequests(stack, 'addSupervise', '/2005').map((r) => r.retcode)).toEqual(['0']);
+    expect(gatewayRequests(env.stack, 'addSupervise', '/2005').map((r) => r.retcode)).toEqual(['0']);
     expect(await session()).toMatchObject({ sessionId: first.sessionId, status: 'active' });
 
     // The events queued while no keeper ran reach the thread with the next run.
     const keeper = keeperRun('keeper-after');
     try {
-      await slack.waitForThread(result, /Phone answered: you are listening to 2005/);
+      await env.slack.waitForThread(result, /Phone answered: you are listening to 2005/);
     } finally {
       await keeper.stop();
     }
@@ -120,19 +100,19 @@ describe('Guid rotation across keeper runs (fake clock, dynamic Guids)', () => {
     const before = await session();
     if (!before?.guid) throw new Error('no active session');
     // A keeper polls 59 s after the last rotation (too early to rotate; the heartbeat is fresh) …
-    sim.advance(rotatedAt + 59_000 - sim.now());
+    env.sim.advance(rotatedAt + 59_000 - env.sim.now());
     const beat = keeperRun('keeper-heartbeat');
-    await until('a heartbeat poll', pollAtNow(sim.snapshot().requestCount));
+    await until('a heartbeat poll', pollAtNow(env.sim.snapshot().requestCount));
     expect((await beat.stop()).rotations).toBe(0);
     expect((await session())?.guid).toBe(before.guid);
     // … then no keeper runs for 62 s: the Guid (issued ≥ 121 s ago) dies; the gateway session does not.
-    sim.advance(62_000);
-    expect(sim.agent('1001')).toMatchObject({ signedIn: true });
+    env.sim.advance(62_000);
+    expect(env.sim.agent('1001')).toMatchObject({ signedIn: true });
 
-    const since = stack.slack.store.messages.length;
+    const since = env.stack.slack.store.messages.length;
     const keeper = keeperRun('keeper-late');
     const dm = await waitForNew(
-      stack,
+      env.stack,
       since,
       (m) => m.channel === DM && /session as inspector 1001 ended/.test(text(m)),
     );
@@ -147,21 +127,21 @@ describe('Guid rotation across keeper runs (fake clock, dynamic Guids)', () => {
       endedReason: 'the gateway no longer accepts the session (100-006)',
     });
     expect((await session())?.guid).toBeUndefined();
-    const stale = sim.requestLog.filter((r) => r.logName === 'getAgentEvent' && r.retcode === '100-006');
+    const stale = env.sim.requestLog.filter((r) => r.logName === 'getAgentEvent' && r.retcode === '100-006');
     expect(stale).toHaveLength(1);
 
     // The next command says "sign in", and nothing goes to the gateway.
-    const intercepts = gatewayRequests(stack, 'intercept').length;
-    const later = stack.slack.store.messages.length;
-    await slack.command('/intercept 2005');
-    const refusal = await waitForNew(stack, later, (m) => m.ephemeralTo === 'U_DEMO');
+    const intercepts = gatewayRequests(env.stack, 'intercept').length;
+    const later = env.stack.slack.store.messages.length;
+    await env.slack.command('/intercept 2005');
+    const refusal = await waitForNew(env.stack, later, (m) => m.ephemeralTo === 'U_DEMO');
     expect(text(refusal)).toMatch(/Inspector 1001 is not signed in to the gateway: sign in first/);
-    await stack.queue.drained();
-    expect(gatewayRequests(stack, 'intercept')).toHaveLength(intercepts);
+    await env.stack.queue.drained();
+    expect(gatewayRequests(env.stack, 'intercept')).toHaveLength(intercepts);
   });
 
   it('no Guid (current, rotated or stale) and no password in the logs', async () => {
-    expect(guids.guids.size).toBeGreaterThanOrEqual(6);
-    expectNoSecrets(stack, logs, guids.guids);
+    expect(env.guids.guids.size).toBeGreaterThanOrEqual(6);
+    expectNoSecrets(env.stack, env.logs, env.guids.guids);
   });
 });

@@ -1,39 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../src/local/slack-api/store';
-import { type LocalStack, startLocalStack } from '../../src/local/stack';
 import { Keeper, type KeeperReport } from '../../src/qc/keeper';
-import { captureLogger } from '../helpers/log-capture';
-import { SlackDriver } from './driver';
-import { expectNoSecrets, GuidWatch, text, threadLines, until, waitForNew, watchPolls } from './support';
+import { expectNoSecrets, text, threadLines, until, useLocalStack, waitForNew, watchPolls } from './support';
 
 /**
  * Keepers racing for the same inspectors: several keeper runs at once over one table, coming and
  * going (as Lambda's overlapping scheduled runs do). At any moment at most one polls an inspector,
  * and every event reaches the thread once, in order.
  */
-const logs = captureLogger();
 const INSPECTORS = ['1001', '1003'];
 /** Every event poll any keeper of this file made, per inspector. */
 const allPolls = new Map<string, number>();
 
-let stack: LocalStack;
-let slack: SlackDriver;
-let guids: GuidWatch;
-
-beforeAll(async () => {
-  // The stack's own keeper loop scans once at start (nobody is signed in yet) and then sleeps for
-  // the whole file: only the keepers started below poll.
-  stack = await startLocalStack({
-    simulator: { pollHoldMs: 100 },
-    keeper: { rescanMs: 600_000, runMs: 600_000 },
-    logger: logs,
-  });
-  slack = new SlackDriver(stack);
-  guids = new GuidWatch(stack);
-});
-afterAll(async () => {
-  await stack?.close();
-});
+// The stack's own keeper loop scans once at start (nobody is signed in yet) and then sleeps for
+// the whole file: only the keepers started below poll.
+const env = useLocalStack({ keeper: { rescanMs: 600_000, runMs: 600_000 } });
 
 /** Keeper runs that come and go until stopped; every poll they make is counted per inspector. */
 class KeeperFleet {
@@ -70,7 +51,7 @@ class KeeperFleet {
       const owner = `keeper-${lane}-${i}-${++this.#runs}`;
       const counts = new Map<string, number>();
       this.pollsBy.set(owner, counts);
-      const gateway = watchPolls(stack.deps.gateway, (inspectorId) => {
+      const gateway = watchPolls(env.stack.deps.gateway, (inspectorId) => {
         counts.set(inspectorId, (counts.get(inspectorId) ?? 0) + 1);
         allPolls.set(inspectorId, (allPolls.get(inspectorId) ?? 0) + 1);
         const now = (this.inFlight.get(inspectorId) ?? 0) + 1;
@@ -79,7 +60,7 @@ class KeeperFleet {
         return () => this.inFlight.set(inspectorId, (this.inFlight.get(inspectorId) ?? 1) - 1);
       });
       const keeper = new Keeper(
-        { ...stack.deps, gateway },
+        { ...env.stack.deps, gateway },
         { owner, runMs: runMs[i % runMs.length] ?? 1_000, leaseMs: 1_500, rescanMs: 50, errorBackoffMs: 50 },
       );
       this.reports.push(await keeper.run(this.#abort.signal));
@@ -87,12 +68,10 @@ class KeeperFleet {
   }
 }
 
-const mark = () => stack.slack.store.messages.length;
-
 async function result(commandLine: string, user: string, match: RegExp): Promise<StoredMessage> {
-  const since = mark();
-  await slack.command(commandLine, user);
-  return waitForNew(stack, since, (m) => m.ephemeralTo === undefined && match.test(text(m)));
+  const since = env.mark();
+  await env.slack.command(commandLine, user);
+  return waitForNew(env.stack, since, (m) => m.ephemeralTo === undefined && match.test(text(m)));
 }
 
 describe('keepers racing for one inspector', () => {
@@ -101,11 +80,11 @@ describe('keepers racing for one inspector', () => {
       ['U_DEMO', '1001'],
       ['U_DEMO2', '1003'],
     ] as const) {
-      const res = await slack.signIn(user);
+      const res = await env.slack.signIn(user);
       expect(JSON.stringify(res.json)).toMatch(new RegExp(`Signed in as inspector \\*${id}\\*`));
     }
-    await guids.note(...INSPECTORS);
-    const pollsBefore = stack.sim?.sim.requestLog.filter((r) => r.logName === 'getAgentEvent').length;
+    await env.guids.note(...INSPECTORS);
+    const pollsBefore = env.stack.sim?.sim.requestLog.filter((r) => r.logName === 'getAgentEvent').length;
     expect(pollsBefore).toBe(0); // nobody polled yet: the stack's own keeper is asleep
 
     const fleet = new KeeperFleet();
@@ -114,7 +93,7 @@ describe('keepers racing for one inspector', () => {
       for (const id of INSPECTORS) await until(`a poll of ${id}`, () => fleet.polls(id) >= 3);
       for (const id of INSPECTORS) {
         expect(fleet.owners(id)).toHaveLength(1);
-        const session = await stack.store.getSession(id);
+        const session = await env.stack.store.getSession(id);
         expect(fleet.owners(id)).toEqual([session?.leaseOwner]);
       }
     } finally {
@@ -122,7 +101,7 @@ describe('keepers racing for one inspector', () => {
     }
     for (const id of INSPECTORS) {
       expect(fleet.maxInFlight.get(id)).toBe(1);
-      expect((await stack.store.getSession(id))?.leaseOwner).toBeUndefined(); // released at the end
+      expect((await env.stack.store.getSession(id))?.leaseOwner).toBeUndefined(); // released at the end
     }
     expect(fleet.reports.reduce((n, r) => n + r.sessions, 0)).toBe(2);
     expect(fleet.reports.reduce((n, r) => n + r.lostLeases + r.errors, 0)).toBe(0);
@@ -135,24 +114,24 @@ describe('keepers racing for one inspector', () => {
     try {
       const listened = await result('/qc listen 2005', 'U_DEMO', /Listening to agent 2005/);
       const other = await result('/qc listen 2006', 'U_DEMO2', /Listening to agent 2006/);
-      await slack.waitForThread(listened, /Phone answered: you are listening to 2005/);
-      await slack.waitForThread(other, /Phone answered: you are listening to 2006/);
+      await env.slack.waitForThread(listened, /Phone answered: you are listening to 2005/);
+      await env.slack.waitForThread(other, /Phone answered: you are listening to 2006/);
       const intercepted = await result('/intercept 2005', 'U_DEMO', /Intercepted the call of agent 2005/);
-      await slack.waitForThread(intercepted, /Recording /);
-      stack.sim?.sim.endCall('2005'); // the customer hangs up on the inspector
-      await slack.waitForThread(intercepted, /You are idle again/);
+      await env.slack.waitForThread(intercepted, /Recording /);
+      env.stack.sim?.sim.endCall('2005'); // the customer hangs up on the inspector
+      await env.slack.waitForThread(intercepted, /You are idle again/);
       await result('/qc stop 2006', 'U_DEMO2', /Stopped monitoring agent 2006/);
-      await until('the stop to reach 1003', async () => !(await stack.store.getMonitoring('1003'))?.mode);
+      await until('the stop to reach 1003', async () => !(await env.stack.store.getMonitoring('1003'))?.mode);
 
-      expect(threadLines(stack, listened)).toEqual([
+      expect(threadLines(env.stack, listened)).toEqual([
         '☎️ Your phone is ringing: answer it to join',
         '🎧 Phone answered: you are listening to 2005',
       ]);
-      expect(threadLines(stack, other)).toEqual([
+      expect(threadLines(env.stack, other)).toEqual([
         '☎️ Your phone is ringing: answer it to join',
         '🎧 Phone answered: you are listening to 2006',
       ]);
-      expect(threadLines(stack, intercepted)).toEqual([
+      expect(threadLines(env.stack, intercepted)).toEqual([
         expect.stringMatching(/^📞 Talking: caller 13900002005 → 10086 \(call \d+-\d+\)$/),
         expect.stringMatching(/^⏺️ Recording /),
         expect.stringMatching(/^👋 The customer hung up/),
@@ -169,14 +148,16 @@ describe('keepers racing for one inspector', () => {
     }
     // Every poll the simulator saw came from these keepers: nobody polled behind their back.
     for (const id of INSPECTORS) {
-      const seen = stack.sim?.sim.requestLog.filter((r) => r.logName === 'getAgentEvent' && r.agentId === id);
+      const seen = env.stack.sim?.sim.requestLog.filter(
+        (r) => r.logName === 'getAgentEvent' && r.agentId === id,
+      );
       expect(seen?.length).toBe(allPolls.get(id));
     }
-    stack.sim?.sim.startCall('2005');
+    env.stack.sim?.sim.startCall('2005');
   });
 
   it('no Guid or password in the logs', async () => {
-    await guids.note(...INSPECTORS);
-    expectNoSecrets(stack, logs, guids.guids);
+    await env.guids.note(...INSPECTORS);
+    expectNoSecrets(env.stack, env.logs, env.guids.guids);
   });
 });

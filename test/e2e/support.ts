@@ -1,10 +1,84 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Simulator } from '../../simulator/index';
 import type { GatewayClient } from '../../src/gateway/client';
 import type { StoredMessage } from '../../src/local/slack-api/store';
-import { LOCAL_CHANNEL, LOCAL_TEAM, type LocalStack } from '../../src/local/stack';
+import {
+  LOCAL_CHANNEL,
+  LOCAL_TEAM,
+  type LocalStack,
+  type LocalStackOptions,
+  startLocalStack,
+} from '../../src/local/stack';
 import type { Job, QcOperation } from '../../src/queue/jobs';
 import type { SqsEvent } from '../../src/queue/types';
+import { captureLogger } from '../helpers/log-capture';
+import { SlackDriver } from './driver';
+
+/** One local stack for a test file, with what the tests drive it by. */
+export interface LocalStackFixture {
+  /** Every log line of the stack (to search for secrets); there from the start. */
+  readonly logs: ReturnType<typeof captureLogger>;
+  /** The rest is there once the file's first `beforeAll` has run. */
+  readonly stack: LocalStack;
+  readonly slack: SlackDriver;
+  readonly guids: GuidWatch;
+  /** The stack's simulator (throws when the stack runs without one). */
+  readonly sim: Simulator;
+  /** How many messages the fake Slack holds now (a mark for `waitForNew`, `messagesSince`). */
+  mark(): number;
+  /** Signs `user` in through the modal, expects inspector `inspectorId`, and notes its Guid. */
+  signIn(user: string, inspectorId: string): Promise<void>;
+}
+
+/**
+ * Starts a local stack before the file's tests (`beforeAll`; register the file's own setup after this
+ * call, it runs after the start) and closes it after them. The simulator holds polls 100 ms and the keeper
+ * rescans every 100 ms unless `options` says otherwise; the logger is the fixture's `logs`.
+ */
+export function useLocalStack(options: Omit<LocalStackOptions, 'logger'> = {}): LocalStackFixture {
+  const logs = captureLogger();
+  let started: { stack: LocalStack; slack: SlackDriver; guids: GuidWatch } | undefined;
+  const get = () => {
+    if (!started) throw new Error('the local stack is not started (useLocalStack runs in beforeAll)');
+    return started;
+  };
+  beforeAll(async () => {
+    const stack = await startLocalStack({
+      simulator: { pollHoldMs: 100 },
+      keeper: { rescanMs: 100 },
+      ...options,
+      logger: logs,
+    });
+    started = { stack, slack: new SlackDriver(stack), guids: new GuidWatch(stack) };
+  });
+  afterAll(async () => {
+    await started?.stack.close();
+  });
+  return {
+    logs,
+    get stack() {
+      return get().stack;
+    },
+    get slack() {
+      return get().slack;
+    },
+    get guids() {
+      return get().guids;
+    },
+    get sim() {
+      const sim = get().stack.sim?.sim;
+      if (!sim) throw new Error('the stack runs without the simulator');
+      return sim;
+    },
+    mark: () => get().stack.slack.store.messages.length,
+    async signIn(user, inspectorId) {
+      const res = await get().slack.signIn(user);
+      expect(JSON.stringify(res.json)).toMatch(new RegExp(`Signed in as inspector \\*${inspectorId}\\*`));
+      await get().guids.note(inspectorId);
+    },
+  };
+}
 
 /**
  * Waits until `pick` returns something (not undefined/null/false), re-checking every `intervalMs`.

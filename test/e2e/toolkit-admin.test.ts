@@ -1,58 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CSV_HEADER } from '../../src/audit/format';
 import type { StoredMessage, StoredView } from '../../src/local/slack-api/store';
-import { LOCAL_ALERTS_SECRET, LOCAL_TEAM, type LocalStack, startLocalStack } from '../../src/local/stack';
-import { captureLogger } from '../helpers/log-capture';
-import { buttonsOf, SlackDriver } from './driver';
-import { expectNoSecrets, GuidWatch, gatewayRequests, text, waitForNew } from './support';
+import { LOCAL_ALERTS_SECRET, LOCAL_TEAM } from '../../src/local/stack';
+import { buttonsOf } from './driver';
+import { expectNoSecrets, gatewayRequests, text, useLocalStack, waitForNew } from './support';
 
 /**
  * Admin and visibility: permissions (`/qc allow|deny`), who monitors whom (`/qc who`), the audit
  * (`/qc audit`, `/qc audit export` as a CSV in the DM) and the App Home tab with its Sign out button.
  */
-const logs = captureLogger();
+const env = useLocalStack();
 
-let stack: LocalStack;
-let slack: SlackDriver;
-let guids: GuidWatch;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ simulator: { pollHoldMs: 100 }, keeper: { rescanMs: 100 }, logger: logs });
-  slack = new SlackDriver(stack);
-  guids = new GuidWatch(stack);
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-const mark = () => stack.slack.store.messages.length;
 const today = () => new Date().toISOString().slice(0, 10);
-
-async function signIn(user: string, inspectorId: string) {
-  const res = await slack.signIn(user);
-  expect(JSON.stringify(res.json)).toMatch(new RegExp(`Signed in as inspector \\*${inspectorId}\\*`));
-  await guids.note(inspectorId);
-}
 
 /** A command answered only to its sender: waits for the ephemeral answer. */
 async function toSender(command: string, match: RegExp, user = 'U_DEMO'): Promise<StoredMessage> {
-  const since = mark();
-  const ack = await slack.command(command, user);
+  const since = env.mark();
+  const ack = await env.slack.command(command, user);
   expect(ack.status).toBe(200);
-  return waitForNew(stack, since, (m) => m.ephemeralTo === user && match.test(text(m)));
+  return waitForNew(env.stack, since, (m) => m.ephemeralTo === user && match.test(text(m)));
 }
 
 /** `/qc listen|insert …` that works, waiting until the phone is answered (the events are in). */
 async function monitor(op: 'listen' | 'insert', agentId: string, user: string) {
-  const since = mark();
-  await slack.command(`/qc ${op} ${agentId}`, user);
+  const since = env.mark();
+  await env.slack.command(`/qc ${op} ${agentId}`, user);
   const result = await waitForNew(
-    stack,
+    env.stack,
     since,
     (m) => m.ephemeralTo === undefined && m.threadTs === undefined && /Retcode 0/.test(text(m)),
   );
-  await slack.waitForThread(result, /Phone answered/);
-  await stack.queue.drained();
+  await env.slack.waitForThread(result, /Phone answered/);
+  await env.stack.queue.drained();
   return result;
 }
 
@@ -71,7 +50,7 @@ const row = (op: string, agent: string, outcome: string) =>
 
 /** Waits for the Home view of `user` to be published (again) after `updates` earlier publications. */
 function waitForHome(user: string, after = -1): Promise<StoredView> {
-  return stack.slack.store.waitFor((s) => {
+  return env.stack.slack.store.waitFor((s) => {
     const v = s.homeViews.get(user);
     return v && v.updates > after ? v : undefined;
   });
@@ -80,30 +59,30 @@ const homeText = (v: StoredView) => JSON.stringify(v.view.blocks);
 
 describe('permissions', () => {
   it('/qc allow by a non-admin is refused in the ack; nothing is queued', async () => {
-    const sent = stack.queue.sent;
-    const ack = await slack.command('/qc allow <@U_DEMO|demo> force', 'U_DEMO');
+    const sent = env.stack.queue.sent;
+    const ack = await env.slack.command('/qc allow <@U_DEMO|demo> force', 'U_DEMO');
     expect(ack.json?.text).toMatch(/Only qc-slack admins can change permissions/);
-    expect(stack.queue.sent).toBe(sent);
-    expect((await stack.store.getLink(LOCAL_TEAM, 'U_DEMO'))?.permissions).toBeUndefined();
+    expect(env.stack.queue.sent).toBe(sent);
+    expect((await env.stack.store.getLink(LOCAL_TEAM, 'U_DEMO'))?.permissions).toBeUndefined();
   });
 
   it('/qc deny removes a permission: the inspector is then refused before the gateway', async () => {
     const denied = await toSender('/qc deny <@U_DEMO2|demo2> whisper', /may now/, 'U_ADMIN');
     expect(text(denied)).toMatch(/<@U_DEMO2> \(inspector 1003\) may now: listen, insert, intercept\./);
-    expect((await stack.store.getLink(LOCAL_TEAM, 'U_DEMO2'))?.permissions).toEqual([
+    expect((await env.stack.store.getLink(LOCAL_TEAM, 'U_DEMO2'))?.permissions).toEqual([
       'listen',
       'insert',
       'intercept',
     ]);
     const refusal = await toSender('/qc whisper 2006', /not allowed/, 'U_DEMO2');
     expect(text(refusal)).toMatch(/needs the "whisper" permission\. Ask <@U_ADMIN>/);
-    await stack.queue.drained();
-    expect(gatewayRequests(stack, 'requestWhisperAgent')).toHaveLength(0);
+    await env.stack.queue.drained();
+    expect(gatewayRequests(env.stack, 'requestWhisperAgent')).toHaveLength(0);
     // Allowed again: `all` gives every permission.
     const all = await toSender('/qc allow <@U_DEMO2|demo2> all', /may now/, 'U_ADMIN');
     expect(text(all)).toMatch(/may now: listen, insert, whisper, intercept, force, release\./);
-    await stack.queue.drained();
-    const rows = await stack.store.listDay(LOCAL_TEAM, today());
+    await env.stack.queue.drained();
+    const rows = await env.stack.store.listDay(LOCAL_TEAM, today());
     expect(rows.filter((r) => r.userId === 'U_ADMIN').map((r) => r.operation)).toEqual(
       expect.arrayContaining(['deny', 'allow']),
     );
@@ -117,8 +96,8 @@ describe('permissions', () => {
 
 describe('who monitors whom', () => {
   it('/qc who and /qc who <agent> list the inspectors, their mode and since when', async () => {
-    await signIn('U_DEMO', '1001');
-    await signIn('U_DEMO2', '1003');
+    await env.signIn('U_DEMO', '1001');
+    await env.signIn('U_DEMO2', '1003');
     await monitor('listen', '2005', 'U_DEMO');
     await monitor('insert', '2006', 'U_DEMO2');
 
@@ -139,7 +118,7 @@ describe('who monitors whom', () => {
     const nobody = await toSender('/qc who 2007', /Nobody is monitoring agent 2007/);
     expect(nobody.ephemeralTo).toBe('U_DEMO');
     // /qc who never calls the gateway: it reads qc-slack's state.
-    const bad = await slack.command('/qc who 2005 2006');
+    const bad = await env.slack.command('/qc who 2005 2006');
     expect(bad.json?.text).toMatch(/Usage/);
   });
 });
@@ -172,23 +151,23 @@ describe('the audit', () => {
   });
 
   it("/qc audit export → a CSV file in the requester's DM: the header and one row per action", async () => {
-    const files = stack.slack.store.files.length;
-    const ack = await slack.command('/qc audit export');
+    const files = env.stack.slack.store.files.length;
+    const ack = await env.slack.command('/qc audit export');
     expect(ack.json?.text).toMatch(/audit export/);
-    const file = await stack.slack.store.waitFor((s) =>
+    const file = await env.stack.slack.store.waitFor((s) =>
       s.files.slice(files).find((f) => f.dmUser === 'U_DEMO'),
     );
     expect(file.channels).toEqual(['D_DEMO']);
     expect(file.name).toBe(`qc-audit-${LOCAL_TEAM.replace(/[^A-Za-z0-9_-]/g, '')}-${today()}.csv`);
     const lines = file.content.split('\r\n').filter((l) => l !== '');
     expect(lines[0]).toBe(CSV_HEADER.join(','));
-    const mine = (await stack.store.listDay(LOCAL_TEAM, today())).filter((r) => r.userId === 'U_DEMO');
+    const mine = (await env.stack.store.listDay(LOCAL_TEAM, today())).filter((r) => r.userId === 'U_DEMO');
     expect(mine.length).toBeGreaterThan(0);
     expect(lines).toHaveLength(mine.length + 1);
     for (const line of lines.slice(1)) expect(line.split(',')[2]).toBe('U_DEMO');
     expect(lines.some((l) => /,U_DEMO,1001,2005,listen,0,/.test(l))).toBe(true);
     await waitForNew(
-      stack,
+      env.stack,
       0,
       (m) => m.ephemeralTo === 'U_DEMO' && text(m).includes(`Sent you ${file.name}`),
     );
@@ -197,7 +176,7 @@ describe('the audit', () => {
 
 describe('App Home', () => {
   it('opened → a published Home: inspector, session (never the Guid), monitoring, recent actions', async () => {
-    const ack = await slack.openHome('U_DEMO');
+    const ack = await env.slack.openHome('U_DEMO');
     expect(ack.status).toBe(200);
     const home = await waitForHome('U_DEMO');
     const t = homeText(home);
@@ -206,26 +185,26 @@ describe('App Home', () => {
     expect(t).toMatch(/\*Gateway session\* :large_green_circle: signed in \d+ s ago · event polling/);
     expect(t).toMatch(/\*Monitoring\* listening to \*2005\*/);
     expect(t).toMatch(/\d\d:\d\d UTC listen 2005 → 0/);
-    const guid = stack.sim?.sim.currentGuid('1001');
+    const guid = env.stack.sim?.sim.currentGuid('1001');
     expect(guid).toBeTruthy();
     expect(t).not.toContain(guid);
-    const session = await stack.store.getSession('1001');
+    const session = await env.stack.store.getSession('1001');
     expect(t).not.toContain(session?.guid);
     // The gateway refuses a sign-out while monitoring (100-010): Home offers Stop first, not Sign out.
     expect(buttonsOf(home.view.blocks).map((b) => b.value)).toEqual(['stop:2005']);
   });
 
   it('Home buttons: a stale Sign out while monitoring is refused in words; Stop, then Sign out → session ended', async () => {
-    const dm = () => stack.slack.store.channelMessages('D_DEMO');
-    const logouts = () => gatewayRequests(stack, 'logout', '/1001/').length;
+    const dm = () => env.stack.slack.store.channelMessages('D_DEMO');
+    const logouts = () => gatewayRequests(env.stack, 'logout', '/1001/').length;
     const before = logouts();
 
     // The gateway refuses to sign out an inspector who is monitoring: the answer comes as a DM.
-    let published = stack.slack.store.homeViews.get('U_DEMO')?.updates ?? 0;
+    let published = env.stack.slack.store.homeViews.get('U_DEMO')?.updates ?? 0;
     const staleSignOut = { action_id: 'qc_signout:0', value: 'signout' };
-    expect((await slack.clickHomeButton('U_DEMO', 'signout', staleSignOut)).status).toBe(200);
+    expect((await env.slack.clickHomeButton('U_DEMO', 'signout', staleSignOut)).status).toBe(200);
     let home = await waitForHome('U_DEMO', published);
-    await stack.queue.drained();
+    await env.stack.queue.drained();
     expect(
       dm().some((m) => /did not sign you out: .*Stop monitoring .*\(retcode 100-010\)/.test(text(m))),
     ).toBe(true);
@@ -234,47 +213,47 @@ describe('App Home', () => {
 
     // Stop monitoring from Home: the result goes to the DM (a Home click has no channel); Home is redrawn.
     published = home.updates;
-    const stops = gatewayRequests(stack, 'stopSuperviseOrInsert', '/1001/').length;
-    await slack.clickHomeButton('U_DEMO', 'stop:2005');
+    const stops = gatewayRequests(env.stack, 'stopSuperviseOrInsert', '/1001/').length;
+    await env.slack.clickHomeButton('U_DEMO', 'stop:2005');
     home = await waitForHome('U_DEMO', published);
-    await stack.queue.drained();
+    await env.stack.queue.drained();
     expect(dm().some((m) => /Stopped monitoring agent 2005/.test(text(m)))).toBe(true);
-    expect(gatewayRequests(stack, 'stopSuperviseOrInsert', '/1001/').length - stops).toBe(1);
+    expect(gatewayRequests(env.stack, 'stopSuperviseOrInsert', '/1001/').length - stops).toBe(1);
     expect(homeText(home)).toMatch(/\*Monitoring\* nobody/);
     expect(buttonsOf(home.view.blocks).map((b) => b.value)).toEqual(['signout']);
 
     // Now Sign out works: the session ends and Home shows it.
     published = home.updates;
-    await slack.clickHomeButton('U_DEMO', 'signout');
+    await env.slack.clickHomeButton('U_DEMO', 'signout');
     home = await waitForHome('U_DEMO', published);
-    await stack.queue.drained();
+    await env.stack.queue.drained();
     expect(homeText(home)).toMatch(
       /\*Gateway session\* :white_circle: not signed in \(last session ended: you signed out\)/,
     );
     expect(buttonsOf(home.view.blocks).map((b) => b.value)).toEqual(['signin']);
     expect(logouts() - before).toBe(2);
-    const session = await stack.store.getSession('1001');
+    const session = await env.stack.store.getSession('1001');
     expect(session).toMatchObject({ status: 'ended', endedReason: 'you signed out' });
     expect(dm().some((m) => /Signed out inspector 1001 from the gateway/.test(text(m)))).toBe(true);
   });
 
   it("an unlinked user's Home says they are not linked", async () => {
-    await slack.openHome('U_STRANGER');
+    await env.slack.openHome('U_STRANGER');
     const home = await waitForHome('U_STRANGER');
     expect(homeText(home)).toMatch(/You are not linked to a CC-Gateway inspector ID yet/);
     expect(buttonsOf(home.view.blocks)).toEqual([]);
   });
 
   it('no Guid, password or alerts secret in the logs, the Slack messages or the Slack calls', async () => {
-    await stack.queue.drained();
-    await guids.note('1001', '1003');
-    expectNoSecrets(stack, logs, guids.guids);
-    const views = JSON.stringify([...stack.slack.store.homeViews.values()]);
-    for (const guid of guids.guids) expect(views).not.toContain(guid);
+    await env.stack.queue.drained();
+    await env.guids.note('1001', '1003');
+    expectNoSecrets(env.stack, env.logs, env.guids.guids);
+    const views = JSON.stringify([...env.stack.slack.store.homeViews.values()]);
+    for (const guid of env.guids.guids) expect(views).not.toContain(guid);
     const seen = [
-      logs.text(),
-      JSON.stringify(stack.slack.store.messages),
-      JSON.stringify(stack.slack.store.calls),
+      env.logs.text(),
+      JSON.stringify(env.stack.slack.store.messages),
+      JSON.stringify(env.stack.slack.store.calls),
     ];
     for (const where of seen) expect(where).not.toContain(LOCAL_ALERTS_SECRET);
   });

@@ -1,18 +1,11 @@
 import { WebClient } from '@slack/web-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signAlert } from '../../src/alerts/signature';
 import type { StoredMessage } from '../../src/local/slack-api/store';
 import { nowTs } from '../../src/local/slack-sign';
-import {
-  LOCAL_ALERTS_SECRET,
-  LOCAL_BOT_TOKEN,
-  LOCAL_CHANNEL,
-  type LocalStack,
-  startLocalStack,
-} from '../../src/local/stack';
-import { captureLogger } from '../helpers/log-capture';
-import { buttonsOf, SlackDriver } from './driver';
-import { expectNoSecrets, GuidWatch, gatewayRequests, text, waitForNew } from './support';
+import { LOCAL_ALERTS_SECRET, LOCAL_BOT_TOKEN, LOCAL_CHANNEL } from '../../src/local/stack';
+import { buttonsOf } from './driver';
+import { expectNoSecrets, gatewayRequests, text, useLocalStack, waitForNew } from './support';
 
 /**
  * Monitoring alerts end to end: a signed POST /alerts becomes a Block Kit message with QC buttons;
@@ -20,47 +13,27 @@ import { expectNoSecrets, GuidWatch, gatewayRequests, text, waitForNew } from '.
  * (who is on it, who intercepted). Each case checks what people see, which gateway calls were made
  * (the simulator's request log) and what was stored.
  */
-const logs = captureLogger();
+const env = useLocalStack();
 
-let stack: LocalStack;
-let slack: SlackDriver;
-let guids: GuidWatch;
-
-beforeAll(async () => {
-  stack = await startLocalStack({ simulator: { pollHoldMs: 100 }, keeper: { rescanMs: 100 }, logger: logs });
-  slack = new SlackDriver(stack);
-  guids = new GuidWatch(stack);
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-const mark = () => stack.slack.store.messages.length;
-const postCalls = () => stack.slack.store.callsOf('chat.postMessage').length;
+const postCalls = () => env.stack.slack.store.callsOf('chat.postMessage').length;
 /** Gateway requests of one interface made by one inspector (the inspector is the URI's first ID). */
 const gw = (logName: string, inspectorId: string) =>
-  gatewayRequests(stack, logName, `/${inspectorId}/`).length;
-
-async function signIn(user: string, inspectorId: string) {
-  const res = await slack.signIn(user);
-  expect(JSON.stringify(res.json)).toMatch(new RegExp(`Signed in as inspector \\*${inspectorId}\\*`));
-  await guids.note(inspectorId);
-}
+  gatewayRequests(env.stack, logName, `/${inspectorId}/`).length;
 
 /** Post an alert (201) and return its message and id. */
 async function postAlert(agentId: string, reason: string, extra: Record<string, unknown> = {}) {
-  const res = await slack.postAlert({ channel: LOCAL_CHANNEL, agentId, reason, ...extra });
+  const res = await env.slack.postAlert({ channel: LOCAL_CHANNEL, agentId, reason, ...extra });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   const alertId = String(res.json?.alert_id);
   const ts = String(res.json?.ts);
-  const message = stack.slack.store.message(LOCAL_CHANNEL, ts);
+  const message = env.stack.slack.store.message(LOCAL_CHANNEL, ts);
   if (!message) throw new Error(`alert ${alertId} has no message`);
   return { alertId, message };
 }
 
 /** Waits until the alert message has been edited so that `match` holds. */
 function waitForAlertEdit(message: StoredMessage, match: (m: StoredMessage) => boolean) {
-  return stack.slack.store.waitFor(() => (message.edits > 0 && match(message) ? message : undefined));
+  return env.stack.slack.store.waitFor(() => (message.edits > 0 && match(message) ? message : undefined));
 }
 
 const blocksText = (m: StoredMessage) => JSON.stringify(m.blocks ?? []);
@@ -89,7 +62,7 @@ describe('POST /alerts', () => {
     expect(intercept?.style).toBe('danger');
     expect(intercept?.confirm).toMatchObject({ style: 'danger' });
     expect(JSON.stringify(intercept?.confirm)).toMatch(/Intercept agent 2005\?/);
-    const stored = await stack.store.alerts.getAlert(alertId);
+    const stored = await env.stack.store.alerts.getAlert(alertId);
     expect(stored).toMatchObject({
       agentId: '2005',
       channel: LOCAL_CHANNEL,
@@ -100,26 +73,26 @@ describe('POST /alerts', () => {
 
   it('forged signature or stale timestamp → 401 and nothing posted', async () => {
     const posts = postCalls();
-    const since = mark();
+    const since = env.mark();
     const body = { channel: LOCAL_CHANNEL, agentId: '2005', reason: 'forged' };
-    const forged = await slack.postAlert(body, { secret: 'not-the-secret' });
+    const forged = await env.slack.postAlert(body, { secret: 'not-the-secret' });
     expect(forged.status).toBe(401);
     expect(forged.json).toMatchObject({ ok: false, error: 'unauthorized' });
     expect(String(forged.json?.message)).toMatch(/does not match/);
-    const stale = await slack.postAlert(body, { timestamp: Math.floor(Date.now() / 1000) - 400 });
+    const stale = await env.slack.postAlert(body, { timestamp: Math.floor(Date.now() / 1000) - 400 });
     expect(stale.status).toBe(401);
     expect(String(stale.json?.message)).toMatch(/s in the past/);
-    const unsigned = await slack.postAlert(body, { signature: '' });
+    const unsigned = await env.slack.postAlert(body, { signature: '' });
     expect(unsigned.status).toBe(401);
     expect(postCalls()).toBe(posts);
-    expect(stack.slack.store.messages.length).toBe(since);
+    expect(env.stack.slack.store.messages.length).toBe(since);
     // The answers never quote the secret.
     expect(JSON.stringify([forged.json, stale.json, unsigned.json])).not.toContain(LOCAL_ALERTS_SECRET);
   });
 
   it('bad JSON or a bad field → 400 naming the field; nothing posted', async () => {
     const posts = postCalls();
-    const notJson = await slack.postAlert('{"channel": "C_QC", ');
+    const notJson = await env.slack.postAlert('{"channel": "C_QC", ');
     expect(notJson.status).toBe(400);
     expect(notJson.json).toMatchObject({ error: 'invalid_alert', field: 'body' });
     const cases: Array<[Record<string, unknown>, string]> = [
@@ -130,7 +103,7 @@ describe('POST /alerts', () => {
       [{ channel: LOCAL_CHANNEL, agentId: '2005', reason: 'x', callId: 'no spaces please' }, 'callId'],
     ];
     for (const [body, field] of cases) {
-      const res = await slack.postAlert(body);
+      const res = await env.slack.postAlert(body);
       expect(res.status, field).toBe(400);
       expect(res.json?.field, field).toBe(field);
       expect(String(res.json?.message), field).toMatch(new RegExp(`^${field}: `));
@@ -142,8 +115,8 @@ describe('POST /alerts', () => {
     const body = JSON.stringify({ channel: LOCAL_CHANNEL, agentId: '2006', reason: 'Sent twice' });
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = signAlert(LOCAL_ALERTS_SECRET, timestamp, body);
-    const first = await slack.postAlert(body, { timestamp, signature });
-    const second = await slack.postAlert(body, { timestamp, signature });
+    const first = await env.slack.postAlert(body, { timestamp, signature });
+    const second = await env.slack.postAlert(body, { timestamp, signature });
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
     expect(second.json).toMatchObject({
@@ -151,15 +124,19 @@ describe('POST /alerts', () => {
       alert_id: first.json?.alert_id,
       ts: first.json?.ts,
     });
-    expect(slack.channel().filter((m) => /Sent twice/.test(text(m)))).toHaveLength(1);
+    expect(env.slack.channel().filter((m) => /Sent twice/.test(text(m)))).toHaveLength(1);
   });
 
   it('an alert for a channel without the bot → 422 with the invite hint', async () => {
-    const res = await slack.postAlert({ channel: 'C_NOBOT', agentId: '2005', reason: 'Nobody can see this' });
+    const res = await env.slack.postAlert({
+      channel: 'C_NOBOT',
+      agentId: '2005',
+      reason: 'Nobody can see this',
+    });
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ ok: false, error: 'channel_unreachable' });
     expect(String(res.json?.message)).toMatch(/not_in_channel.*\/invite @qc-slack/);
-    expect(slack.channel('C_NOBOT')).toEqual([]);
+    expect(env.slack.channel('C_NOBOT')).toEqual([]);
   });
 });
 
@@ -168,65 +145,68 @@ describe('clicking the buttons of an alert', () => {
   let alertB: { alertId: string; message: StoredMessage };
 
   it('Listen (clicked twice, same action_ts) → one gateway call, result in the thread, alert says who listens', async () => {
-    await signIn('U_DEMO', '1001');
+    await env.signIn('U_DEMO', '1001');
     alertA = await postAlert('2005', 'Angry customer, 40 s of raised voices');
     alertB = await postAlert('2006', 'Long hold');
     const before = gw('addSupervise', '1001');
     const actionTs = nowTs();
-    const first = await slack.clickButton('U_DEMO', alertA.message, 'listen:', { actionTs });
-    const again = await slack.clickButton('U_DEMO', alertA.message, 'listen:', { actionTs });
+    const first = await env.slack.clickButton('U_DEMO', alertA.message, 'listen:', { actionTs });
+    const again = await env.slack.clickButton('U_DEMO', alertA.message, 'listen:', { actionTs });
     expect([first.status, again.status]).toEqual([200, 200]);
 
-    const result = await slack.waitForThread(alertA.message, /Listening to agent 2005/);
+    const result = await env.slack.waitForThread(alertA.message, /Listening to agent 2005/);
     expect(text(result)).toMatch(/<@U_DEMO> \(inspector 1001\).*Retcode 0/);
-    await slack.waitForThread(alertA.message, /Phone answered: you are listening to 2005/);
+    await env.slack.waitForThread(alertA.message, /Phone answered: you are listening to 2005/);
     const edited = await waitForAlertEdit(alertA.message, (m) =>
       /<@U_DEMO> listening to 2005 since \d\d:\d\d UTC/.test(blocksText(m)),
     );
     expect(blocksText(edited)).toMatch(/Last: <@U_DEMO> listen → done/);
-    await stack.queue.drained();
+    await env.stack.queue.drained();
     expect(gw('addSupervise', '1001') - before).toBe(1);
-    expect(stack.slack.store.callsOf('chat.update').some((c) => c.args.ts === alertA.message.ts)).toBe(true);
-    const stored = await stack.store.alerts.getAlert(alertA.alertId);
+    expect(env.stack.slack.store.callsOf('chat.update').some((c) => c.args.ts === alertA.message.ts)).toBe(
+      true,
+    );
+    const stored = await env.stack.store.alerts.getAlert(alertA.alertId);
     expect(stored?.participants.U_DEMO).toMatchObject({ inspectorId: '1001', mode: 'listen' });
     expect(stored?.last).toMatchObject({ userId: 'U_DEMO', op: 'listen', ok: true });
   });
 
   it('a forged button value (another alert, another agent, another channel) → refused, no gateway call', async () => {
-    await signIn('U_DEMO2', '1003');
-    await stack.queue.drained();
-    const before = gatewayRequests(stack, 'addSupervise').length + gatewayRequests(stack, 'intercept').length;
+    await env.signIn('U_DEMO2', '1003');
+    await env.stack.queue.drained();
+    const before =
+      gatewayRequests(env.stack, 'addSupervise').length + gatewayRequests(env.stack, 'intercept').length;
     // The alert ID of alert B (agent 2006) with agent 2005, and alert A's ID with agent 2006.
     for (const value of [`listen:2005:${alertB.alertId}`, `intercept:2006:${alertA.alertId}`]) {
-      const since = mark();
-      await slack.click('U_DEMO2', value, { actionId: 'qc_alert:0' });
+      const since = env.mark();
+      await env.slack.click('U_DEMO2', value, { actionId: 'qc_alert:0' });
       const refusal = await waitForNew(
-        stack,
+        env.stack,
         since,
         (m) => m.ephemeralTo === 'U_DEMO2' && /no longer known/.test(text(m)),
       );
       expect(text(refusal)).toMatch(/nothing was sent to the gateway/);
     }
     // A real alert's button clicked from another channel.
-    const since = mark();
-    await slack.click('U_DEMO2', `listen:2005:${alertA.alertId}`, {
+    const since = env.mark();
+    await env.slack.click('U_DEMO2', `listen:2005:${alertA.alertId}`, {
       actionId: 'qc_alert:0',
       channel: 'C_NOBOT',
     });
-    await waitForNew(stack, since, (m) => m.ephemeralTo === 'U_DEMO2' && /no longer known/.test(text(m)));
+    await waitForNew(env.stack, since, (m) => m.ephemeralTo === 'U_DEMO2' && /no longer known/.test(text(m)));
     // Not even shaped like an alert button: refused at once, nothing queued.
-    const sent = stack.queue.sent;
-    const bad = mark();
-    await slack.click('U_DEMO2', 'listen:2005:short', { actionId: 'qc_alert:0' });
-    await waitForNew(stack, bad, (m) => m.ephemeralTo === 'U_DEMO2' && /not valid/.test(text(m)));
-    expect(stack.queue.sent).toBe(sent);
-    await stack.queue.drained();
-    expect(gatewayRequests(stack, 'addSupervise').length + gatewayRequests(stack, 'intercept').length).toBe(
-      before,
-    );
+    const sent = env.stack.queue.sent;
+    const bad = env.mark();
+    await env.slack.click('U_DEMO2', 'listen:2005:short', { actionId: 'qc_alert:0' });
+    await waitForNew(env.stack, bad, (m) => m.ephemeralTo === 'U_DEMO2' && /not valid/.test(text(m)));
+    expect(env.stack.queue.sent).toBe(sent);
+    await env.stack.queue.drained();
+    expect(
+      gatewayRequests(env.stack, 'addSupervise').length + gatewayRequests(env.stack, 'intercept').length,
+    ).toBe(before);
     // Neither alert changed.
-    expect((await stack.store.alerts.getAlert(alertB.alertId))?.participants).toEqual({});
-    expect(Object.keys((await stack.store.alerts.getAlert(alertA.alertId))?.participants ?? {})).toEqual([
+    expect((await env.stack.store.alerts.getAlert(alertB.alertId))?.participants).toEqual({});
+    expect(Object.keys((await env.stack.store.alerts.getAlert(alertA.alertId))?.participants ?? {})).toEqual([
       'U_DEMO',
     ]);
   });
@@ -235,8 +215,8 @@ describe('clicking the buttons of an alert', () => {
     // The buttons as the second inspector saw them before the intercept.
     const stale = alertA.message.blocks;
     const before = gw('intercept', '1001');
-    await slack.clickButton('U_DEMO', alertA.message, 'intercept:');
-    const result = await slack.waitForThread(alertA.message, /Intercepted the call of agent 2005/);
+    await env.slack.clickButton('U_DEMO', alertA.message, 'intercept:');
+    const result = await env.slack.waitForThread(alertA.message, /Intercepted the call of agent 2005/);
     expect(text(result)).toMatch(/Retcode 0/);
     const edited = await waitForAlertEdit(alertA.message, (m) =>
       /Intercepted by <@U_DEMO>/.test(blocksText(m)),
@@ -245,82 +225,84 @@ describe('clicking the buttons of an alert', () => {
     expect(edited.text).toMatch(/\(intercepted by <@U_DEMO>\)/);
     expect(buttonLabels(edited)).toEqual(['Stop']);
     expect(gw('intercept', '1001') - before).toBe(1);
-    const stored = await stack.store.alerts.getAlert(alertA.alertId);
+    const stored = await env.stack.store.alerts.getAlert(alertA.alertId);
     expect(stored?.interceptedBy).toMatchObject({ userId: 'U_DEMO', inspectorId: '1001' });
 
     // A second inspector clicks Intercept on the message as it was: refused before the gateway.
-    const since = mark();
+    const since = env.mark();
     const again = buttonsOf(stale).find((b) => b.value.startsWith('intercept:'));
     if (!again) throw new Error('no Intercept button');
-    await slack.click('U_DEMO2', again.value, { actionId: again.action_id });
+    await env.slack.click('U_DEMO2', again.value, { actionId: again.action_id });
     const refusal = await waitForNew(
-      stack,
+      env.stack,
       since,
       (m) => m.ephemeralTo === 'U_DEMO2' && /already intercepted/.test(text(m)),
     );
     expect(text(refusal)).toMatch(/already intercepted by <@U_DEMO> at \d\d:\d\d UTC/);
-    await stack.queue.drained();
+    await env.stack.queue.drained();
     expect(gw('intercept', '1003')).toBe(0);
-    expect((await stack.store.alerts.getAlert(alertA.alertId))?.interceptedBy?.userId).toBe('U_DEMO');
+    expect((await env.stack.store.alerts.getAlert(alertA.alertId))?.interceptedBy?.userId).toBe('U_DEMO');
   });
 
   it('an agent in another VDN → the gateway retcode explained in words in the thread', async () => {
     // The simulator's 3001 is in VDN 2; inspector 1003 is in VDN 1.
     const alert = await postAlert('3001', 'Escalation in the other site');
     const before = gw('addSupervise', '1003');
-    await slack.clickButton('U_DEMO2', alert.message, 'listen:');
-    const result = await slack.waitForThread(alert.message, /could not listen to agent 3001/);
+    await env.slack.clickButton('U_DEMO2', alert.message, 'listen:');
+    const result = await env.slack.waitForThread(alert.message, /could not listen to agent 3001/);
     expect(text(result)).toMatch(/Retcode 900-004: .*another VDN/);
     expect(blocksText(result)).toMatch(/\*What to do:\* Check the agent ID/);
     await waitForAlertEdit(alert.message, (m) =>
       /Last: <@U_DEMO2> listen → retcode 900-004/.test(blocksText(m)),
     );
     expect(gw('addSupervise', '1003') - before).toBe(1);
-    expect(gatewayRequests(stack, 'addSupervise', '/1003/').at(-1)?.retcode).toBe('900-004');
-    expect((await stack.store.alerts.getAlert(alert.alertId))?.participants).toEqual({});
+    expect(gatewayRequests(env.stack, 'addSupervise', '/1003/').at(-1)?.retcode).toBe('900-004');
+    expect((await env.stack.store.alerts.getAlert(alert.alertId))?.participants).toEqual({});
   });
 
   it('the alert message was deleted: the click still gets its result, nothing crashes, no more edits', async () => {
-    const web = new WebClient(LOCAL_BOT_TOKEN, { slackApiUrl: `${stack.url}/api/` });
+    const web = new WebClient(LOCAL_BOT_TOKEN, { slackApiUrl: `${env.stack.url}/api/` });
     await web.chat.delete({ channel: LOCAL_CHANNEL, ts: alertB.message.ts });
     expect(alertB.message.deleted).toBe(true);
-    const since = mark();
+    const since = env.mark();
     const before = gw('addSupervise', '1003');
-    await slack.clickButton('U_DEMO2', alertB.message, 'listen:');
-    const result = await waitForNew(stack, since, (m) => /Listening to agent 2006/.test(text(m)));
+    await env.slack.clickButton('U_DEMO2', alertB.message, 'listen:');
+    const result = await waitForNew(env.stack, since, (m) => /Listening to agent 2006/.test(text(m)));
     expect(text(result)).toMatch(/<@U_DEMO2> \(inspector 1003\)/);
-    await stack.queue.drained();
+    await env.stack.queue.drained();
     expect(gw('addSupervise', '1003') - before).toBe(1);
-    const failedUpdate = stack.slack.store
+    const failedUpdate = env.stack.slack.store
       .callsOf('chat.update')
       .find((c) => c.args.ts === alertB.message.ts && c.error === 'message_not_found');
     expect(failedUpdate).toBeDefined();
-    const stored = await stack.store.alerts.getAlert(alertB.alertId);
+    const stored = await env.stack.store.alerts.getAlert(alertB.alertId);
     expect(stored?.messageGone).toBe(true);
     expect(stored?.participants.U_DEMO2).toMatchObject({ mode: 'listen' });
-    expect(stack.slack.store.messages.slice(since).some((m) => /internal error/.test(text(m)))).toBe(false);
-    expect(logs.text()).not.toMatch(/"job failed"|alert message could not be updated/);
+    expect(env.stack.slack.store.messages.slice(since).some((m) => /internal error/.test(text(m)))).toBe(
+      false,
+    );
+    expect(env.logs.text()).not.toMatch(/"job failed"|alert message could not be updated/);
 
     // The next click (Stop) works and does not try to edit the deleted message again.
-    const updates = stack.slack.store
+    const updates = env.stack.slack.store
       .callsOf('chat.update')
       .filter((c) => c.args.ts === alertB.message.ts).length;
-    const stopSince = mark();
-    await slack.clickButton('U_DEMO2', alertB.message, 'stop:');
-    await waitForNew(stack, stopSince, (m) => /Stopped monitoring agent 2006/.test(text(m)));
-    await stack.queue.drained();
+    const stopSince = env.mark();
+    await env.slack.clickButton('U_DEMO2', alertB.message, 'stop:');
+    await waitForNew(env.stack, stopSince, (m) => /Stopped monitoring agent 2006/.test(text(m)));
+    await env.stack.queue.drained();
     expect(
-      stack.slack.store.callsOf('chat.update').filter((c) => c.args.ts === alertB.message.ts),
+      env.stack.slack.store.callsOf('chat.update').filter((c) => c.args.ts === alertB.message.ts),
     ).toHaveLength(updates);
   });
 
   it('no Guid, password or alerts secret in the logs, the Slack messages or the Slack calls', async () => {
-    await guids.note('1001', '1003');
-    expectNoSecrets(stack, logs, guids.guids);
+    await env.guids.note('1001', '1003');
+    expectNoSecrets(env.stack, env.logs, env.guids.guids);
     const seen = [
-      logs.text(),
-      JSON.stringify(stack.slack.store.messages),
-      JSON.stringify(stack.slack.store.calls),
+      env.logs.text(),
+      JSON.stringify(env.stack.slack.store.messages),
+      JSON.stringify(env.stack.slack.store.calls),
     ];
     for (const where of seen) expect(where).not.toContain(LOCAL_ALERTS_SECRET);
   });

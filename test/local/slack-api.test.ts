@@ -1,66 +1,22 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ErrorCode, type Logger, WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, WebClient } from '@slack/web-api';
+import { describe, expect, it } from 'vitest';
 import {
   createFakeSlack,
   renderMessage,
   renderView,
-  type StartedFakeSlack,
   type StoreChange,
   startFakeSlack,
 } from '../../src/local/slack-api/index';
 import { newTriggerId } from '../../src/local/slack-sign';
+import { errorOf, quietWebLogger, TWO_CHANNEL_WORKSPACE, useFakeSlack } from '../helpers/fake-slack';
 
 const TOKEN = 'xoxb-fake-token';
-/** WebClient logs Slack's error messages and warnings; the assertions below check them instead. */
-const quiet: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => 'error' as never,
-  setName: () => {},
-};
-let fake: StartedFakeSlack;
-let client: WebClient;
-
-beforeAll(async () => {
-  fake = await startFakeSlack({
-    botToken: TOKEN,
-    users: [
-      { id: 'U_DEMO', name: 'demo', realName: 'Demo Supervisor' },
-      { id: 'U_ADMIN', name: 'admin', isAdmin: true },
-    ],
-    channels: [
-      { id: 'C_QC', name: 'qc' },
-      { id: 'C_OUT', name: 'outside', botIsMember: false },
-    ],
-  });
-  client = new WebClient(TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(() => {
-  fake.store.reset();
-});
-
-/** The error code of a failed Web API call (WebClient throws WebAPIPlatformError). */
-async function errorOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: string; data?: { error?: string } };
-    if (e.code === ErrorCode.PlatformError) return e.data?.error ?? 'no error field';
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
+const env = useFakeSlack({ botToken: TOKEN, ...TWO_CHANNEL_WORKSPACE });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${fake.url}${path}`, {
+  fetch(`${env.fake.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -68,49 +24,49 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 
 describe('auth', () => {
   it('auth.test answers with the bot identity', async () => {
-    const res = await client.auth.test();
+    const res = await env.client.auth.test();
     expect(res).toMatchObject({ ok: true, user_id: 'U_QCBOT', bot_id: 'B_QCBOT', team_id: 'T_LOCAL' });
   });
 
   it('a wrong token → invalid_auth, no token → not_authed (HTTP 200 both), recorded without the token', async () => {
     const bad = new WebClient('xoxb-wrong', {
-      slackApiUrl: fake.apiUrl,
+      slackApiUrl: env.fake.apiUrl,
       retryConfig: { retries: 0 },
-      logger: quiet,
+      logger: quietWebLogger,
     });
     expect(await errorOf(bad.chat.postMessage({ channel: 'C_QC', text: 'hi' }))).toBe('invalid_auth');
-    const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
+    const res = await fetch(`${env.fake.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'channel=C_QC&text=hi',
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: false, error: 'not_authed' });
-    expect(fake.store.messages).toHaveLength(0);
-    expect(fake.store.calls.map((c) => c.error)).toEqual(['invalid_auth', 'not_authed']);
-    expect(JSON.stringify(fake.store.calls)).not.toContain('xoxb-wrong');
+    expect(env.fake.store.messages).toHaveLength(0);
+    expect(env.fake.store.calls.map((c) => c.error)).toEqual(['invalid_auth', 'not_authed']);
+    expect(JSON.stringify(env.fake.store.calls)).not.toContain('xoxb-wrong');
   });
 
   it('accepts the token as a form field too (as Slack does), without recording it', async () => {
-    const res = await fetch(`${fake.apiUrl}auth.test`, {
+    const res = await fetch(`${env.fake.apiUrl}auth.test`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `token=${TOKEN}`,
     });
     expect(await res.json()).toMatchObject({ ok: true });
-    expect(fake.store.calls[0]?.args).toEqual({});
+    expect(env.fake.store.calls[0]?.args).toEqual({});
   });
 
   it('unknown method → unknown_method', async () => {
-    expect(await errorOf(client.apiCall('chat.frobnicate', {}))).toBe('unknown_method');
+    expect(await errorOf(env.client.apiCall('chat.frobnicate', {}))).toBe('unknown_method');
   });
 });
 
 describe('chat.postMessage', () => {
   it('stores the message; blocks sent form-encoded arrive as arrays; ts strictly increasing', async () => {
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*Intercepted* 2005' } }];
-    const a = await client.chat.postMessage({ channel: 'C_QC', text: 'Intercepted 2005', blocks });
-    const b = await client.chat.postMessage({ channel: 'C_QC', text: 'second' });
+    const a = await env.client.chat.postMessage({ channel: 'C_QC', text: 'Intercepted 2005', blocks });
+    const b = await env.client.chat.postMessage({ channel: 'C_QC', text: 'second' });
     expect(a).toMatchObject({
       ok: true,
       channel: 'C_QC',
@@ -118,7 +74,7 @@ describe('chat.postMessage', () => {
     });
     expect(a.ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(Number(b.ts)).toBeGreaterThan(Number(a.ts));
-    const [m] = fake.store.channelMessages('C_QC');
+    const [m] = env.fake.store.channelMessages('C_QC');
     expect(m).toMatchObject({
       channel: 'C_QC',
       ts: a.ts,
@@ -127,7 +83,7 @@ describe('chat.postMessage', () => {
       user: 'U_QCBOT',
       edits: 0,
     });
-    expect(fake.store.callsOf('chat.postMessage')[0]?.args.blocks).toEqual(blocks);
+    expect(env.fake.store.callsOf('chat.postMessage')[0]?.args.blocks).toEqual(blocks);
   });
 
   it('ts stays strictly increasing with a clock that stands still', async () => {
@@ -145,11 +101,11 @@ describe('chat.postMessage', () => {
       { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json; charset=utf-8' },
     );
     expect(await res.json()).toMatchObject({ ok: true, channel: 'C_QC' });
-    expect(fake.store.messages[0]?.blocks).toEqual([{ type: 'divider' }]);
+    expect(env.fake.store.messages[0]?.blocks).toEqual([{ type: 'divider' }]);
   });
 
   it('accepts a channel name', async () => {
-    const res = await client.chat.postMessage({ channel: '#qc', text: 'by name' });
+    const res = await env.client.chat.postMessage({ channel: '#qc', text: 'by name' });
     expect(res.channel).toBe('C_QC');
   });
 
@@ -198,17 +154,19 @@ describe('chat.postMessage', () => {
     ],
     ['msg_too_long', 'text over 40,000 chars', { channel: 'C_QC', text: 'x'.repeat(40_001) }],
   ])('→ %s (%s)', async (error, _what, args) => {
-    expect(await errorOf(client.apiCall('chat.postMessage', args as Record<string, unknown>))).toBe(error);
-    expect(fake.store.messages).toHaveLength(0);
+    expect(await errorOf(env.client.apiCall('chat.postMessage', args as Record<string, unknown>))).toBe(
+      error,
+    );
+    expect(env.fake.store.messages).toHaveLength(0);
   });
 
   it('50 blocks and 40,000 characters are fine', async () => {
-    await client.chat.postMessage({
+    await env.client.chat.postMessage({
       channel: 'C_QC',
       text: 'x'.repeat(40_000),
       blocks: Array.from({ length: 50 }, () => ({ type: 'divider' })),
     });
-    expect(fake.store.messages).toHaveLength(1);
+    expect(env.fake.store.messages).toHaveLength(1);
   });
 
   it('invalid_blocks carries Slack-style response_metadata.messages', async () => {
@@ -223,45 +181,49 @@ describe('chat.postMessage', () => {
   });
 
   it('threads: replies in order, a reply to a reply goes to the parent, broadcast replies show in the channel', async () => {
-    const parent = await client.chat.postMessage({ channel: 'C_QC', text: 'parent' });
-    const r1 = await client.chat.postMessage({ channel: 'C_QC', thread_ts: parent.ts as string, text: 'r1' });
-    await client.chat.postMessage({ channel: 'C_QC', thread_ts: r1.ts as string, text: 'r2' });
-    await client.chat.postMessage({
+    const parent = await env.client.chat.postMessage({ channel: 'C_QC', text: 'parent' });
+    const r1 = await env.client.chat.postMessage({
+      channel: 'C_QC',
+      thread_ts: parent.ts as string,
+      text: 'r1',
+    });
+    await env.client.chat.postMessage({ channel: 'C_QC', thread_ts: r1.ts as string, text: 'r2' });
+    await env.client.chat.postMessage({
       channel: 'C_QC',
       thread_ts: parent.ts as string,
       text: 'r3',
       reply_broadcast: true,
     });
-    expect(fake.store.thread('C_QC', parent.ts as string).map((m) => m.text)).toEqual(['r1', 'r2', 'r3']);
-    expect(fake.store.channelMessages('C_QC').map((m) => m.text)).toEqual(['parent', 'r3']);
-    expect(fake.store.channelMessages('C_QC', { replies: true })).toHaveLength(4);
+    expect(env.fake.store.thread('C_QC', parent.ts as string).map((m) => m.text)).toEqual(['r1', 'r2', 'r3']);
+    expect(env.fake.store.channelMessages('C_QC').map((m) => m.text)).toEqual(['parent', 'r3']);
+    expect(env.fake.store.channelMessages('C_QC', { replies: true })).toHaveLength(4);
   });
 
   it('an unknown thread_ts still posts but answers with a warning', async () => {
-    const res = await client.chat.postMessage({ channel: 'C_QC', thread_ts: '1.000001', text: 'orphan' });
+    const res = await env.client.chat.postMessage({ channel: 'C_QC', thread_ts: '1.000001', text: 'orphan' });
     expect(res.response_metadata?.warnings).toEqual(['thread_ts_not_found']);
   });
 });
 
 describe('chat.postEphemeral / chat.update / chat.delete', () => {
   it('postEphemeral stores a message only that user sees', async () => {
-    const res = await client.chat.postEphemeral({ channel: 'C_QC', user: 'U_DEMO', text: 'only you' });
+    const res = await env.client.chat.postEphemeral({ channel: 'C_QC', user: 'U_DEMO', text: 'only you' });
     expect(res.message_ts).toMatch(/^\d+\.\d{6}$/);
-    expect(fake.store.ephemeralFor('U_DEMO').map((m) => m.text)).toEqual(['only you']);
-    expect(fake.store.ephemeralFor('U_ADMIN')).toEqual([]);
-    expect(fake.store.channelMessages('C_QC')).toEqual([]);
-    expect(await errorOf(client.chat.postEphemeral({ channel: 'C_QC', user: 'U_GHOST', text: 'x' }))).toBe(
-      'user_not_found',
-    );
+    expect(env.fake.store.ephemeralFor('U_DEMO').map((m) => m.text)).toEqual(['only you']);
+    expect(env.fake.store.ephemeralFor('U_ADMIN')).toEqual([]);
+    expect(env.fake.store.channelMessages('C_QC')).toEqual([]);
+    expect(
+      await errorOf(env.client.chat.postEphemeral({ channel: 'C_QC', user: 'U_GHOST', text: 'x' })),
+    ).toBe('user_not_found');
   });
 
   it('update keeps history and counts edits; fields not sent are kept', async () => {
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'v1' } }];
-    const { ts } = await client.chat.postMessage({ channel: 'C_QC', text: 'v1', blocks });
-    await client.chat.update({ channel: 'C_QC', ts: ts as string, text: 'v2' });
-    const res = await client.chat.update({ channel: 'C_QC', ts: ts as string, text: 'v3', blocks: [] });
+    const { ts } = await env.client.chat.postMessage({ channel: 'C_QC', text: 'v1', blocks });
+    await env.client.chat.update({ channel: 'C_QC', ts: ts as string, text: 'v2' });
+    const res = await env.client.chat.update({ channel: 'C_QC', ts: ts as string, text: 'v3', blocks: [] });
     expect(res).toMatchObject({ ok: true, channel: 'C_QC', ts, text: 'v3' });
-    const m = fake.store.message('C_QC', ts as string);
+    const m = env.fake.store.message('C_QC', ts as string);
     expect(m?.edits).toBe(2);
     expect(m?.text).toBe('v3');
     expect(m?.blocks).toEqual([]);
@@ -270,18 +232,20 @@ describe('chat.postEphemeral / chat.update / chat.delete', () => {
   });
 
   it('update/delete of an unknown ts → message_not_found', async () => {
-    expect(await errorOf(client.chat.update({ channel: 'C_QC', ts: '1.000001', text: 'x' }))).toBe(
+    expect(await errorOf(env.client.chat.update({ channel: 'C_QC', ts: '1.000001', text: 'x' }))).toBe(
       'message_not_found',
     );
-    expect(await errorOf(client.chat.delete({ channel: 'C_QC', ts: '1.000001' }))).toBe('message_not_found');
+    expect(await errorOf(env.client.chat.delete({ channel: 'C_QC', ts: '1.000001' }))).toBe(
+      'message_not_found',
+    );
   });
 
   it('delete marks the message deleted; it leaves the channel view; updating it then fails', async () => {
-    const { ts } = await client.chat.postMessage({ channel: 'C_QC', text: 'bye' });
-    await client.chat.delete({ channel: 'C_QC', ts: ts as string });
-    expect(fake.store.message('C_QC', ts as string)?.deleted).toBe(true);
-    expect(fake.store.channelMessages('C_QC')).toEqual([]);
-    expect(await errorOf(client.chat.update({ channel: 'C_QC', ts: ts as string, text: 'x' }))).toBe(
+    const { ts } = await env.client.chat.postMessage({ channel: 'C_QC', text: 'bye' });
+    await env.client.chat.delete({ channel: 'C_QC', ts: ts as string });
+    expect(env.fake.store.message('C_QC', ts as string)?.deleted).toBe(true);
+    expect(env.fake.store.channelMessages('C_QC')).toEqual([]);
+    expect(await errorOf(env.client.chat.update({ channel: 'C_QC', ts: ts as string, text: 'x' }))).toBe(
       'message_not_found',
     );
   });
@@ -289,30 +253,30 @@ describe('chat.postEphemeral / chat.update / chat.delete', () => {
 
 describe('conversations.open / users.info', () => {
   it('opens a DM channel stable per user; posting to it works', async () => {
-    const a = await client.conversations.open({ users: 'U_DEMO' });
-    const b = await client.conversations.open({ users: 'U_DEMO' });
+    const a = await env.client.conversations.open({ users: 'U_DEMO' });
+    const b = await env.client.conversations.open({ users: 'U_DEMO' });
     expect(a.channel?.id).toBe('D_DEMO');
     expect(b.channel?.id).toBe('D_DEMO');
-    await client.chat.postMessage({ channel: 'D_DEMO', text: 'dm' });
-    expect(fake.store.channelMessages('D_DEMO').map((m) => m.text)).toEqual(['dm']);
-    expect(await errorOf(client.conversations.open({ users: 'U_GHOST' }))).toBe('user_not_found');
+    await env.client.chat.postMessage({ channel: 'D_DEMO', text: 'dm' });
+    expect(env.fake.store.channelMessages('D_DEMO').map((m) => m.text)).toEqual(['dm']);
+    expect(await errorOf(env.client.conversations.open({ users: 'U_GHOST' }))).toBe('user_not_found');
   });
 
   it('posting to a user id lands in the DM', async () => {
-    const res = await client.chat.postMessage({ channel: 'U_ADMIN', text: 'hello admin' });
+    const res = await env.client.chat.postMessage({ channel: 'U_ADMIN', text: 'hello admin' });
     expect(res.channel).toBe('D_ADMIN');
   });
 
   it('users.info', async () => {
-    const res = await client.users.info({ user: 'U_DEMO' });
+    const res = await env.client.users.info({ user: 'U_DEMO' });
     expect(res.user).toMatchObject({
       id: 'U_DEMO',
       name: 'demo',
       real_name: 'Demo Supervisor',
       profile: { display_name: 'demo', real_name: 'Demo Supervisor' },
     });
-    expect((await client.users.info({ user: 'U_ADMIN' })).user?.is_admin).toBe(true);
-    expect(await errorOf(client.users.info({ user: 'U_GHOST' }))).toBe('user_not_found');
+    expect((await env.client.users.info({ user: 'U_ADMIN' })).user?.is_admin).toBe(true);
+    expect(await errorOf(env.client.users.info({ user: 'U_GHOST' }))).toBe('user_not_found');
   });
 });
 
@@ -333,23 +297,25 @@ describe('views', () => {
 
   it('views.open: valid trigger_id once; the view gets an id, hash and block_ids', async () => {
     const trigger = newTriggerId();
-    const res = await client.views.open({ trigger_id: trigger, view: modal });
+    const res = await env.client.views.open({ trigger_id: trigger, view: modal });
     expect(res.view).toMatchObject({ type: 'modal', callback_id: 'qc_signin', title: { text: 'Sign in' } });
     expect(res.view?.id).toMatch(/^V/);
     expect(typeof res.view?.hash).toBe('string');
     expect(res.view?.blocks?.[0]?.block_id).toEqual(expect.any(String));
-    expect(fake.store.views).toHaveLength(1);
-    expect(await errorOf(client.views.open({ trigger_id: trigger, view: modal }))).toBe('expired_trigger_id');
-    expect(await errorOf(client.views.open({ trigger_id: 'not-a-trigger', view: modal }))).toBe(
+    expect(env.fake.store.views).toHaveLength(1);
+    expect(await errorOf(env.client.views.open({ trigger_id: trigger, view: modal }))).toBe(
+      'expired_trigger_id',
+    );
+    expect(await errorOf(env.client.views.open({ trigger_id: 'not-a-trigger', view: modal }))).toBe(
       'invalid_trigger_id',
     );
   });
 
   it('views.open attributes the view to the user of a fake-issued trigger_id', async () => {
-    const trigger = fake.newTriggerId({ user: 'U_DEMO' });
-    await client.views.open({ trigger_id: trigger, view: modal });
-    expect(fake.store.views[0]).toMatchObject({ user: 'U_DEMO', triggerId: trigger });
-    expect(renderView(fake.store.views[0]?.view)).toContain('Inspector ID: [1001]');
+    const trigger = env.fake.newTriggerId({ user: 'U_DEMO' });
+    await env.client.views.open({ trigger_id: trigger, view: modal });
+    expect(env.fake.store.views[0]).toMatchObject({ user: 'U_DEMO', triggerId: trigger });
+    expect(renderView(env.fake.store.views[0]?.view)).toContain('Inspector ID: [1001]');
   });
 
   it.each([
@@ -359,31 +325,34 @@ describe('views', () => {
     ['blocks', { ...modal, blocks: undefined }],
     ['submit with inputs', { ...modal, submit: undefined }],
   ])('views.open rejects a view with a bad %s → invalid_arguments', async (_what, view) => {
-    expect(await errorOf(client.apiCall('views.open', { trigger_id: newTriggerId(), view }))).toBe(
+    expect(await errorOf(env.client.apiCall('views.open', { trigger_id: newTriggerId(), view }))).toBe(
       'invalid_arguments',
     );
   });
 
   it('views.update by view_id, with hash check', async () => {
-    const opened = await client.views.open({ trigger_id: newTriggerId(), view: modal });
+    const opened = await env.client.views.open({ trigger_id: newTriggerId(), view: modal });
     const id = opened.view?.id as string;
-    const updated = await client.views.update({
+    const updated = await env.client.views.update({
       view_id: id,
       hash: opened.view?.hash as string,
       view: { ...modal, title: { type: 'plain_text', text: 'Signed in' } },
     });
     expect(updated.view?.title?.text).toBe('Signed in');
-    expect(fake.store.views[0]?.updates).toBe(1);
-    expect(await errorOf(client.views.update({ view_id: id, hash: 'stale', view: modal }))).toBe(
+    expect(env.fake.store.views[0]?.updates).toBe(1);
+    expect(await errorOf(env.client.views.update({ view_id: id, hash: 'stale', view: modal }))).toBe(
       'hash_conflict',
     );
-    expect(await errorOf(client.views.update({ view_id: 'V_NOPE', view: modal }))).toBe('not_found');
+    expect(await errorOf(env.client.views.update({ view_id: 'V_NOPE', view: modal }))).toBe('not_found');
   });
 
   it('views.publish stores the home tab per user', async () => {
-    await client.views.publish({ user_id: 'U_DEMO', view: { type: 'home', blocks: [{ type: 'divider' }] } });
-    expect(fake.store.homeViews.get('U_DEMO')?.view).toMatchObject({ type: 'home' });
-    expect(await errorOf(client.apiCall('views.publish', { user_id: 'U_DEMO', view: modal }))).toBe(
+    await env.client.views.publish({
+      user_id: 'U_DEMO',
+      view: { type: 'home', blocks: [{ type: 'divider' }] },
+    });
+    expect(env.fake.store.homeViews.get('U_DEMO')?.view).toMatchObject({ type: 'home' });
+    expect(await errorOf(env.client.apiCall('views.publish', { user_id: 'U_DEMO', view: modal }))).toBe(
       'invalid_arguments',
     );
   });
@@ -391,15 +360,15 @@ describe('views', () => {
 
 describe('fault injection', () => {
   it('failNext makes the next N calls of a method fail, then recovers', async () => {
-    fake.failNext('chat.postMessage', 'not_in_channel', 2);
-    expect(await errorOf(client.chat.postMessage({ channel: 'C_QC', text: 'a' }))).toBe('not_in_channel');
-    expect(await errorOf(client.chat.postMessage({ channel: 'C_QC', text: 'b' }))).toBe('not_in_channel');
-    await client.chat.postMessage({ channel: 'C_QC', text: 'c' });
-    expect(fake.store.messages.map((m) => m.text)).toEqual(['c']);
+    env.fake.failNext('chat.postMessage', 'not_in_channel', 2);
+    expect(await errorOf(env.client.chat.postMessage({ channel: 'C_QC', text: 'a' }))).toBe('not_in_channel');
+    expect(await errorOf(env.client.chat.postMessage({ channel: 'C_QC', text: 'b' }))).toBe('not_in_channel');
+    await env.client.chat.postMessage({ channel: 'C_QC', text: 'c' });
+    expect(env.fake.store.messages.map((m) => m.text)).toEqual(['c']);
   });
 
   it('a 429 with Retry-After', async () => {
-    fake.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
+    env.fake.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
     const res = await post(
       '/api/chat.postMessage',
       { channel: 'C_QC', text: 'x' },
@@ -408,13 +377,13 @@ describe('fault injection', () => {
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
     expect(await res.json()).toEqual({ ok: false, error: 'ratelimited' });
-    expect(fake.store.calls[0]).toMatchObject({ method: 'chat.postMessage', status: 429, ok: false });
+    expect(env.fake.store.calls[0]).toMatchObject({ method: 'chat.postMessage', status: 429, ok: false });
 
-    fake.failNext('chat.update', { status: 429, retryAfter: 3 });
+    env.fake.failNext('chat.update', { status: 429, retryAfter: 3 });
     const strict = new WebClient(TOKEN, {
-      slackApiUrl: fake.apiUrl,
+      slackApiUrl: env.fake.apiUrl,
       rejectRateLimitedCalls: true,
-      logger: quiet,
+      logger: quietWebLogger,
     });
     await expect(strict.chat.update({ channel: 'C_QC', ts: '1.1', text: 'x' })).rejects.toMatchObject({
       code: ErrorCode.RateLimitedError,
@@ -425,42 +394,45 @@ describe('fault injection', () => {
 
 describe('response_url', () => {
   it('ephemeral by default (visible to the user of the URL), in_channel on request', async () => {
-    const url = fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' });
-    expect(url.startsWith(`${fake.url}/response/`)).toBe(true);
+    const url = env.fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' });
+    expect(url.startsWith(`${env.fake.url}/response/`)).toBe(true);
     expect((await post(new URL(url).pathname, { text: 'working…' })).status).toBe(200);
     expect((await post(new URL(url).pathname, { text: 'done', response_type: 'in_channel' })).status).toBe(
       200,
     );
-    expect(fake.store.ephemeralFor('U_DEMO').map((m) => m.text)).toEqual(['working…']);
-    expect(fake.store.channelMessages('C_QC').map((m) => m.text)).toEqual(['done']);
-    expect(fake.store.messages[0]?.viaResponseUrl).toBeDefined();
+    expect(env.fake.store.ephemeralFor('U_DEMO').map((m) => m.text)).toEqual(['working…']);
+    expect(env.fake.store.channelMessages('C_QC').map((m) => m.text)).toEqual(['done']);
+    expect(env.fake.store.messages[0]?.viaResponseUrl).toBeDefined();
   });
 
   it('replace_original edits the previous message posted via that URL; delete_original deletes it', async () => {
-    const path = new URL(fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' })).pathname;
+    const path = new URL(env.fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' })).pathname;
     await post(path, { text: 'working…' });
     await post(path, { text: '✅ done', replace_original: true });
-    expect(fake.store.ephemeralFor('U_DEMO').map((m) => [m.text, m.edits])).toEqual([['✅ done', 1]]);
+    expect(env.fake.store.ephemeralFor('U_DEMO').map((m) => [m.text, m.edits])).toEqual([['✅ done', 1]]);
     await post(path, { delete_original: true });
-    expect(fake.store.ephemeralFor('U_DEMO')).toEqual([]);
+    expect(env.fake.store.ephemeralFor('U_DEMO')).toEqual([]);
   });
 
   it('replace_original from a button edits the message the button was on', async () => {
-    const { ts } = await client.chat.postMessage({ channel: 'C_QC', text: 'alert [Intercept]' });
-    const path = new URL(fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO', messageTs: ts as string }))
-      .pathname;
+    const { ts } = await env.client.chat.postMessage({ channel: 'C_QC', text: 'alert [Intercept]' });
+    const path = new URL(
+      env.fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO', messageTs: ts as string }),
+    ).pathname;
     await post(path, { text: 'alert — intercepted by @U_DEMO', replace_original: true });
-    expect(fake.store.channelMessages('C_QC').map((m) => m.text)).toEqual(['alert — intercepted by @U_DEMO']);
+    expect(env.fake.store.channelMessages('C_QC').map((m) => m.text)).toEqual([
+      'alert — intercepted by @U_DEMO',
+    ]);
   });
 
   it('5 uses, then HTTP 404 expired_url', async () => {
-    const path = new URL(fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' })).pathname;
+    const path = new URL(env.fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' })).pathname;
     for (let i = 0; i < 5; i++) expect((await post(path, { text: `#${i}` })).status).toBe(200);
     const sixth = await post(path, { text: 'too many' });
     expect(sixth.status).toBe(404);
     expect(await sixth.text()).toBe('expired_url');
     expect(sixth.headers.get('x-fake-slack-reason')).toBe('used_url');
-    expect(fake.store.messages).toHaveLength(5);
+    expect(env.fake.store.messages).toHaveLength(5);
   });
 
   it('expires after 30 minutes', async () => {
@@ -479,15 +451,15 @@ describe('response_url', () => {
   });
 
   it('no text → 400 no_text; unknown URL → 404', async () => {
-    const path = new URL(fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' })).pathname;
+    const path = new URL(env.fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' })).pathname;
     expect((await post(path, { response_type: 'ephemeral' })).status).toBe(400);
     expect((await post('/response/nope', { text: 'x' })).status).toBe(404);
   });
 
   it('records each post as a response_url call', async () => {
-    const path = new URL(fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' })).pathname;
+    const path = new URL(env.fake.newResponseUrl({ channel: 'C_QC', user: 'U_DEMO' })).pathname;
     await post(path, { text: 'hi', response_type: 'ephemeral' });
-    expect(fake.store.callsOf('response_url')[0]).toMatchObject({
+    expect(env.fake.store.callsOf('response_url')[0]).toMatchObject({
       ok: true,
       args: { text: 'hi', response_type: 'ephemeral' },
     });
@@ -496,27 +468,27 @@ describe('response_url', () => {
 
 describe('store: waitFor, change events, reset', () => {
   it('waitFor resolves as soon as pick returns a value (on the change, not by polling)', async () => {
-    const waiting = fake.store.waitFor((s) =>
+    const waiting = env.fake.store.waitFor((s) =>
       s.channelMessages('C_QC').find((m) => m.text?.includes('Intercepted')),
     );
-    await client.chat.postMessage({ channel: 'C_QC', text: 'other' });
-    await client.chat.postMessage({ channel: 'C_QC', text: '✅ Intercepted 2005' });
+    await env.client.chat.postMessage({ channel: 'C_QC', text: 'other' });
+    await env.client.chat.postMessage({ channel: 'C_QC', text: '✅ Intercepted 2005' });
     const m = await waiting;
     expect(m.text).toBe('✅ Intercepted 2005');
   });
 
   it('waitFor resolves at once when the value is already there', async () => {
-    await client.chat.postMessage({ channel: 'C_QC', text: 'here' });
-    await expect(fake.store.waitFor((s) => s.messages[0], 10)).resolves.toMatchObject({ text: 'here' });
+    await env.client.chat.postMessage({ channel: 'C_QC', text: 'here' });
+    await expect(env.fake.store.waitFor((s) => s.messages[0], 10)).resolves.toMatchObject({ text: 'here' });
   });
 
   it('waitFor rejects on timeout, listing the last messages and calls', async () => {
-    await client.chat.postMessage({
+    await env.client.chat.postMessage({
       channel: 'C_QC',
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Listening to 2005 for <@U_DEMO>' } }],
       text: 'fallback',
     });
-    const err = await fake.store
+    const err = await env.fake.store
       .waitFor((s) => s.messages.find((m) => m.text === 'never'), 50)
       .then(
         () => undefined,
@@ -530,7 +502,7 @@ describe('store: waitFor, change events, reset', () => {
 
   it('waitFor rejects when pick throws', async () => {
     await expect(
-      fake.store.waitFor(() => {
+      env.fake.store.waitFor(() => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -538,15 +510,15 @@ describe('store: waitFor, change events, reset', () => {
 
   it("on('change') sees every change; the returned function unsubscribes; reset clears", async () => {
     const changes: StoreChange['kind'][] = [];
-    const off = fake.store.on('change', (c) => changes.push(c.kind));
-    const { ts } = await client.chat.postMessage({ channel: 'C_QC', text: 'a' });
-    await client.chat.update({ channel: 'C_QC', ts: ts as string, text: 'b' });
+    const off = env.fake.store.on('change', (c) => changes.push(c.kind));
+    const { ts } = await env.client.chat.postMessage({ channel: 'C_QC', text: 'a' });
+    await env.client.chat.update({ channel: 'C_QC', ts: ts as string, text: 'b' });
     off();
-    await client.chat.postMessage({ channel: 'C_QC', text: 'c' });
+    await env.client.chat.postMessage({ channel: 'C_QC', text: 'c' });
     expect(changes).toEqual(['message', 'call', 'update', 'call']);
-    fake.store.reset();
-    expect(fake.store.messages).toEqual([]);
-    expect(fake.store.calls).toEqual([]);
+    env.fake.store.reset();
+    expect(env.fake.store.messages).toEqual([]);
+    expect(env.fake.store.calls).toEqual([]);
   });
 });
 
@@ -555,13 +527,13 @@ describe('/_local routes and mounting', () => {
     const before = Date.now();
     const res = await post('/_local/response-url', { channel: 'C_QC', user: 'U_DEMO' });
     const info = (await res.json()) as { url: string; triggerId: string; channelName: string; now: number };
-    expect(info.url.startsWith(`${fake.url}/response/`)).toBe(true);
+    expect(info.url.startsWith(`${env.fake.url}/response/`)).toBe(true);
     expect(info.channelName).toBe('qc');
     expect(info.now).toBeGreaterThanOrEqual(before);
 
     await post(new URL(info.url).pathname, { text: 'via url' });
-    await client.chat.postMessage({ channel: 'C_QC', text: '*bold* <@U_DEMO>' });
-    const list = (await (await fetch(`${fake.url}/_local/messages?since=${info.now}`)).json()) as Array<{
+    await env.client.chat.postMessage({ channel: 'C_QC', text: '*bold* <@U_DEMO>' });
+    const list = (await (await fetch(`${env.fake.url}/_local/messages?since=${info.now}`)).json()) as Array<{
       text: string;
       channelName: string;
       rendered: string;
@@ -571,15 +543,15 @@ describe('/_local routes and mounting', () => {
     expect(list[0]).toMatchObject({ channelName: 'qc', ephemeralTo: 'U_DEMO' });
     expect(list[1]?.rendered).toBe('*bold* @U_DEMO');
     const later = (await (
-      await fetch(`${fake.url}/_local/messages?since=${Date.now() + 60_000}`)
+      await fetch(`${env.fake.url}/_local/messages?since=${Date.now() + 60_000}`)
     ).json()) as unknown[];
     expect(later).toEqual([]);
 
-    await client.views.open({
+    await env.client.views.open({
       trigger_id: info.triggerId,
       view: { type: 'modal', title: { type: 'plain_text', text: 'Hi' }, blocks: [] },
     });
-    const views = (await (await fetch(`${fake.url}/_local/views?user=U_DEMO`)).json()) as Array<{
+    const views = (await (await fetch(`${env.fake.url}/_local/views?user=U_DEMO`)).json()) as Array<{
       user: string;
     }>;
     expect(views).toHaveLength(1);
@@ -603,7 +575,7 @@ describe('/_local routes and mounting', () => {
       const c = new WebClient(TOKEN, {
         slackApiUrl: `${base}/slack-fake/api/`,
         retryConfig: { retries: 0 },
-        logger: quiet,
+        logger: quietWebLogger,
       });
       await c.chat.postMessage({ channel: 'C_QC', text: 'mounted' });
       expect(mounted.store.messages[0]?.text).toBe('mounted');

@@ -1,61 +1,14 @@
-import { ErrorCode, type Logger, WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_UPLOAD_BYTES } from '../../src/local/slack-api/files';
-import {
-  renderMessage,
-  type StartedFakeSlack,
-  type StoreChange,
-  startFakeSlack,
-} from '../../src/local/slack-api/index';
+import { renderMessage, type StoreChange } from '../../src/local/slack-api/index';
+import { errorOf, TWO_CHANNEL_WORKSPACE, useFakeSlack } from '../helpers/fake-slack';
 
 const TOKEN = 'xoxb-fake-token';
-const quiet: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => 'error' as never,
-  setName: () => {},
-};
-let fake: StartedFakeSlack;
-let client: WebClient;
-
-beforeAll(async () => {
-  fake = await startFakeSlack({
-    botToken: TOKEN,
-    users: [
-      { id: 'U_DEMO', name: 'demo', realName: 'Demo Supervisor' },
-      { id: 'U_ADMIN', name: 'admin', isAdmin: true },
-    ],
-    channels: [
-      { id: 'C_QC', name: 'qc' },
-      { id: 'C_OUT', name: 'outside', botIsMember: false },
-    ],
-  });
-  client = new WebClient(TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: quiet });
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(() => {
-  fake.store.reset();
-});
-
-async function errorOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: string; data?: { error?: string } };
-    if (e.code === ErrorCode.PlatformError) return e.data?.error ?? 'no error field';
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
+const env = useFakeSlack({ botToken: TOKEN, ...TWO_CHANNEL_WORKSPACE });
 
 /** A Web API call as a form (WebClient's encoding) or JSON, with the bot token. */
 async function api(method: string, params: Record<string, string | number>, json = false) {
-  const res = await fetch(`${fake.apiUrl}${method}`, {
+  const res = await fetch(`${env.fake.apiUrl}${method}`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${TOKEN}`,
@@ -82,7 +35,7 @@ async function uploaded(filename: string, content: string | Buffer): Promise<str
 }
 
 const dmOf = async (user: string) => {
-  const open = await client.conversations.open({ users: user });
+  const open = await env.client.conversations.open({ users: user });
   return String(open.channel?.id);
 };
 
@@ -90,7 +43,7 @@ describe('files.uploadV2 from a real WebClient', () => {
   it('a CSV sent to a DM: three calls, the file in store.files, a message with the file in the DM', async () => {
     const dm = await dmOf('U_DEMO');
     const csv = 'time_utc,user\r\n2026-11-25T10:00:00.000Z,U_DEMO\r\n"a, b",é\r\n';
-    const res = await client.files.uploadV2({
+    const res = await env.client.files.uploadV2({
       channel_id: dm,
       content: csv,
       filename: 'audit.csv',
@@ -98,19 +51,19 @@ describe('files.uploadV2 from a real WebClient', () => {
       initial_comment: 'Your audit export',
     });
     expect(res.ok).toBe(true);
-    expect(fake.store.calls.map((c) => `${c.method}:${c.ok}`)).toEqual([
+    expect(env.fake.store.calls.map((c) => `${c.method}:${c.ok}`)).toEqual([
       'conversations.open:true',
       'files.getUploadURLExternal:true',
       'file_upload:true',
       'files.completeUploadExternal:true',
     ]);
     // WebClient posts the bytes as multipart/form-data.
-    expect(fake.store.callsOf('file_upload')[0]?.args).toMatchObject({
+    expect(env.fake.store.callsOf('file_upload')[0]?.args).toMatchObject({
       encoding: 'multipart',
       bytes: Buffer.byteLength(csv),
     });
-    expect(fake.store.files).toHaveLength(1);
-    const [file] = fake.store.files;
+    expect(env.fake.store.files).toHaveLength(1);
+    const [file] = env.fake.store.files;
     expect(file).toMatchObject({
       name: 'audit.csv',
       title: 'QC audit',
@@ -125,13 +78,13 @@ describe('files.uploadV2 from a real WebClient', () => {
       initialComment: 'Your audit export',
     });
     expect(file?.id).toMatch(/^F/);
-    const [message] = fake.store.channelMessages(dm);
+    const [message] = env.fake.store.channelMessages(dm);
     expect(message).toMatchObject({
       ts: file?.messageTs,
       text: 'Your audit export',
       files: [{ id: file?.id, name: 'audit.csv', title: 'QC audit' }],
     });
-    expect(fake.store.filesIn(dm)).toEqual([file]);
+    expect(env.fake.store.filesIn(dm)).toEqual([file]);
     expect(renderMessage(message ?? {})).toBe('Your audit export\n📎 QC audit (audit.csv)');
     // WebClient returns each completeUploadExternal answer.
     const completions = (res as unknown as { files: { files: { id: string; name: string }[] }[] }).files;
@@ -140,15 +93,15 @@ describe('files.uploadV2 from a real WebClient', () => {
 
   it('binary bytes (a Buffer) arrive unchanged; the title defaults to the file name', async () => {
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    await client.files.uploadV2({ channel_id: 'C_QC', file: bytes, filename: 'all-bytes.bin' });
-    const [file] = fake.store.files;
+    await env.client.files.uploadV2({ channel_id: 'C_QC', file: bytes, filename: 'all-bytes.bin' });
+    const [file] = env.fake.store.files;
     expect(file?.bytes.equals(bytes)).toBe(true);
     expect(file).toMatchObject({ title: 'all-bytes.bin', mimetype: 'application/octet-stream', size: 256 });
-    expect(fake.store.channelMessages('C_QC')[0]?.files).toHaveLength(1);
+    expect(env.fake.store.channelMessages('C_QC')[0]?.files).toHaveLength(1);
   });
 
   it('several files in one call: one message with all of them', async () => {
-    await client.files.uploadV2({
+    await env.client.files.uploadV2({
       channel_id: 'C_QC',
       initial_comment: 'two files',
       file_uploads: [
@@ -156,51 +109,51 @@ describe('files.uploadV2 from a real WebClient', () => {
         { content: 'bb', filename: 'b.txt' },
       ],
     });
-    expect(fake.store.files.map((f) => f.content)).toEqual(['a', 'bb']);
-    const messages = fake.store.channelMessages('C_QC');
+    expect(env.fake.store.files.map((f) => f.content)).toEqual(['a', 'bb']);
+    const messages = env.fake.store.channelMessages('C_QC');
     expect(messages).toHaveLength(1);
     expect(messages[0]?.files?.map((f) => f.name)).toEqual(['a.txt', 'b.txt']);
   });
 
   it('as a thread reply: thread_ts is kept, the message is a reply', async () => {
-    const parent = await client.chat.postMessage({ channel: 'C_QC', text: 'parent' });
-    await client.files.uploadV2({
+    const parent = await env.client.chat.postMessage({ channel: 'C_QC', text: 'parent' });
+    await env.client.files.uploadV2({
       channel_id: 'C_QC',
       thread_ts: String(parent.ts),
       content: 'x',
       filename: 'x.txt',
     });
-    expect(fake.store.thread('C_QC', String(parent.ts))[0]?.files?.[0]?.name).toBe('x.txt');
-    expect(fake.store.files[0]?.threadTs).toBe(parent.ts);
+    expect(env.fake.store.thread('C_QC', String(parent.ts))[0]?.files?.[0]?.name).toBe('x.txt');
+    expect(env.fake.store.files[0]?.threadTs).toBe(parent.ts);
   });
 
   it('a DM that was never opened, a channel without the bot: channel_not_found, not_in_channel', async () => {
     expect(
-      await errorOf(client.files.uploadV2({ channel_id: 'D_NOBODY', content: 'x', filename: 'x.txt' })),
+      await errorOf(env.client.files.uploadV2({ channel_id: 'D_NOBODY', content: 'x', filename: 'x.txt' })),
     ).toBe('channel_not_found');
     expect(
-      await errorOf(client.files.uploadV2({ channel_id: 'C_OUT', content: 'x', filename: 'x.txt' })),
+      await errorOf(env.client.files.uploadV2({ channel_id: 'C_OUT', content: 'x', filename: 'x.txt' })),
     ).toBe('not_in_channel');
-    expect(fake.store.files).toHaveLength(0);
+    expect(env.fake.store.files).toHaveLength(0);
   });
 
   it('failNext on a step makes uploadV2 fail', async () => {
-    fake.failNext('files.completeUploadExternal', 'internal_error');
+    env.fake.failNext('files.completeUploadExternal', 'internal_error');
     expect(
-      await errorOf(client.files.uploadV2({ channel_id: 'C_QC', content: 'x', filename: 'x.txt' })),
+      await errorOf(env.client.files.uploadV2({ channel_id: 'C_QC', content: 'x', filename: 'x.txt' })),
     ).toBe('internal_error');
-    fake.failNext('file_upload', 'boom');
+    env.fake.failNext('file_upload', 'boom');
     await expect(
-      client.files.uploadV2({ channel_id: 'C_QC', content: 'x', filename: 'x.txt' }),
+      env.client.files.uploadV2({ channel_id: 'C_QC', content: 'x', filename: 'x.txt' }),
     ).rejects.toThrow();
-    expect(fake.store.files).toHaveLength(0);
+    expect(env.fake.store.files).toHaveLength(0);
   });
 
   it('waitFor and the change feed see the file', async () => {
     const kinds: StoreChange['kind'][] = [];
-    const off = fake.store.on('change', (c) => kinds.push(c.kind));
-    const waiting = fake.store.waitFor((s) => s.files.find((f) => f.name === 'late.csv'));
-    await client.files.uploadV2({ channel_id: 'C_QC', content: 'a,b\r\n', filename: 'late.csv' });
+    const off = env.fake.store.on('change', (c) => kinds.push(c.kind));
+    const waiting = env.fake.store.waitFor((s) => s.files.find((f) => f.name === 'late.csv'));
+    await env.client.files.uploadV2({ channel_id: 'C_QC', content: 'a,b\r\n', filename: 'late.csv' });
     expect((await waiting).content).toBe('a,b\r\n');
     off();
     expect(kinds).toContain('file');
@@ -212,12 +165,12 @@ describe('files.getUploadURLExternal', () => {
   it('answers an upload_url on this server and an F… file id', async () => {
     const got = await api('files.getUploadURLExternal', { filename: 'a.csv', length: 3 });
     expect(got.ok).toBe(true);
-    expect(String(got.upload_url)).toMatch(new RegExp(`^${fake.url}/upload/[0-9a-f]{32}$`));
+    expect(String(got.upload_url)).toMatch(new RegExp(`^${env.fake.url}/upload/[0-9a-f]{32}$`));
     expect(got.file_id).toMatch(/^F[0-9A-Z]+$/);
   });
 
   it('checks the token, filename and length as Slack does', async () => {
-    const anon = await fetch(`${fake.apiUrl}files.getUploadURLExternal`, {
+    const anon = await fetch(`${env.fake.apiUrl}files.getUploadURLExternal`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: 'filename=a.csv&length=3',
@@ -274,15 +227,15 @@ describe('the upload_url', () => {
       files: JSON.stringify([{ id: raw.file_id }, { id: form.file_id, title: 'Form' }]),
       channel_id: 'C_QC',
     });
-    expect(fake.store.files.map((f) => [f.content, f.title])).toEqual([
+    expect(env.fake.store.files.map((f) => [f.content, f.title])).toEqual([
       ['hello', 'raw.txt'],
       ['a\r\nb', 'Form'],
     ]);
-    expect(fake.store.callsOf('file_upload').map((c) => c.args.bytes)).toEqual([5, 4]);
+    expect(env.fake.store.callsOf('file_upload').map((c) => c.args.bytes)).toEqual([5, 4]);
   });
 
   it('refuses an unknown url, the wrong length, a broken form, a GET', async () => {
-    expect((await fetch(`${fake.url}/upload/nope`, { method: 'POST', body: 'x' })).status).toBe(404);
+    expect((await fetch(`${env.fake.url}/upload/nope`, { method: 'POST', body: 'x' })).status).toBe(404);
     const got = await api('files.getUploadURLExternal', { filename: 'a.txt', length: 3 });
     const url = String(got.upload_url);
     const wrong = await fetch(url, { method: 'POST', body: 'four' });
@@ -321,7 +274,7 @@ describe('files.completeUploadExternal', () => {
     const id = await uploaded('b.txt', 'b');
     expect((await complete(id)).ok).toBe(true);
     expect((await complete(id)).error).toBe('file_not_found');
-    expect(fake.store.files).toHaveLength(1);
+    expect(env.fake.store.files).toHaveLength(1);
   });
 
   it('files must be a non-empty array of {id, title?}', async () => {
@@ -345,7 +298,7 @@ describe('files.completeUploadExternal', () => {
     const id = await uploaded('j.txt', 'j');
     const res = await api('files.completeUploadExternal', { channel_id: 'C_QC' } as never, true);
     expect(res.error).toBe('invalid_arguments');
-    const ok = await fetch(`${fake.apiUrl}files.completeUploadExternal`, {
+    const ok = await fetch(`${env.fake.apiUrl}files.completeUploadExternal`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ files: [{ id, title: 'J' }], channel_id: 'C_QC' }),
@@ -356,9 +309,9 @@ describe('files.completeUploadExternal', () => {
   it('with no channel the file stays private: stored, no message', async () => {
     const id = await uploaded('p.txt', 'p');
     expect((await api('files.completeUploadExternal', { files: JSON.stringify([{ id }]) })).ok).toBe(true);
-    expect(fake.store.files[0]).toMatchObject({ id, channels: [] });
-    expect(fake.store.files[0]?.channel).toBeUndefined();
-    expect(fake.store.messages).toHaveLength(0);
+    expect(env.fake.store.files[0]).toMatchObject({ id, channels: [] });
+    expect(env.fake.store.files[0]?.channel).toBeUndefined();
+    expect(env.fake.store.messages).toHaveLength(0);
   });
 
   it('channels takes user ids (their DM) and channel ids; not together with channel_id', async () => {
@@ -377,9 +330,9 @@ describe('files.completeUploadExternal', () => {
       channels: 'U_ADMIN,C_QC',
     });
     expect(res.ok).toBe(true);
-    expect(fake.store.files[0]).toMatchObject({ channels: ['D_ADMIN', 'C_QC'], dmUser: 'U_ADMIN' });
-    expect(fake.store.channelMessages('D_ADMIN')).toHaveLength(1);
-    expect(fake.store.channelMessages('C_QC')).toHaveLength(1);
+    expect(env.fake.store.files[0]).toMatchObject({ channels: ['D_ADMIN', 'C_QC'], dmUser: 'U_ADMIN' });
+    expect(env.fake.store.channelMessages('D_ADMIN')).toHaveLength(1);
+    expect(env.fake.store.channelMessages('C_QC')).toHaveLength(1);
   });
 
   it('validates blocks unless there is an initial_comment (then they are ignored)', async () => {
@@ -401,27 +354,27 @@ describe('files.completeUploadExternal', () => {
       initial_comment: 'hi',
     });
     expect(res.ok).toBe(true);
-    expect(fake.store.channelMessages('C_QC')[0]).toMatchObject({ text: 'hi' });
-    expect(fake.store.channelMessages('C_QC')[0]?.blocks).toBeUndefined();
+    expect(env.fake.store.channelMessages('C_QC')[0]).toMatchObject({ text: 'hi' });
+    expect(env.fake.store.channelMessages('C_QC')[0]?.blocks).toBeUndefined();
   });
 
   it('/_local/files lists the files without their raw bytes', async () => {
-    await client.files.uploadV2({ channel_id: 'C_QC', content: 'a,b\r\n', filename: 'l.csv' });
-    const list = (await (await fetch(`${fake.url}/_local/files?channel=C_QC`)).json()) as Record<
+    await env.client.files.uploadV2({ channel_id: 'C_QC', content: 'a,b\r\n', filename: 'l.csv' });
+    const list = (await (await fetch(`${env.fake.url}/_local/files?channel=C_QC`)).json()) as Record<
       string,
       unknown
     >[];
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ name: 'l.csv', content: 'a,b\r\n', channel: 'C_QC' });
     expect(list[0]).not.toHaveProperty('bytes');
-    expect(await (await fetch(`${fake.url}/_local/files?channel=C_OTHER`)).json()).toEqual([]);
+    expect(await (await fetch(`${env.fake.url}/_local/files?channel=C_OTHER`)).json()).toEqual([]);
   });
 
   it('reset() forgets the files', async () => {
     await uploaded('r.txt', 'r');
-    await client.files.uploadV2({ channel_id: 'C_QC', content: 'r', filename: 'r.txt' });
-    expect(fake.store.files).toHaveLength(1);
-    fake.store.reset();
-    expect(fake.store.files).toHaveLength(0);
+    await env.client.files.uploadV2({ channel_id: 'C_QC', content: 'r', filename: 'r.txt' });
+    expect(env.fake.store.files).toHaveLength(1);
+    env.fake.store.reset();
+    expect(env.fake.store.files).toHaveLength(0);
   });
 });

@@ -3,24 +3,18 @@
  * simulator (stack.sim.sim), and its snapshot is watched (every 250 ms while a page listens) and sent
  * over SSE when something a person would see changed.
  */
-import { type Fault, LOG_NAMES, type LogName, SimError, type Simulator } from '../../../simulator/index';
+import {
+  type Fault,
+  LOG_NAMES,
+  type LogName,
+  QC_LOG_NAMES,
+  SimError,
+  type Simulator,
+} from '../../../simulator/index';
 import { BadInput } from './input';
 
 /** The gateway's QC interfaces (what `/qc listen|insert|whisper|stop|switch|intercept|force-*` calls). */
-export const QC_INTERFACES: readonly LogName[] = [
-  'addSupervise',
-  'addInsert',
-  'requestWhisperAgent',
-  'requestStopWhisperAgent',
-  'stopSuperviseOrInsert',
-  'switchSuperviseOrInsert',
-  'requestSwitchInsertWhisperAgent',
-  'intercept',
-  'forceBusy',
-  'forceIdle',
-  'forceLogOutAgent',
-  'forceDropCall',
-];
+export const QC_INTERFACES: readonly LogName[] = QC_LOG_NAMES;
 
 export const FAULT_PRESETS = ['down', '900-003', 'slow'] as const;
 export type FaultPreset = (typeof FAULT_PRESETS)[number];
