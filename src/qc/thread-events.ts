@@ -35,7 +35,10 @@ export async function flushPendingEvents(deps: QcDeps, session: SessionRecord): 
 }
 
 /** True when a QC operation changed the record between the event's read and this write. */
-export function operationSince(read: MonitoringRecord | undefined, now: Omit<MonitoringRecord, 'version'>): boolean {
+export function operationSince(
+  read: MonitoringRecord | undefined,
+  now: Omit<MonitoringRecord, 'version'>,
+): boolean {
   return (
     now.awaitingThreadSince !== read?.awaitingThreadSince ||
     now.agentId !== read?.agentId ||
