@@ -2,58 +2,12 @@
  * Slack mrkdwn → DOM nodes (never innerHTML): *bold*, _italic_, ~strike~, `code`, ```pre```, > quotes,
  * <@U1> mentions, <#C1|name> channels, <!here>, <url|label> links, :emoji: and &lt; &gt; &amp;.
  */
+import { emojify } from '../local/slack-api/emoji';
 import { h } from './dom';
-
-const EMOJI: Record<string, string> = {
-  white_check_mark: '✅',
-  heavy_check_mark: '✔️',
-  x: '❌',
-  warning: '⚠️',
-  no_entry: '⛔',
-  no_entry_sign: '🚫',
-  hourglass: '⌛',
-  hourglass_flowing_sand: '⏳',
-  telephone_receiver: '📞',
-  telephone: '☎️',
-  phone: '☎️',
-  headphones: '🎧',
-  ear: '👂',
-  speech_balloon: '💬',
-  speaking_head_in_silhouette: '🗣️',
-  mute: '🔇',
-  red_circle: '🔴',
-  large_green_circle: '🟢',
-  large_orange_circle: '🟠',
-  large_blue_circle: '🔵',
-  large_yellow_circle: '🟡',
-  white_circle: '⚪',
-  rotating_light: '🚨',
-  bell: '🔔',
-  lock: '🔒',
-  key: '🔑',
-  information_source: 'ℹ️',
-  question: '❓',
-  grey_question: '❔',
-  exclamation: '❗',
-  eyes: '👀',
-  mag: '🔍',
-  ledger: '📒',
-  page_facing_up: '📄',
-  bust_in_silhouette: '👤',
-  electric_plug: '🔌',
-  agent: '🧑‍💼',
-  wave: '👋',
-  stopwatch: '⏱️',
-  arrows_counterclockwise: '🔄',
-  record_button: '⏺️',
-  scissors: '✂️',
-  tada: '🎉',
-};
 
 export type Resolve = { user(id: string): string; channel(id: string): string };
 
 const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-const emojify = (s: string) => s.replace(/:([a-z0-9_+-]+):/g, (all, name: string) => EMOJI[name] ?? all);
 
 const INLINE =
   /(`[^`\n]+`)|(<[^<>\n]+>)|(?<![\w*])(\*[^*\n]+\*)(?![\w*])|(?<![\w_])(_[^_\n]+_)(?![\w_])|(?<![\w~])(~[^~\n]+~)(?![\w~])/g;

@@ -9,46 +9,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** Common emoji shortcodes → the character, for terminals; unknown ones stay `:name:`. */
-const EMOJI: Record<string, string> = {
-  white_check_mark: '✅',
-  heavy_check_mark: '✔️',
-  x: '❌',
-  warning: '⚠️',
-  no_entry: '⛔',
-  no_entry_sign: '🚫',
-  hourglass: '⌛',
-  hourglass_flowing_sand: '⏳',
-  telephone_receiver: '📞',
-  phone: '☎️',
-  telephone: '☎️',
-  headphones: '🎧',
-  ear: '👂',
-  speaking_head_in_silhouette: '🗣️',
-  speech_balloon: '💬',
-  mute: '🔇',
-  red_circle: '🔴',
-  large_green_circle: '🟢',
-  large_yellow_circle: '🟡',
-  rotating_light: '🚨',
-  bell: '🔔',
-  lock: '🔒',
-  key: '🔑',
-  information_source: 'ℹ️',
-  question: '❓',
-  exclamation: '❗',
-  eyes: '👀',
-  wave: '👋',
-  stopwatch: '⏱️',
-  arrows_counterclockwise: '🔄',
-  record_button: '⏺️',
-  scissors: '✂️',
-};
-
-/** `:white_check_mark:` → ✅ for the shortcodes in the table above. */
-export function emojify(text: string): string {
-  return text.replace(/:([a-z0-9_+-]+):/g, (all, name: string) => EMOJI[name] ?? all);
-}
+import { emojify } from './emoji';
 
 /**
  * Slack mrkdwn → plain text, kept mostly as is (`*bold*` stays), but links and mentions made readable:
