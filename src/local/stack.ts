@@ -194,7 +194,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     maxAgentId: gateway.maxAgentId,
     now: Date.now,
     logger,
-    publisher: new SlackAlertPublisher({ client: web, store, logger, now: Date.now }),
+    publisher: new SlackAlertPublisher({ client: web, store, now: Date.now }),
   };
   const socket = opts.socketMode ? await startSocketMode(opts.socketMode, ackDeps) : undefined;
   const consoleBridge =

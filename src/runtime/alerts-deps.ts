@@ -24,6 +24,6 @@ export function alertsDepsFromEnv(env: Record<string, string | undefined> = proc
     maxAgentId: maxAgentIdConfig(env),
     now: Date.now,
     logger,
-    publisher: new SlackAlertPublisher({ client, store, logger, now: Date.now }),
+    publisher: new SlackAlertPublisher({ client, store, now: Date.now }),
   };
 }

@@ -7,16 +7,9 @@ import {
   AlertPublishError,
   type AlertPublisher,
 } from '../alerts/publisher';
-import type { Logger } from '../gateway/logger';
 import type { AlertRecord, AlertStore, IdempotencyStore } from '../store/types';
 import { alertMessage } from './blocks/alert';
-
-const CHANNEL_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
-
-function slackError(err: unknown): string | undefined {
-  const data = (err as { data?: { error?: unknown } })?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
+import { CHANNEL_OUT_OF_REACH, slackErrorCode } from './web-api-errors';
 
 /**
  * Posts a monitoring alert: the record first (so a click always finds it), then the Block Kit
@@ -28,7 +21,6 @@ export class SlackAlertPublisher implements AlertPublisher {
     private readonly deps: {
       client: WebClient;
       store: { alerts: AlertStore } & IdempotencyStore;
-      logger: Logger;
       now: () => number;
     },
   ) {}
@@ -75,8 +67,8 @@ export class SlackAlertPublisher implements AlertPublisher {
         ts = res.ts ?? '';
         channel = res.channel ?? input.channel;
       } catch (err) {
-        const code = slackError(err);
-        if (code && CHANNEL_ERRORS.has(code)) throw new AlertChannelError(code);
+        const code = slackErrorCode(err);
+        if (code && CHANNEL_OUT_OF_REACH.has(code)) throw new AlertChannelError(code);
         throw new AlertPublishError(`Slack did not take the alert (${code ?? (err as Error).name})`, {
           cause: err,
         });

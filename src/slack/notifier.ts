@@ -10,6 +10,7 @@ import { homeView } from './blocks/home';
 import { context, message, type SlackMessage } from './blocks/kit';
 import { noticeMessage } from './blocks/notices';
 import { outcomeMessage } from './blocks/qc-outcome';
+import { CHANNEL_OUT_OF_REACH, slackErrorCode } from './web-api-errors';
 
 const MESSAGE_GONE = new Set([
   'message_not_found',
@@ -18,19 +19,12 @@ const MESSAGE_GONE = new Set([
   'is_archived',
 ]);
 
-const CHANNEL_OUT_OF_REACH = new Set([
-  'not_in_channel',
-  'channel_not_found',
-  'is_archived',
-  'restricted_action',
-]);
-
 /** Requests from the App Home tab carry the user ID where a channel would be. */
 const isUserId = (id: string) => /^[UW]/.test(id);
 
+/** Slack's error code, or the error's name for failures that never reached Slack (for logs). */
 function slackError(err: unknown): string {
-  const data = (err as { data?: { error?: unknown } })?.data;
-  return typeof data?.error === 'string' ? data.error : ((err as Error)?.name ?? 'error');
+  return slackErrorCode(err) ?? (err as Error)?.name ?? 'error';
 }
 
 /** The Notifier on Slack's Web API (and response_url for ephemeral answers). */
