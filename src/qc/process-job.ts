@@ -4,7 +4,7 @@ import { ConflictError } from '../store/types';
 import { changePermissions, showHome, showWho } from './account-jobs';
 import { runAudit } from './audit-job';
 import type { QcDeps, QcPolicy } from './ports';
-import { gatewaySession, loadQcState, type QcState, runQc } from './run-qc';
+import { gatewaySession, isUsableSession, loadQcState, type QcState, runQc } from './run-qc';
 import { runRelease } from './run-release';
 
 /** How long a request's idempotency record is kept (SQS FIFO dedupes for 5 min; Slack retries for ~5). */
@@ -147,13 +147,7 @@ async function run(
     case 'signout': {
       const link = await store.getLink(job.slack.teamId, job.slack.userId);
       const session = link ? await store.getSession(link.inspectorId) : undefined;
-      if (
-        !link ||
-        !session ||
-        session.status !== 'active' ||
-        !session.guid ||
-        session.teamId !== job.slack.teamId
-      ) {
+      if (!link || !session || !isUsableSession(session, job.slack.teamId)) {
         await tell('You are not signed in to the gateway.');
         return { status: 'done', detail: 'not-signed-in' };
       }

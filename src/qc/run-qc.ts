@@ -35,17 +35,9 @@ export async function runQc(
   const { notifier } = deps;
   const started = deps.now();
   const { link, session, monitoring } = await (loaded ?? loadQcState(deps, job));
-  if (!link) return refuse(deps, job, { kind: 'not-linked' });
-  const inspectorId = link.inspectorId;
-  const denied = permissionRefusal(deps, link, job.op, job.agentId);
-  if (denied) return refuse(deps, job, denied, inspectorId);
-  if (session?.status !== 'active' || session.teamId !== job.slack.teamId || !session.guid) {
-    return refuse(deps, job, {
-      kind: 'no-session',
-      inspectorId,
-      ...(session?.endedReason ? { reason: session.endedReason } : {}),
-    });
-  }
+  const admitted = admit(deps, job, link, session);
+  if ('refusal' in admitted) return refuse(deps, job, admitted.refusal, admitted.inspectorId);
+  const { inspectorId } = admitted;
   const alert = job.alertId ? await alertFor(deps, job) : undefined;
   if (job.alertId && !alert) return refuse(deps, job, { kind: 'alert-gone' }, inspectorId);
   // Someone else took this alert's call over: only Stop still makes sense for the others.
@@ -66,7 +58,7 @@ export async function runQc(
   const changesMonitoring = effectOf(job.op) !== 'unchanged';
   if (changesMonitoring) await markAwaiting(deps, inspectorId, job.slack.teamId, monitoring);
 
-  const outcome = await callGateway(deps, job, session, (s) => plan.call(deps, s));
+  const outcome = await callGateway(deps, job, admitted.session, (s) => plan.call(deps, s));
 
   // A deleted alert message has no visible thread any more: such results go to the channel.
   const alertThread =
@@ -115,6 +107,33 @@ export async function callGateway(
     if (!(err instanceof GatewayTransportError)) throw err;
     return { kind: 'transport', op: req.op, agentId: req.agentId, inspectorId, error: err };
   }
+}
+
+/** A session the gateway should still accept, for this Slack team. */
+export function isUsableSession(session: SessionRecord | undefined, teamId: string): boolean {
+  return session?.status === 'active' && session.teamId === teamId && Boolean(session.guid);
+}
+
+/** What every gateway request passes first: linked, allowed to do this, signed in (in this team). */
+export function admit(
+  policy: QcPolicy,
+  req: QcRequest,
+  link: InspectorLink | undefined,
+  session: SessionRecord | undefined,
+): { refusal: QcOutcome; inspectorId?: string } | { inspectorId: string; session: SessionRecord } {
+  if (!link) return { refusal: { kind: 'not-linked' } };
+  const inspectorId = link.inspectorId;
+  const denied = permissionRefusal(policy, link, req.op, req.agentId);
+  if (denied) return { refusal: denied, inspectorId };
+  if (session && isUsableSession(session, req.slack.teamId)) return { inspectorId, session };
+  return {
+    refusal: {
+      kind: 'no-session',
+      inspectorId,
+      ...(session?.endedReason ? { reason: session.endedReason } : {}),
+    },
+    inspectorId,
+  };
 }
 
 /** A refusal when the inspector lacks the permission the operation needs (checked before the gateway). */

@@ -1,7 +1,7 @@
 import type { Job } from '../queue/jobs';
 import type { QcOutcome } from './outcome';
 import type { QcDeps, QcPolicy } from './ports';
-import { audit, callGateway, permissionRefusal, type QcRequest, refuse } from './run-qc';
+import { admit, audit, callGateway, type QcRequest, refuse } from './run-qc';
 
 type ReleaseJob = Extract<Job, { kind: 'release-call' }>;
 
@@ -13,20 +13,13 @@ export async function runRelease(deps: QcDeps & QcPolicy, job: ReleaseJob): Prom
   const started = deps.now();
   const req: QcRequest = { slack: job.slack, op: 'release-call', agentId: job.callId };
   const link = await deps.store.getLink(job.slack.teamId, job.slack.userId);
-  if (!link) return refuse(deps, req, { kind: 'not-linked' });
-  const inspectorId = link.inspectorId;
-  const denied = permissionRefusal(deps, link, 'release-call', job.callId);
-  if (denied) return refuse(deps, req, denied, inspectorId);
-  const session = await deps.store.getSession(inspectorId);
-  if (session?.status !== 'active' || session.teamId !== job.slack.teamId || !session.guid) {
-    return refuse(deps, req, {
-      kind: 'no-session',
-      inspectorId,
-      ...(session?.endedReason ? { reason: session.endedReason } : {}),
-    });
-  }
-  const outcome = await callGateway(deps, req, session, (s) => deps.gateway.forceReleaseCall(s, job.callId));
+  const session = link ? await deps.store.getSession(link.inspectorId) : undefined;
+  const admitted = admit(deps, req, link, session);
+  if ('refusal' in admitted) return refuse(deps, req, admitted.refusal, admitted.inspectorId);
+  const outcome = await callGateway(deps, req, admitted.session, (s) =>
+    deps.gateway.forceReleaseCall(s, job.callId),
+  );
   const thread = await deps.notifier.report(job.slack, outcome);
-  await audit(deps, req, outcome, inspectorId, deps.now() - started, thread);
+  await audit(deps, req, outcome, admitted.inspectorId, deps.now() - started, thread);
   return outcome;
 }
