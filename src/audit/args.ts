@@ -1,4 +1,5 @@
 import { checkAgentId } from '../gateway/agent-id';
+import { mentionedUserId } from '../slack/mention';
 
 /**
  * The words after `/qc audit`: `[export] [<@U123|name> | <agent-id> | #2005] [today|7d]`, the filter
@@ -15,8 +16,6 @@ export type AuditArgsResult = { ok: true; args: AuditArgs } | { ok: false; probl
 
 export const AUDIT_USAGE = '/qc audit [export] [@user | <agent-id>] [today|7d]';
 
-/** `<@U0ABC123>` or `<@U0ABC123|alice>` (Slack's escaped mention; `_` as in the local stack's U_DEMO, like parse.ts). */
-const MENTION = /^<@([UW][A-Z0-9_]{2,20})(?:\|[^>]*)?>$/;
 const AGENT = /^#?[0-9]+$/;
 
 /** A word as it may be quoted back to the user: short, and unable to open a mention or a code span. */
@@ -48,11 +47,11 @@ export function parseAuditArgs(words: string[], maxAgentId: number): AuditArgsRe
       range = lower;
       continue;
     }
-    const mention = MENTION.exec(word);
+    const mention = mentionedUserId(word);
     if (mention || AGENT.test(word)) {
       if (filter) return problem('filter on one user or one agent at a time');
       if (mention) {
-        filter = { userId: mention[1] as string };
+        filter = { userId: mention };
         continue;
       }
       const agent = checkAgentId(word.replace(/^#/, ''), maxAgentId);

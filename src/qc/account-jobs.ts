@@ -1,5 +1,5 @@
+import { rangeDays } from '../audit/report';
 import type { Job } from '../queue/jobs';
-import { dayOf } from '../store/keys';
 import { applyChange, effectivePermissions, isPermission } from './permissions';
 import type { QcDeps, QcPolicy } from './ports';
 
@@ -90,7 +90,6 @@ export async function showHome(deps: QcDeps & QcPolicy, teamId: string, userId: 
 }
 
 async function recentActions(deps: QcDeps, teamId: string, userId: string, now: number) {
-  const days = Array.from({ length: 7 }, (_, i) => dayOf(now - i * 86_400_000));
-  const entries = await deps.store.listDays(teamId, days);
+  const entries = await deps.store.listDays(teamId, rangeDays('7d', now));
   return entries.filter((e) => e.userId === userId).slice(0, 8);
 }

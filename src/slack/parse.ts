@@ -2,6 +2,7 @@ import { auditArgsWords, parseAuditArgs } from '../audit/args';
 import { checkAgentId, checkCallId } from '../gateway/agent-id';
 import { PERMISSIONS, type Permission, parsePermissions } from '../qc/permissions';
 import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation } from '../queue/jobs';
+import { mentionedUserId } from './mention';
 
 /** What a `/qc …` or `/intercept …` command asks for. Parsing never throws. */
 export type ParsedCommand =
@@ -34,7 +35,6 @@ export const USAGE = {
   audit: { usage: '/qc audit [export] [@user | <agent-id>] [today|7d]', example: '/qc audit 2005 7d' },
 } as const;
 
-const MENTION = /^<@([UW][A-Z0-9_]{2,20})(?:\|[^>]*)?>$/;
 const PHONE = /^\+?[0-9]{2,24}$/;
 
 /** `2005`, ` 2005 `, `#2005` → '2005' (validated), or the reason it is not an agent ID. */
@@ -103,7 +103,7 @@ export function parseQcCommand(text: string, maxAgentId: number): ParsedCommand 
     }
     case 'allow':
     case 'deny': {
-      const user = MENTION.exec(args[0] ?? '')?.[1];
+      const user = mentionedUserId(args[0]);
       if (!user) return usage('mention the Slack user (pick them from the list)', USAGE.allow);
       const perms = parsePermissions(args.slice(1).join(' '));
       if (!perms.ok)
@@ -143,7 +143,7 @@ export function parseQcCommand(text: string, maxAgentId: number): ParsedCommand 
     case 'logout':
       return { kind: 'signout' };
     case 'link': {
-      const user = MENTION.exec(args[0] ?? '')?.[1];
+      const user = mentionedUserId(args[0]);
       if (!user)
         return usage('mention the Slack user (pick them from the list so Slack makes it a link)', USAGE.link);
       const inspector = parseAgentArg(args[1], maxAgentId);
@@ -155,7 +155,7 @@ export function parseQcCommand(text: string, maxAgentId: number): ParsedCommand 
       return { kind: 'link', userId: user, inspectorId: inspector.id, ...(phone ? { phone } : {}) };
     }
     case 'unlink': {
-      const user = MENTION.exec(args[0] ?? '')?.[1];
+      const user = mentionedUserId(args[0]);
       if (!user || args.length > 1) return usage('mention the Slack user to unlink', USAGE.unlink);
       return { kind: 'unlink', userId: user };
     }
