@@ -11,6 +11,7 @@ import { DEFAULT_PERMISSIONS, type Permission } from '../qc/permissions';
 import { receivePush } from '../qc/push-events';
 import { signInInspector } from '../qc/signin';
 import { InProcessFifoQueue } from '../queue/memory';
+import { bodyOf, headersOf, jsonResult } from '../runtime/http-event';
 import type { WorkerDeps } from '../runtime/worker-deps';
 import { createWorkerHandler } from '../runtime/worker-handler';
 import { SlackAlertPublisher } from '../slack/alert-publisher';
@@ -229,24 +230,21 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           sendLambdaResult(res, await slackHandler(toApiGatewayEvent(req, body) as never, {} as never));
           return;
         }
+        // The JSON endpoints get the event Lambda would get, decoded as their handlers decode it.
         if (req.method === 'POST' && path === '/alerts') {
-          const body = await readBody(req);
-          const headers = Object.fromEntries(
-            Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-          );
-          const result = await receiveAlert(alertDeps, { method: 'POST', headers, body });
-          res.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8' });
-          res.end(JSON.stringify(result.body));
+          const event = toApiGatewayEvent(req, await readBody(req));
+          const result = await receiveAlert(alertDeps, {
+            method: 'POST',
+            headers: headersOf(event),
+            body: bodyOf(event),
+          });
+          sendLambdaResult(res, jsonResult(result.status, result.body));
           return;
         }
         if (req.method === 'POST' && path === '/gateway/events') {
-          const body = await readBody(req);
-          const headers = Object.fromEntries(
-            Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]),
-          );
-          const result = await receivePush(deps, { headers, body });
-          res.writeHead(result.status, { 'content-type': 'application/json; charset=UTF-8' });
-          res.end(JSON.stringify(result.body));
+          const event = toApiGatewayEvent(req, await readBody(req));
+          const result = await receivePush(deps, { headers: headersOf(event), body: bodyOf(event) });
+          sendLambdaResult(res, jsonResult(result.status, result.body));
           return;
         }
         if (req.method === 'GET' && path === '/' && consoleBridge) {
