@@ -68,7 +68,7 @@ export function gatewayConfig(env: Env = process.env): GatewayClientOptions {
     maxConnections: intVar(env, 'CCGW_MAX_CONNECTIONS', 256, 1, 10_000),
     keepAliveTimeoutMs: intVar(env, 'CCGW_KEEPALIVE_MS', 15_000, 1_000, 600_000),
     maxAgentId: maxAgentIdConfig(env),
-    stickyCookies: boolVar(env, 'CCGW_STICKY_COOKIES', false),
+    stickyCookies: boolVar(env, 'CCGW_STICKY_COOKIES', true),
   };
   const caPem = env.CCGW_CA_PEM?.trim();
   if (caPem) options.caPem = caPem;

@@ -182,7 +182,7 @@ export class GatewayClient {
     this.maxAgentId = opts.maxAgentId ?? DEFAULT_MAX_AGENT_ID;
     this.#requestTimeoutMs = opts.requestTimeoutMs ?? 5_000;
     this.#pollTimeoutMs = opts.pollTimeoutMs ?? 15_000;
-    this.#stickyCookies = opts.stickyCookies ?? false;
+    this.#stickyCookies = opts.stickyCookies ?? true;
     this.#readRetries = opts.readRetries ?? 2;
     this.#readRetryMinDelayMs = opts.readRetryMinDelayMs ?? 250;
     this.#transport = new Transport({

@@ -1,6 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type GatewayEvent, type GatewayOutcome, GatewayTransportError } from '../gateway';
+import {
+  type GatewayEvent,
+  GatewayHttpStatusError,
+  type GatewayOutcome,
+  GatewayTransportError,
+} from '../gateway';
 import { ConflictError, type SessionRecord } from '../store/types';
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
@@ -17,11 +22,35 @@ export interface KeeperOptions {
   rescanMs?: number;
   /** Push mode heartbeat period. */
   handshakeMs?: number;
-  /** Pause after a failed poll before the next one. */
+  /** First pause after a failed poll; doubles with each failure in a row (with jitter). */
   errorBackoffMs?: number;
+  /** The longest pause after failures in a row. */
+  maxErrorBackoffMs?: number;
+  /**
+   * An empty poll answered faster than this was not held by the gateway (some deployments answer at
+   * once): pause `emptyPollPauseMs` before the next, as real clients do, instead of spinning.
+   */
+  fastEmptyPollMs?: number;
+  emptyPollPauseMs?: number;
   shard?: number;
   shards?: number;
 }
+
+/** One inspector's loop, between polls. */
+interface LoopState {
+  session: SessionRecord;
+  leaseRenewedAt: number;
+  lastHandshake: number;
+  mayHavePending: boolean;
+  /** Failed polls in a row (the backoff grows with it). */
+  failures: number;
+  /** "Session unknown" answers in a row: one is not proof (a load balancer may have misrouted it). */
+  doubts: number;
+  /** A push-mode session on a gateway without `handshake`: kept alive by polling. */
+  pollInstead: boolean;
+}
+
+const errorName = (err: unknown): string => (err instanceof Error ? err.name : 'Error');
 
 export interface KeeperReport {
   owner: string;
@@ -37,6 +66,22 @@ export interface KeeperReport {
 /** Wait, but wake at once when the run is aborted (never throws). */
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return sleep(ms, undefined, signal ? { signal } : {}).catch(() => {});
+}
+
+/**
+ * The pause after `failures` failed polls in a row: `base` doubled each time, capped at `max`, with
+ * "equal jitter" (half fixed, half random) so that inspectors whose polls failed together do not retry
+ * together. Each inspector has its own loop and its own count: one inspector's failures slow nobody else.
+ */
+export function backoffMs(
+  failures: number,
+  base: number,
+  max: number,
+  random: () => number = Math.random,
+): number {
+  if (failures <= 0) return 0;
+  const ceiling = Math.min(max, base * 2 ** Math.min(failures - 1, 30));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
 /** Which shard an inspector belongs to (stable hash, so a shard's inspectors don't move around). */
@@ -56,6 +101,8 @@ export class Keeper {
   readonly #running = new Map<string, Promise<void>>();
   #report: KeeperReport;
   #stopAt = 0;
+  /** This gateway answered 404 to `handshake` (now or in an earlier run: read at the start of a run). */
+  #noHandshakeKnown = false;
 
   constructor(deps: QcDeps, opts: KeeperOptions = {}) {
     this.#deps = deps;
@@ -66,6 +113,9 @@ export class Keeper {
       rescanMs: opts.rescanMs ?? 5_000,
       handshakeMs: opts.handshakeMs ?? 30_000,
       errorBackoffMs: opts.errorBackoffMs ?? 1_000,
+      maxErrorBackoffMs: opts.maxErrorBackoffMs ?? 15_000,
+      fastEmptyPollMs: opts.fastEmptyPollMs ?? 1_000,
+      emptyPollPauseMs: opts.emptyPollPauseMs ?? 500,
       shard: opts.shard ?? 0,
       shards: opts.shards ?? 1,
     };
@@ -76,6 +126,10 @@ export class Keeper {
   async run(signal?: AbortSignal): Promise<KeeperReport> {
     this.#report = this.#emptyReport();
     this.#stopAt = Date.now() + this.#opts.runMs;
+    this.#noHandshakeKnown = await this.#deps.store
+      .getGatewayFallbacks()
+      .then((f) => 'no-handshake' in f)
+      .catch(() => this.#noHandshakeKnown); // unknown: find out again from the first handshake
     while (!this.#stopping(signal)) {
       try {
         await this.#scan(signal);
@@ -144,33 +198,26 @@ export class Keeper {
 
   /** One inspector: poll (or handshake) until the run ends, the session ends or the lease is lost. */
   async #keep(initial: SessionRecord, signal?: AbortSignal): Promise<void> {
-    const { store, gateway, logger } = this.#deps;
-    let session = initial;
-    let leaseRenewedAt = Date.now();
-    let lastHandshake = 0;
-    let mayHavePending = true;
+    const st: LoopState = {
+      session: initial,
+      leaseRenewedAt: Date.now(),
+      lastHandshake: 0,
+      mayHavePending: true,
+      failures: 0,
+      doubts: 0,
+      pollInstead: this.#noHandshakeKnown,
+    };
     while (!this.#stopping(signal)) {
-      if (Date.now() - leaseRenewedAt > this.#opts.leaseMs / 3) {
-        const kept = await store.acquireLease(
-          session.inspectorId,
-          session.sessionId,
-          this.#opts.owner,
-          this.#deps.now(),
-          this.#opts.leaseMs,
-        );
-        if (!kept) {
-          this.#report.lostLeases++;
-          return;
-        }
-        leaseRenewedAt = Date.now();
-      }
+      if (!(await this.#renewLease(st))) return;
       // Poll mode: only this loop adds events, so the pending list is read only when it may hold some
       // (at start: a previous run may have left some). Push mode: another function adds them.
       const flushed: FlushResult =
-        session.mode === 'push' || mayHavePending ? await flushPendingEvents(this.#deps, session) : 'done';
-      mayHavePending = flushed !== 'done';
+        st.session.mode === 'push' || st.mayHavePending
+          ? await flushPendingEvents(this.#deps, st.session)
+          : 'done';
+      st.mayHavePending = flushed !== 'done';
       if (flushed === 'session-ended') {
-        await this.#ended(session, 'the gateway signed you out (AgentOther_ShutdownService)');
+        await this.#ended(st.session, 'the gateway signed you out (AgentOther_ShutdownService)');
         return;
       }
       if (flushed === 'waiting') {
@@ -178,72 +225,166 @@ export class Keeper {
         await pause(200, signal);
         continue;
       }
-      let outcome: GatewayOutcome<{ event?: GatewayEvent | null }>;
-      try {
-        if (session.mode === 'push') {
-          const wait = lastHandshake + this.#opts.handshakeMs - Date.now();
-          if (wait > 0) {
-            await pause(Math.min(wait, 1_000, Math.max(0, this.#stopAt - Date.now())), signal);
-            continue;
-          }
-          lastHandshake = Date.now();
-          outcome = await gateway.handshake(
-            gatewaySession(session),
-            session.serviceToken ? { serviceToken: session.serviceToken } : {},
-          );
-        } else {
-          outcome = await gateway.pollEvent(gatewaySession(session));
-        }
-        this.#report.polls++;
-      } catch (err) {
-        if (!(err instanceof GatewayTransportError)) throw err;
-        if (signal?.aborted) return; // shutting down: the client was closed under the poll
-        this.#report.errors++;
-        logger.warn(
-          { inspector: session.inspectorId, error: err.kind, code: err.code },
-          'keeper poll failed; retrying',
-        );
-        await pause(this.#opts.errorBackoffMs, signal);
-        continue;
-      }
-      if (outcome.newGuid) {
-        const updated = await this.#storeGuid(session, outcome.newGuid.reveal());
-        if (!updated) return;
-        session = updated;
-      }
-      if (!outcome.ok) {
-        if (outcome.explanation.sessionEnded) {
-          await this.#ended(session, `the gateway no longer accepts the session (${outcome.retcode})`);
-          return;
-        }
-        this.#report.errors++;
-        logger.warn({ inspector: session.inspectorId, retcode: outcome.retcode }, 'keeper poll refused');
-        await pause(this.#opts.errorBackoffMs, signal);
-        continue;
-      }
-      const event = outcome.data.event;
-      if (event) {
-        this.#report.events++;
-        const seq = await store
-          .nextEventSeq(session.inspectorId, session.sessionId, this.#opts.owner)
-          .catch((err: unknown) => {
-            if (err instanceof ConflictError) return undefined;
-            throw err;
-          });
-        if (seq === undefined) {
-          this.#report.lostLeases++;
-          return;
-        }
-        await store.savePending({
-          inspectorId: session.inspectorId,
-          sessionId: session.sessionId,
-          seq,
-          event,
-          receivedAt: this.#deps.now(),
-        });
-        mayHavePending = true;
-      }
+      const step = await this.#exchange(st, signal);
+      if (step === 'stop') return;
+      if (step === 'again' || step === null) continue;
+      if (!(await this.#savePending(st, step))) return;
     }
+  }
+
+  async #renewLease(st: LoopState): Promise<boolean> {
+    if (Date.now() - st.leaseRenewedAt <= this.#opts.leaseMs / 3) return true;
+    const kept = await this.#deps.store.acquireLease(
+      st.session.inspectorId,
+      st.session.sessionId,
+      this.#opts.owner,
+      this.#deps.now(),
+      this.#opts.leaseMs,
+    );
+    if (!kept) {
+      this.#report.lostLeases++;
+      return false;
+    }
+    st.leaseRenewedAt = Date.now();
+    return true;
+  }
+
+  /**
+   * One poll (or push-mode handshake) and what its answer says: an event, `null` (nothing), `again`
+   * (nothing to do now; the pauses are taken here) or `stop` (the session ended or the run is over).
+   */
+  async #exchange(st: LoopState, signal?: AbortSignal): Promise<GatewayEvent | null | 'again' | 'stop'> {
+    const { gateway } = this.#deps;
+    const push = st.session.mode === 'push' && !st.pollInstead;
+    let outcome: GatewayOutcome<{ event?: GatewayEvent | null }>;
+    const started = Date.now();
+    try {
+      if (push) {
+        const wait = st.lastHandshake + this.#opts.handshakeMs - Date.now();
+        if (wait > 0) {
+          await pause(Math.min(wait, 1_000, Math.max(0, this.#stopAt - Date.now())), signal);
+          return 'again';
+        }
+        st.lastHandshake = Date.now();
+        outcome = await gateway.handshake(
+          gatewaySession(st.session),
+          st.session.serviceToken ? { serviceToken: st.session.serviceToken } : {},
+        );
+      } else {
+        outcome = await gateway.pollEvent(gatewaySession(st.session));
+      }
+      this.#report.polls++;
+    } catch (err) {
+      if (!(err instanceof GatewayTransportError)) throw err;
+      if (signal?.aborted) return 'stop'; // shutting down: the client was closed under the poll
+      if (push && err instanceof GatewayHttpStatusError && err.status === 404) {
+        await this.#handshakeMissing(st);
+        return 'again';
+      }
+      return this.#failed(st, { error: err.kind, code: err.code }, signal);
+    }
+    if (!(await this.#adopt(st, outcome))) return 'stop';
+    if (!outcome.ok) return this.#refused(st, outcome, signal);
+    st.failures = 0;
+    st.doubts = 0;
+    const event = outcome.data.event ?? null;
+    // A gateway that does not hold empty polls would otherwise be polled as fast as it answers.
+    if (!push && !event && Date.now() - started < this.#opts.fastEmptyPollMs) {
+      await pause(this.#opts.emptyPollPauseMs, signal);
+    }
+    return event;
+  }
+
+  /** A refused poll. A "session unknown" answer ends the session only when the next poll says so too. */
+  async #refused(
+    st: LoopState,
+    outcome: Extract<GatewayOutcome<unknown>, { ok: false }>,
+    signal?: AbortSignal,
+  ): Promise<'again' | 'stop'> {
+    if (!outcome.explanation.sessionEnded) return this.#failed(st, { retcode: outcome.retcode }, signal);
+    st.doubts++;
+    if (st.doubts >= 2) {
+      await this.#ended(st.session, `the gateway no longer accepts the session (${outcome.retcode})`);
+      return 'stop';
+    }
+    // Behind a load balancer one request can reach a node that does not know the session: confirm.
+    this.#deps.logger.info(
+      { inspector: st.session.inspectorId, retcode: outcome.retcode },
+      'gateway refused the session once; confirming with the next poll',
+    );
+    await pause(Math.min(this.#opts.errorBackoffMs, 1_000), signal);
+    return 'again';
+  }
+
+  async #failed(st: LoopState, detail: object, signal?: AbortSignal): Promise<'again'> {
+    this.#report.errors++;
+    st.failures++;
+    const wait = backoffMs(st.failures, this.#opts.errorBackoffMs, this.#opts.maxErrorBackoffMs);
+    this.#deps.logger.warn(
+      { inspector: st.session.inspectorId, ...detail, failures: st.failures, retryInMs: wait },
+      'keeper poll failed; retrying',
+    );
+    await pause(Math.min(wait, Math.max(0, this.#stopAt - Date.now())), signal);
+    return 'again';
+  }
+
+  /** Store what the answer says about the session (rotated Guid, load-balancer cookies). */
+  async #adopt(st: LoopState, outcome: Pick<GatewayOutcome, 'newGuid' | 'cookie'>): Promise<boolean> {
+    if (outcome.cookie !== undefined && outcome.cookie !== st.session.cookie) {
+      const { inspectorId, sessionId } = st.session;
+      if (!(await this.#deps.store.updateCookie(inspectorId, sessionId, outcome.cookie))) return false;
+      st.session = { ...st.session, cookie: outcome.cookie };
+    }
+    if (outcome.newGuid) {
+      const updated = await this.#storeGuid(st.session, outcome.newGuid.reveal());
+      if (!updated) return false;
+      st.session = updated;
+    }
+    return true;
+  }
+
+  /**
+   * An older gateway (the 2018 route table) has no `handshake`: keep this session alive by polling,
+   * remember that for this gateway (the keepers of later runs poll at once; `/qc status` shows admins),
+   * and say so once.
+   */
+  async #handshakeMissing(st: LoopState): Promise<void> {
+    st.pollInstead = true;
+    if (this.#noHandshakeKnown) return;
+    this.#noHandshakeKnown = true;
+    this.#deps.logger.warn(
+      { inspector: st.session.inspectorId },
+      'the gateway has no handshake route (HTTP 404): keeping push-mode sessions alive by polling',
+    );
+    await this.#deps.store
+      .noteGatewayFallback('no-handshake', this.#deps.now())
+      .catch((err: unknown) =>
+        this.#deps.logger.warn({ error: errorName(err) }, 'could not record the fallback'),
+      );
+  }
+
+  async #savePending(st: LoopState, event: GatewayEvent): Promise<boolean> {
+    const { store } = this.#deps;
+    this.#report.events++;
+    const seq = await store
+      .nextEventSeq(st.session.inspectorId, st.session.sessionId, this.#opts.owner)
+      .catch((err: unknown) => {
+        if (err instanceof ConflictError) return undefined;
+        throw err;
+      });
+    if (seq === undefined) {
+      this.#report.lostLeases++;
+      return false;
+    }
+    await store.savePending({
+      inspectorId: st.session.inspectorId,
+      sessionId: st.session.sessionId,
+      seq,
+      event,
+      receivedAt: this.#deps.now(),
+    });
+    st.mayHavePending = true;
+    return true;
   }
 
   /** Store a rotated Guid at once. Returns the fresh session, or undefined when it was replaced/ended. */

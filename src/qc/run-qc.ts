@@ -8,6 +8,7 @@ import { clearTarget, updateMonitoring } from './monitoring-record';
 import { auditOutcome, type QcAction, type QcOutcome } from './outcome';
 import { effectivePermissions, permissionFor } from './permissions';
 import type { QcDeps, QcPolicy } from './ports';
+import { adoptSessionChanges, confirmSessionGone, unconfirmedExplanation } from './session-changes';
 
 type QcJob = Extract<Job, { kind: 'qc' }>;
 
@@ -84,13 +85,19 @@ export async function callGateway(
   const inspectorId = session.inspectorId;
   try {
     const result = await call(gatewaySession(session));
-    if (!result.ok && result.explanation.sessionEnded) {
-      await deps.store.endSession(
-        inspectorId,
-        session.sessionId,
-        `gateway ${result.retcode} on ${result.operation}`,
-        deps.now(),
-      );
+    const current = await adoptSessionChanges(deps, session, result);
+    if (!result.ok && result.explanation.sessionEnded && current) {
+      const verdict = await confirmSessionGone(deps, gatewaySession(current));
+      if (verdict === 'gone') {
+        await deps.store.endSession(
+          inspectorId,
+          session.sessionId,
+          `gateway ${result.retcode} on ${result.operation}`,
+          deps.now(),
+        );
+      } else {
+        result.explanation = unconfirmedExplanation(result.explanation, verdict);
+      }
     }
     return {
       kind: 'gateway',

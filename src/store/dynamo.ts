@@ -16,6 +16,7 @@ import {
   type AlertStore,
   type AuditEntry,
   ConflictError,
+  type GatewayFallback,
   type IdempotencyState,
   type InspectorLink,
   type MonitoringRecord,
@@ -207,6 +208,46 @@ export class DynamoStore implements Store {
       return Number(res.Attributes?.version);
     } catch (err) {
       if (isConditionFailure(err)) throw new ConflictError(`session of inspector ${inspectorId}`);
+      throw err;
+    }
+  }
+
+  async noteGatewayFallback(fallback: GatewayFallback, at: number): Promise<void> {
+    await this.#doc.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: keys.gatewayFallbacks(),
+        // The first time it was needed is kept: later notes change nothing.
+        UpdateExpression: 'SET #f = if_not_exists(#f, :at)',
+        ExpressionAttributeNames: { '#f': fallback },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async getGatewayFallbacks(): Promise<Partial<Record<GatewayFallback, number>>> {
+    const res = await this.#doc.send(
+      new GetCommand({ TableName: this.#table, Key: keys.gatewayFallbacks() }),
+    );
+    const item = strip<Record<string, unknown>>(res.Item) ?? {};
+    return 'no-handshake' in item ? { 'no-handshake': Number(item['no-handshake']) } : {};
+  }
+
+  async updateCookie(inspectorId: string, sessionId: string, cookie: string): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: keys.session(inspectorId),
+          UpdateExpression: 'SET cookie = :c',
+          ConditionExpression: 'sessionId = :s AND #st = :active',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':c': cookie, ':s': sessionId, ':active': 'active' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
       throw err;
     }
   }

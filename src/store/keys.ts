@@ -12,6 +12,8 @@ export const keys = {
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   audit: (teamId: string, day: string) => `AUDIT#${teamId}#${day}`,
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  /** What qc-slack learned about the gateway it talks to (fallbacks for older route tables). */
+  gatewayFallbacks: () => ({ pk: 'GATEWAY', sk: 'FALLBACKS' }),
   /** gsi1 partition of the inspectors of a team who are monitoring someone (`/qc who`). */
   monitoringIndex: (teamId: string) => `MONITORING#${teamId}`,
 } as const;

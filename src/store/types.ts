@@ -39,7 +39,7 @@ export interface SessionRecord {
   version: number;
   leaseOwner?: string;
   leaseUntil?: number;
-  /** Sticky cookie for load-balanced gateways (only with CCGW_STICKY_COOKIES). */
+  /** Load-balancer cookies (`name=value; …`) the gateway set, sent back on every request (CCGW_STICKY_COOKIES). */
   cookie?: string;
   /** Events taken from the gateway so far in this session (thread-reply idempotency key). */
   eventSeq: number;
@@ -129,6 +129,11 @@ export interface SessionStore {
     guid: string,
     at: number,
   ): Promise<number>;
+  /**
+   * Store the load-balancer cookies the gateway set (`Set-Cookie`), so every function sends the same
+   * ones. No version bump: cookies never race a Guid rotation. False when the session ended or changed.
+   */
+  updateCookie(inspectorId: string, sessionId: string, cookie: string): Promise<boolean>;
   /** End a session (idempotent). Returns false when it was already ended or replaced. */
   endSession(inspectorId: string, sessionId: string, reason: string, at: number): Promise<boolean>;
   /** All active sessions (the keeper shards them by inspector ID). */
@@ -210,8 +215,21 @@ export interface AlertStore {
   saveAlert(rec: AlertRecord): Promise<AlertRecord>;
 }
 
+/**
+ * What qc-slack learned about the gateway (one gateway per deployment): a fallback name → when it was
+ * first needed. `no-handshake`: the gateway answered 404 to `handshake` (the 2018 route table), so
+ * push-mode sessions are kept alive by polling.
+ */
+export type GatewayFallback = 'no-handshake';
+
+export interface GatewayFactsStore {
+  noteGatewayFallback(fallback: GatewayFallback, at: number): Promise<void>;
+  getGatewayFallbacks(): Promise<Partial<Record<GatewayFallback, number>>>;
+}
+
 export interface Store
   extends LinkStore,
+    GatewayFactsStore,
     SessionStore,
     MonitoringStore,
     IdempotencyStore,

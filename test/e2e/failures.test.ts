@@ -183,10 +183,29 @@ describe('a QC command that fails is answered in words', () => {
     expect(await env.stack.store.getMonitoring('1001')).toMatchObject({ agentId: '2005', mode: 'listen' });
   });
 
+  it('one 100-006 that the next check disproves (a load balancer misrouted it): the session stays, the user is told it is alive', async () => {
+    const sessionBefore = await env.stack.store.getSession('1001');
+    env.sim.injectFault({ interface: 'intercept', kind: 'retcode', retcode: '100-006', count: 1 });
+    const since = env.mark();
+    await env.slack.command('/intercept 2005');
+    const msg = await waitForNew(env.stack, since, (m) =>
+      /could not intercept the call of agent 2005/.test(text(m)),
+    );
+    expect(text(msg)).toMatch(/your session is still alive/);
+    expect(text(msg)).not.toMatch(/Sign in again with \/qc signin/);
+    expect(await env.stack.store.getSession('1001')).toMatchObject({
+      status: 'active',
+      sessionId: sessionBefore?.sessionId,
+    });
+    expect(gatewayRequests(env.stack, 'getAgentStatus', '/1001/').at(-1)?.retcode).toBe('0');
+  });
+
   it('100-006 on intercept: the session ends in the store, the user is told to sign in again, and a later command says "sign in"', async () => {
     await env.guids.note('1001');
     const sessionBefore = await env.stack.store.getSession('1001');
     env.sim.injectFault({ interface: 'intercept', kind: 'retcode', retcode: '100-006' });
+    // The session really is gone: the check that follows a 100-006 says so too.
+    env.sim.injectFault({ interface: 'getAgentStatus', kind: 'retcode', retcode: '100-006', count: 1 });
     const before = gatewayRequests(env.stack, 'intercept').length;
     const since = env.mark();
     await env.slack.command('/intercept 2005');
@@ -221,6 +240,7 @@ describe('a QC command that fails is answered in words', () => {
   it('100-006 on listen: the same (session ended, sign in again)', async () => {
     await env.signIn('U_DEMO2', '1003');
     env.sim.injectFault({ interface: 'addSupervise', kind: 'retcode', retcode: '100-006' });
+    env.sim.injectFault({ interface: 'getAgentStatus', kind: 'retcode', retcode: '100-006', count: 1 });
     const since = env.mark();
     await env.slack.command('/qc listen 2006', 'U_DEMO2');
     const msg = await waitForNew(env.stack, since, (m) => /could not listen to agent 2006/.test(text(m)));

@@ -128,7 +128,8 @@ describe('Guid rotation across keeper runs (fake clock, dynamic Guids)', () => {
     });
     expect((await session())?.guid).toBeUndefined();
     const stale = env.sim.requestLog.filter((r) => r.logName === 'getAgentEvent' && r.retcode === '100-006');
-    expect(stale).toHaveLength(1);
+    // One such answer is not proof (a load balancer may have misrouted it): the next poll confirms.
+    expect(stale).toHaveLength(2);
 
     // The next command says "sign in", and nothing goes to the gateway.
     const intercepts = gatewayRequests(env.stack, 'intercept').length;

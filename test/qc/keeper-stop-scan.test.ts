@@ -34,6 +34,7 @@ describe('keeper run ending during a scan', () => {
       },
       releaseLease: async () => {},
       listPending: async () => [],
+      getGatewayFallbacks: async () => ({}),
     } as unknown as Store;
     const gateway = {
       pollEvent: async () => {
