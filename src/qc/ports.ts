@@ -4,6 +4,7 @@ import type { SlackContext } from '../queue/jobs';
 import type {
   AlertRecord,
   AuditEntry,
+  GatewayFallback,
   InspectorLink,
   MonitoringRecord,
   SessionRecord,
@@ -21,6 +22,8 @@ export type Notice =
       link?: InspectorLink;
       session?: SessionRecord;
       monitoring?: MonitoringRecord;
+      /** Admins only: fallbacks qc-slack uses for this gateway (an older route table). */
+      gatewayFallbacks?: Partial<Record<GatewayFallback, number>>;
       now: number;
     }
   | { kind: 'text'; text: string }

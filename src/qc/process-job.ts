@@ -135,11 +135,15 @@ async function run(
       const session = link ? await store.getSession(link.inspectorId) : undefined;
       const monitoring = link ? await store.getMonitoring(link.inspectorId) : undefined;
       const own = session?.teamId === job.slack.teamId ? session : undefined;
+      const fallbacks = deps.adminUserIds.has(job.slack.userId)
+        ? await store.getGatewayFallbacks()
+        : undefined;
       await notifier.tell(job.slack, {
         kind: 'status',
         ...(link ? { link } : {}),
         ...(own ? { session: own } : {}),
         ...(monitoring && own ? { monitoring } : {}),
+        ...(fallbacks && Object.keys(fallbacks).length > 0 ? { gatewayFallbacks: fallbacks } : {}),
         now: deps.now(),
       });
       return { status: 'done' };

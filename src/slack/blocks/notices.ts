@@ -1,7 +1,7 @@
 import { auditTable } from '../../audit/format';
 import { MODE_VERB } from '../../qc/monitoring';
 import type { Notice } from '../../qc/ports';
-import type { InspectorLink, MonitoringRecord, SessionRecord } from '../../store/types';
+import type { GatewayFallback, InspectorLink, MonitoringRecord, SessionRecord } from '../../store/types';
 import { context, message, type SlackMessage, section } from './kit';
 import { signInButton } from './qc-outcome';
 
@@ -17,7 +17,13 @@ export function noticeMessage(notice: Notice): SlackMessage {
         signInButton(),
       );
     case 'status':
-      return statusMessage(notice.link, notice.session, notice.monitoring, notice.now);
+      return statusMessage(
+        notice.link,
+        notice.session,
+        notice.monitoring,
+        notice.now,
+        notice.gatewayFallbacks,
+      );
     case 'text':
       return message(notice.text);
     case 'who':
@@ -67,12 +73,21 @@ export function statusMessage(
   session: SessionRecord | undefined,
   monitoring: MonitoringRecord | undefined,
   now: number,
+  fallbacks?: Partial<Record<GatewayFallback, number>>,
 ): SlackMessage {
+  const gatewayNote = fallbacks?.['no-handshake']
+    ? [
+        context(
+          ':information_source: Admins: this gateway has no `handshake` route (an older route table): push-mode sessions are kept alive by polling.',
+        ),
+      ]
+    : [];
   if (!link) {
     return message(
       'You are not linked to an inspector ID. Ask a qc-slack admin: /qc link @you <inspector-id> [phone]',
       section(':bust_in_silhouette: You are not linked to an inspector ID.'),
       context('Ask a qc-slack admin to run `/qc link @you <inspector-id> [phone]`.'),
+      ...gatewayNote,
     );
   }
   const lines = [`*Inspector:* ${link.inspectorId}${link.phone ? ` · phone ${link.phone}` : ''}`];
@@ -96,6 +111,7 @@ export function statusMessage(
   return message(
     lines.join(' — ').replace(/\*/g, ''),
     section(lines.join('\n')),
+    ...gatewayNote,
     ...(active ? [] : [signInButton()]),
   );
 }
