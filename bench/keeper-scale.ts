@@ -40,13 +40,14 @@ export async function benchKeeperScale(
   n = Number(process.env.BENCH_KEEPER_SESSIONS ?? 1_000),
   rotations = Number(process.env.BENCH_KEEPER_ROTATIONS ?? 5),
   connections = Number(process.env.BENCH_KEEPER_CONNECTIONS ?? 256),
+  pollHoldMs = Number(process.env.BENCH_KEEPER_POLL_HOLD_MS ?? 1_000),
 ): Promise<void> {
   const log = benchLogger();
   const clock = new FakeClock(Date.now());
   const run = await startSimulator({
     clock,
     authMode: 2,
-    pollHoldMs: 1_000,
+    pollHoldMs,
     scenario: { ...defaultScenario(), extraInspectors: { from: INSPECTOR_FROM, count: n, vdn: 1 } },
   });
   const sim = run.sim;
@@ -137,6 +138,13 @@ export async function benchKeeperScale(
     keeperRun = undefined;
     const wallMs = performance.now() - started;
     const polls = sim.snapshot().requestCount - pollsAtStart;
+    // Polls per inspector per (real) second: a gateway that does not hold polls must not be spun on.
+    const perInspector = new Map<string, number>();
+    for (const e of sim.requestsSince(pollsAtStart)) {
+      if (e.logName === 'getAgentEvent' && e.agentId)
+        perInspector.set(e.agentId, (perInspector.get(e.agentId) ?? 0) + 1);
+    }
+    const maxPollsPerInspector = Math.max(0, ...perInspector.values());
 
     // ---- checks: store, simulator state, and the simulator's own verdict on each stored Guid ----
     const active = new Set((await store.listActiveSessions()).map((s) => s.inspectorId));
@@ -170,7 +178,8 @@ export async function benchKeeperScale(
       report.rotations === rotationsStored;
     emit({
       bench: 'keeper.scale',
-      unit: `one keeper, ${n} inspectors, ${rotations} Guid rotations each (fake clock, ${STEP_MS / 1000} s steps), poll hold 1 s, ${connections} gateway connections`,
+      unit: `one keeper, ${n} inspectors, ${rotations} Guid rotations each (fake clock, ${STEP_MS / 1000} s steps), poll hold ${pollHoldMs / 1000} s, ${connections} gateway connections`,
+      poll_hold_ms: pollHoldMs,
       keeper_options: { leaseMs: keeperOptions.leaseMs, rescanMs: keeperOptions.rescanMs },
       sessions_held: n - lost,
       sessions_lost: lost,
@@ -192,6 +201,7 @@ export async function benchKeeperScale(
       step_ms_max: round(Math.max(...stepMs)),
       wall_ms: round(wallMs),
       polls_per_s: round(report.polls / (wallMs / 1000)),
+      max_polls_per_s_per_inspector: round(maxPollsPerInspector / (wallMs / 1000)),
       log_warnings: log.counts(),
       goal: `0 sessions lost: all ${n} active with a Guid the simulator accepts, ${rotations}+ rotations stored each`,
       correct,

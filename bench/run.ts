@@ -14,7 +14,11 @@ const all: Record<string, () => Promise<void>> = {
   'cold-load': () => benchColdLoad(),
   'local-stack': () => benchLocalStack(),
   burst: () => benchBurst(),
-  'keeper-scale': () => benchKeeperScale(),
+  // Held polls (1 s, as real gateways hold ~10 s), then a gateway that answers empty polls at once.
+  'keeper-scale': async () => {
+    await benchKeeperScale();
+    await benchKeeperScale(Number(process.env.BENCH_KEEPER_NOHOLD_SESSIONS ?? 200), 3, undefined, 0);
+  },
   'alerts-burst': () => benchAlertsBurst(),
 };
 

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type GatewayEvent,
@@ -126,6 +127,8 @@ export class Keeper {
   async run(signal?: AbortSignal): Promise<KeeperReport> {
     this.#report = this.#emptyReport();
     this.#stopAt = Date.now() + this.#opts.runMs;
+    // Every inspector's loop waits on this one signal: hundreds of listeners are expected, not a leak.
+    if (signal) setMaxListeners(0, signal);
     this.#noHandshakeKnown = await this.#deps.store
       .getGatewayFallbacks()
       .then((f) => 'no-handshake' in f)
