@@ -8,14 +8,14 @@ import { MAX_CUSTOMER, MAX_DETAILS, MAX_REASON } from '../../src/alerts/payload'
 import { explainRetcode, GatewayBadResponseError, GatewayTimeoutError } from '../../src/gateway';
 import { checkContent, checkView } from '../../src/local/slack-api/validate';
 import type { QcOutcome } from '../../src/qc/outcome';
-import type { HomeView, Notice } from '../../src/qc/ports';
 import { PERMISSIONS } from '../../src/qc/permissions';
+import type { HomeView, Notice } from '../../src/qc/ports';
 import { CONFIRMED_OPERATIONS, QC_OPERATIONS } from '../../src/queue/jobs';
 import { alertMessage } from '../../src/slack/blocks/alert';
 import { confirmMessage } from '../../src/slack/blocks/confirm';
 import { helpMessage, usageMessage } from '../../src/slack/blocks/help';
 import { homeView } from '../../src/slack/blocks/home';
-import { type SlackMessage } from '../../src/slack/blocks/kit';
+import type { SlackMessage } from '../../src/slack/blocks/kit';
 import { LIMITS } from '../../src/slack/blocks/limits';
 import { noticeMessage } from '../../src/slack/blocks/notices';
 import { outcomeMessage } from '../../src/slack/blocks/qc-outcome';
@@ -95,10 +95,7 @@ function everyOutcome(): Array<[string, QcOutcome]> {
     ['alert-gone', { kind: 'alert-gone' }],
     ['duplicate', { kind: 'duplicate', state: 'done' }],
     ['no-session', { kind: 'no-session', inspectorId: INSPECTOR, reason: nasty(1000) }],
-    [
-      'already-intercepted',
-      { kind: 'already-intercepted', agentId: AGENT, by: USER, at: NOW },
-    ],
+    ['already-intercepted', { kind: 'already-intercepted', agentId: AGENT, by: USER, at: NOW }],
   ];
   for (const op of [...QC_OPERATIONS, 'release-call' as const]) {
     const target = op === 'release-call' ? CALL_ID : AGENT;
@@ -122,8 +119,14 @@ function everyOutcome(): Array<[string, QcOutcome]> {
         },
       ]);
     }
-    for (const error of [new GatewayTimeoutError(op, 'response', 30_000, 'UND_ERR'), new GatewayBadResponseError(op, nasty(500))])
-      out.push([`transport ${op}`, { kind: 'transport', op, agentId: target, inspectorId: INSPECTOR, error }]);
+    for (const error of [
+      new GatewayTimeoutError(op, 'response', 30_000, 'UND_ERR'),
+      new GatewayBadResponseError(op, nasty(500)),
+    ])
+      out.push([
+        `transport ${op}`,
+        { kind: 'transport', op, agentId: target, inspectorId: INSPECTOR, error },
+      ]);
   }
   for (const op of QC_OPERATIONS) {
     out.push(
@@ -151,11 +154,21 @@ describe('every message qc-slack sends fits Slack’s limits with the largest in
     expectMessageFits('help', helpMessage());
     expectMessageFits('help intercept', helpMessage('intercept'));
     for (const [name, u] of Object.entries(USAGE))
-      expectMessageFits(`usage ${name}`, usageMessage({ kind: 'usage', problem: `\`${nasty(30)}\` ${nasty(200)}`, ...u }));
+      expectMessageFits(
+        `usage ${name}`,
+        usageMessage({ kind: 'usage', problem: `\`${nasty(30)}\` ${nasty(200)}`, ...u }),
+      );
   });
 
   it('notices: session ended, status, text, who, audit, permissions', () => {
-    const link = { teamId: 'T1', userId: USER, inspectorId: INSPECTOR, phone: PHONE, linkedBy: USER, linkedAt: NOW };
+    const link = {
+      teamId: 'T1',
+      userId: USER,
+      inspectorId: INSPECTOR,
+      phone: PHONE,
+      linkedBy: USER,
+      linkedAt: NOW,
+    };
     const session = {
       inspectorId: INSPECTOR,
       sessionId: 's',
@@ -167,16 +180,43 @@ describe('every message qc-slack sends fits Slack’s limits with the largest in
       endedReason: nasty(1000),
       signedInAt: NOW - 1e9,
       guidUpdatedAt: NOW,
+      eventSeq: 0,
       version: 1,
     };
     const notices: Array<[string, Notice]> = [
       ['session-ended', { kind: 'session-ended', inspectorId: INSPECTOR, reason: nasty(1000) }],
       ['status linked', { kind: 'status', link, session, monitoring: monitoring(1), now: NOW }],
-      ['status active', { kind: 'status', link, session: { ...session, status: 'active' }, monitoring: monitoring(1), now: NOW }],
+      [
+        'status active',
+        {
+          kind: 'status',
+          link,
+          session: { ...session, status: 'active' },
+          monitoring: monitoring(1),
+          now: NOW,
+        },
+      ],
       ['status unlinked', { kind: 'status', now: NOW }],
       ['text', { kind: 'text', text: 'x&amp;'.repeat(1000) }],
-      ['audit', { kind: 'audit', entries: Array.from({ length: 1000 }, (_, i) => auditEntry(i)), range: '7d', scopeNote: nasty(500) }],
-      ['permissions', { kind: 'permissions', targetUserId: USER, inspectorId: INSPECTOR, permissions: [...PERMISSIONS], byDefault: true }],
+      [
+        'audit',
+        {
+          kind: 'audit',
+          entries: Array.from({ length: 1000 }, (_, i) => auditEntry(i)),
+          range: '7d',
+          scopeNote: nasty(300),
+        },
+      ],
+      [
+        'permissions',
+        {
+          kind: 'permissions',
+          targetUserId: USER,
+          inspectorId: INSPECTOR,
+          permissions: [...PERMISSIONS],
+          byDefault: true,
+        },
+      ],
     ];
     for (const [name, notice] of notices) expectMessageFits(name, noticeMessage(notice));
   });
@@ -200,20 +240,33 @@ describe('every message qc-slack sends fits Slack’s limits with the largest in
       details: '<>'.repeat(MAX_DETAILS / 2),
       createdAt: NOW,
       participants: Object.fromEntries(
-        users(200).map((u, i) => [u, { inspectorId: INSPECTOR, mode: i % 2 ? 'listen' : 'whisper', since: NOW - i }]),
+        users(200).map((u, i) => [
+          u,
+          { inspectorId: INSPECTOR, mode: i % 2 ? 'listen' : 'whisper', since: NOW - i },
+        ]),
       ),
       last: { userId: USER, op: 'switch-whisper', retcode: nasty(200), ok: false, at: NOW },
       version: 1,
     };
     expectMessageFits('alert', alertMessage(base));
-    expectMessageFits('alert intercepted', alertMessage({ ...base, interceptedBy: { userId: USER, inspectorId: INSPECTOR, at: NOW } }));
+    expectMessageFits(
+      'alert intercepted',
+      alertMessage({ ...base, interceptedBy: { userId: USER, inspectorId: INSPECTOR, at: NOW } }),
+    );
     expectMessageFits('alert details &', alertMessage({ ...base, details: '&'.repeat(MAX_DETAILS) }));
   });
 });
 
 describe('every view qc-slack opens or publishes fits Slack’s limits', () => {
   it('the Home tab: unlinked, signed in and monitoring, signed out with a long reason', () => {
-    const link = { teamId: 'T1', userId: USER, inspectorId: INSPECTOR, phone: PHONE, linkedBy: USER, linkedAt: NOW };
+    const link = {
+      teamId: 'T1',
+      userId: USER,
+      inspectorId: INSPECTOR,
+      phone: PHONE,
+      linkedBy: USER,
+      linkedAt: NOW,
+    };
     const base: HomeView = {
       userId: USER,
       permissions: [...PERMISSIONS],
@@ -230,6 +283,7 @@ describe('every view qc-slack opens or publishes fits Slack’s limits', () => {
       status: 'active' as const,
       signedInAt: NOW - 1e9,
       guidUpdatedAt: NOW,
+      eventSeq: 0,
       version: 1,
     };
     expectViewFits('home unlinked', homeView(base), 'home');
@@ -254,5 +308,63 @@ describe('every view qc-slack opens or publishes fits Slack’s limits', () => {
       'modal',
     );
     expectViewFits('not linked', notLinkedModal(), 'modal');
+  });
+});
+
+describe('what a person reads when the inputs are large', () => {
+  const textOf = (msg: SlackMessage) => JSON.stringify(msg.blocks);
+
+  it('/qc who with 60 inspectors lists 50 in several sections and counts the rest', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => monitoring(i));
+    const msg = noticeMessage({ kind: 'who', now: NOW, rows });
+    const sections = msg.blocks.filter((b) => b.type === 'section');
+    expect(sections.length).toBeGreaterThan(2);
+    expect(textOf(msg)).toContain('(60)');
+    expect(textOf(msg)).toContain('…and 10 more');
+    expect(textOf(msg)).toContain('9000049');
+    expect(textOf(msg)).not.toContain('9000050');
+  });
+
+  it('an alert whose details escape to 4,000 characters is cut with "…", never inside an escape', () => {
+    const msg = alertMessage({
+      alertId: 'a1',
+      channel: 'C1',
+      ts: '1.2',
+      agentId: AGENT,
+      reason: 'Angry customer',
+      severity: 'warning',
+      details: '<>'.repeat(500),
+      createdAt: NOW,
+      participants: {},
+      version: 1,
+    });
+    const facts = (msg.blocks[1] as { text: { text: string } }).text.text;
+    expect(facts.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    expect(facts).toMatch(/(&lt;|&gt;)…$/);
+  });
+
+  it('the release-call confirmation keeps its button short and names the 128-character call in the text', () => {
+    const msg = confirmMessage('release-call', CALL_ID);
+    const button = JSON.stringify(msg.blocks[2]);
+    expect(button).toContain('"text":"Yes, release the call"');
+    expect(JSON.stringify(msg.blocks[0])).toContain(CALL_ID);
+  });
+
+  it('help, usage, Home and status show placeholders as text, not as Slack links', () => {
+    const help = helpMessage();
+    expect(textOf(help)).toContain('&lt;call-id&gt;');
+    expect(textOf(help)).toContain('&lt;inspector-id&gt;');
+    expect(help.text).toContain('&lt;agent-id&gt;');
+    const usage = usageMessage({
+      kind: 'usage',
+      problem: '`<!channel>` is not an agent ID',
+      ...USAGE.intercept,
+    });
+    expect(textOf(usage)).toContain('&lt;agent-id&gt;');
+    expect(textOf(usage)).toContain('&lt;!channel&gt;');
+    expect(JSON.stringify(homeView({ userId: USER, permissions: [], recent: [], now: NOW }))).toContain(
+      '&lt;inspector-id&gt;',
+    );
+    expect(textOf(noticeMessage({ kind: 'status', now: NOW }))).toContain('&lt;inspector-id&gt;');
   });
 });

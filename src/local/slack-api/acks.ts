@@ -36,7 +36,8 @@ function slackbotNotice(state: FakeState, channel: string, user: string, text: s
  * past its limit, …). Shared by the console and `npm run slack`, so both judge acks as Slack does.
  */
 export function commandAckFailure(command: string, status: number, body: string): string | undefined {
-  if (status !== 200) return `${command} failed with the error "dispatch_failed" (the app answered HTTP ${status})`;
+  if (status !== 200)
+    return `${command} failed with the error "dispatch_failed" (the app answered HTTP ${status})`;
   const json = parseObject(body);
   if (!json) return undefined;
   const content = checkContent(json, false);

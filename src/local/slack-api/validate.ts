@@ -23,7 +23,8 @@ function textLength(obj: unknown): number {
   return isObj(obj) && typeof obj.text === 'string' ? obj.text.length : 0;
 }
 
-const tooLong = (max: number, at: string) => `[ERROR] must be less than ${max + 1} characters [json-pointer:${at}]`;
+const tooLong = (max: number, at: string) =>
+  `[ERROR] must be less than ${max + 1} characters [json-pointer:${at}]`;
 
 /** A text object at `at` (optional unless `required`): present, a text object, at most `max` characters. */
 function textObjectProblems(obj: unknown, at: string, max: number, required = false): string[] {
@@ -114,7 +115,8 @@ function blockProblems(block: Obj, at: string): string[] {
       if (block.text === undefined && block.fields === undefined) {
         out.push(`[ERROR] must provide either text or fields [json-pointer:${at}]`);
       }
-      if (textLength(block.text) > LIMITS.sectionText) out.push(tooLong(LIMITS.sectionText, `${at}/text/text`));
+      if (textLength(block.text) > LIMITS.sectionText)
+        out.push(tooLong(LIMITS.sectionText, `${at}/text/text`));
       if (Array.isArray(block.fields)) {
         if (block.fields.length > LIMITS.sectionFields)
           out.push(`[ERROR] must provide at most ${LIMITS.sectionFields} items [json-pointer:${at}/fields]`);
@@ -138,7 +140,9 @@ function blockProblems(block: Obj, at: string): string[] {
         break;
       }
       if (block.elements.length > LIMITS.actionsElements)
-        out.push(`[ERROR] must provide at most ${LIMITS.actionsElements} items [json-pointer:${at}/elements]`);
+        out.push(
+          `[ERROR] must provide at most ${LIMITS.actionsElements} items [json-pointer:${at}/elements]`,
+        );
       const ids = new Set<string>();
       block.elements.forEach((el, i) => {
         out.push(...elementProblems(el, `${at}/elements/${i}`));
@@ -157,7 +161,9 @@ function blockProblems(block: Obj, at: string): string[] {
       if (!Array.isArray(block.elements) || block.elements.length === 0) {
         out.push(`[ERROR] must provide at least 1 item [json-pointer:${at}/elements]`);
       } else if (block.elements.length > LIMITS.contextElements) {
-        out.push(`[ERROR] must provide at most ${LIMITS.contextElements} items [json-pointer:${at}/elements]`);
+        out.push(
+          `[ERROR] must provide at most ${LIMITS.contextElements} items [json-pointer:${at}/elements]`,
+        );
       } else {
         block.elements.forEach((el, i) => {
           if (isObj(el) && el.type !== 'image')
@@ -311,7 +317,10 @@ export function checkView(
   if (problems.length) return { ok: false, error: 'invalid_arguments', messages: problems };
   const size = JSON.stringify(view).length;
   if (size > LIMITS.viewJson)
-    return bad('view_too_large', `[ERROR] the view is ${size} characters of JSON, more than ${LIMITS.viewJson}`);
+    return bad(
+      'view_too_large',
+      `[ERROR] the view is ${size} characters of JSON, more than ${LIMITS.viewJson}`,
+    );
   const blocks = (view.blocks as Block[]).map((b) => {
     const copy: Block = { ...b, block_id: typeof b.block_id === 'string' ? b.block_id : newId() };
     if (b.type === 'input' && isObj(b.element) && typeof b.element.action_id !== 'string') {
