@@ -141,10 +141,11 @@ describe('POST /alerts', () => {
 
   it('details of 500 × "<>" (4,000 characters once escaped) → 201, the facts cut with "…" to fit Slack', async () => {
     const { message } = await postAlert('2005', 'Markup in the details', { details: '<>'.repeat(500) });
-    const facts = JSON.stringify(message.blocks?.[1]);
+    const facts =
+      (message.blocks?.[1] as unknown as { text?: { text?: string } } | undefined)?.text?.text ?? '';
     expect(facts).toContain('&lt;&gt;');
-    expect(facts).toContain('…');
-    expect((message.blocks?.[1] as unknown as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(3000);
+    expect(facts).toMatch(/…$/);
+    expect(facts.length).toBeLessThanOrEqual(3000);
   });
 
   it('an alert Slack refuses anyway (invalid_blocks) → 422 not_postable, not 503 "try again"', async () => {
