@@ -7,7 +7,14 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { renderMessage, renderView, type StoredMessage, type StoredView } from '../src/local/slack-api/index';
+import {
+  commandAckFailure,
+  renderMessage,
+  renderView,
+  type StoredMessage,
+  type StoredView,
+  viewAckFailure,
+} from '../src/local/slack-api/index';
 import {
   interactionBody,
   signedHeaders,
@@ -334,6 +341,9 @@ export async function run(opts: CliOptions, out: (line: string) => void = consol
       body: ackBody,
     });
     if (ack.status === 401) return 1;
+    // Judge the ack as Slack (and the console) would: a body Slack refuses is not shown, Slackbot says so.
+    const refused = ack.status === 200 ? commandAckFailure(opts.command, ack.status, ackBody) : undefined;
+    if (refused) print(`(only you) Slackbot: ${refused}`, { type: 'ack_refused', error: refused });
 
     // 3. follow the messages until --wait seconds pass without a new one
     const seen = new Map<string, string>();
@@ -416,6 +426,8 @@ async function handleModal(opts: CliOptions, modal: StoredView, print: (text: st
     status: res.status,
     body: answer,
   });
+  const refused = res.status === 200 ? viewAckFailure(res.status, answer) : undefined;
+  if (refused) print(`  the modal shows: ${refused}`, { type: 'view_ack_refused', error: refused });
 }
 
 async function main(): Promise<number> {

@@ -30,6 +30,19 @@ export class AlertChannelError extends Error {
   }
 }
 
+/**
+ * Slack refused the alert's content (`invalid_blocks`, `msg_too_long`, `msg_blocks_too_long`, …): the
+ * same alert would be refused again, so the sender must not retry it as it is.
+ */
+export class AlertContentError extends Error {
+  readonly code: string;
+  constructor(code: string, options?: ErrorOptions) {
+    super(`Slack refused the alert's content: ${code}`, options);
+    this.name = 'AlertContentError';
+    this.code = code;
+  }
+}
+
 /** Slack or the store failed in a way that may pass: the sender should try again later. */
 export class AlertPublishError extends Error {
   constructor(message: string, options?: ErrorOptions) {

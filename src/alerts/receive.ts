@@ -1,16 +1,28 @@
 /**
  * POST /alerts, transport-free: a monitoring system's signed alert → an HTTP status and JSON body.
  * Order: method → size (413) → signature (401) → payload (400) → publish (201 / 200 duplicate /
- * 422 channel unreachable / 503 try again). Never throws and never answers 500; the secret is never
+ * 422 channel unreachable / 422 not postable / 503 try again). Never throws and never answers 500; the secret is never
  * put in an answer or a log line.
  */
 import type { Logger } from '../gateway/logger';
 import { type AlertInput, parseAlert } from './payload';
-import { AlertChannelError, AlertInProgressError, AlertPublishError, type AlertPublisher } from './publisher';
+import {
+  AlertChannelError,
+  AlertContentError,
+  AlertInProgressError,
+  AlertPublishError,
+  type AlertPublisher,
+} from './publisher';
 import { verifyAlertSignature } from './signature';
 
 export type { AlertInput } from './payload';
-export { AlertChannelError, AlertInProgressError, AlertPublishError, type AlertPublisher } from './publisher';
+export {
+  AlertChannelError,
+  AlertContentError,
+  AlertInProgressError,
+  AlertPublishError,
+  type AlertPublisher,
+} from './publisher';
 
 export const DEFAULT_MAX_BODY_BYTES = 16_384;
 export const TIMESTAMP_HEADER = 'x-qc-timestamp';
@@ -58,7 +70,7 @@ function errorSummary(err: unknown, secret: string): { name: string; message: st
       name: err.name,
       message: redact(err.message, secret),
     };
-    if (err instanceof AlertChannelError) summary.code = err.code;
+    if (err instanceof AlertChannelError || err instanceof AlertContentError) summary.code = err.code;
     return summary;
   }
   return { name: typeof err, message: redact(String(err), secret) };
@@ -115,6 +127,23 @@ async function publish(deps: AlertDeps, alert: AlertInput, dedupeKey: string): P
       return {
         status: 422,
         body: { ok: false, error: 'channel_unreachable', message: channelMessage(alert.channel, err.code) },
+      };
+    }
+    if (err instanceof AlertContentError) {
+      // Sending the same alert again cannot help: a 4xx, so the sender does not retry it.
+      log(
+        deps,
+        'error',
+        { channel: alert.channel, agentId: alert.agentId, err: errorSummary(err, deps.secret) },
+        'alert not posted: Slack refused its content',
+      );
+      return {
+        status: 422,
+        body: {
+          ok: false,
+          error: 'not_postable',
+          message: `Slack refused the alert's message (${err.code}); the same alert would be refused again: shorten its reason, customer or details before sending it`,
+        },
       };
     }
     if (err instanceof AlertInProgressError) {

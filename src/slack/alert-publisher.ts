@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { AlertInput } from '../alerts/payload';
 import {
   AlertChannelError,
+  AlertContentError,
   AlertInProgressError,
   AlertPublishError,
   type AlertPublisher,
@@ -10,6 +11,16 @@ import {
 import type { AlertRecord, AlertStore, IdempotencyStore } from '../store/types';
 import { alertMessage } from './blocks/alert';
 import { CHANNEL_OUT_OF_REACH, slackErrorCode } from './web-api-errors';
+
+/** Slack's answers to a message it will never take as it is (retrying the same alert cannot help). */
+const CONTENT_REFUSED = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'msg_blocks_too_long',
+  'no_text',
+  'too_many_attachments',
+]);
 
 /**
  * Posts a monitoring alert: the record first (so a click always finds it), then the Block Kit
@@ -69,6 +80,7 @@ export class SlackAlertPublisher implements AlertPublisher {
       } catch (err) {
         const code = slackErrorCode(err);
         if (code && CHANNEL_OUT_OF_REACH.has(code)) throw new AlertChannelError(code);
+        if (code && CONTENT_REFUSED.has(code)) throw new AlertContentError(code, { cause: err });
         throw new AlertPublishError(`Slack did not take the alert (${code ?? (err as Error).name})`, {
           cause: err,
         });
@@ -78,7 +90,12 @@ export class SlackAlertPublisher implements AlertPublisher {
       return { alertId: record.alertId, channel, ts, duplicate: false };
     } catch (err) {
       await store.release(key).catch(() => {});
-      if (err instanceof AlertChannelError || err instanceof AlertPublishError) throw err;
+      if (
+        err instanceof AlertChannelError ||
+        err instanceof AlertContentError ||
+        err instanceof AlertPublishError
+      )
+        throw err;
       throw new AlertPublishError('the alert could not be stored', { cause: err });
     }
   }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AlertChannelError, type AlertDeps, AlertPublishError, receiveAlert } from '../../src/alerts/receive';
+import {
+  AlertChannelError,
+  AlertContentError,
+  type AlertDeps,
+  AlertPublishError,
+  receiveAlert,
+} from '../../src/alerts/receive';
 import { signAlert } from '../../src/alerts/signature';
 import { DEFAULT_MAX_AGENT_ID } from '../../src/gateway/agent-id';
 import { captureLogger } from '../helpers/log-capture';
@@ -218,6 +224,18 @@ describe('receiveAlert', () => {
       expect(answer.body.message).toContain(code);
       expect(answer.body.message).toContain('C_QC');
       if (code !== 'is_archived') expect(answer.body.message).toContain('/invite @qc-slack');
+      expect(logger.text()).toContain(code);
+    }
+  });
+
+  it('422 not_postable: Slack refused the content — a 4xx, so the sender does not retry an alert that can never post', async () => {
+    for (const code of ['invalid_blocks', 'msg_too_long', 'msg_blocks_too_long']) {
+      const { deps, logger } = setup({ failWith: new AlertContentError(code) });
+      const answer = await receiveAlert(deps, signed(JSON.stringify(ALERT)));
+      expect(answer.status).toBe(422);
+      expect(answer.body).toMatchObject({ ok: false, error: 'not_postable' });
+      expect(answer.body.message).toContain(code);
+      expect(answer.body.message).not.toMatch(/try again/);
       expect(logger.text()).toContain(code);
     }
   });

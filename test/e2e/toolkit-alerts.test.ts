@@ -138,6 +138,22 @@ describe('POST /alerts', () => {
     expect(String(res.json?.message)).toMatch(/not_in_channel.*\/invite @qc-slack/);
     expect(env.slack.channel('C_NOBOT')).toEqual([]);
   });
+
+  it('details of 500 × "<>" (4,000 characters once escaped) → 201, the facts cut with "…" to fit Slack', async () => {
+    const { message } = await postAlert('2005', 'Markup in the details', { details: '<>'.repeat(500) });
+    const facts =
+      (message.blocks?.[1] as unknown as { text?: { text?: string } } | undefined)?.text?.text ?? '';
+    expect(facts).toContain('&lt;&gt;');
+    expect(facts).toMatch(/…$/);
+    expect(facts.length).toBeLessThanOrEqual(3000);
+  });
+
+  it('an alert Slack refuses anyway (invalid_blocks) → 422 not_postable, not 503 "try again"', async () => {
+    env.stack.slack.failNext('chat.postMessage', 'invalid_blocks');
+    const res = await env.slack.postAlert({ channel: LOCAL_CHANNEL, agentId: '2005', reason: 'Refused' });
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({ ok: false, error: 'not_postable' });
+  });
 });
 
 describe('clicking the buttons of an alert', () => {

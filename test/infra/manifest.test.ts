@@ -1,5 +1,8 @@
-/** slack-manifest.yml: commands, least-privilege scopes, one request URL for everything, no Socket Mode. */
-import { readFile } from 'node:fs/promises';
+/**
+ * slack-manifest.yml: Slack's manifest rules (lengths, command names), the scopes the code's Web API calls
+ * need and only those, one request URL for everything, HTTP (Socket Mode switched on only for local runs).
+ */
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -15,11 +18,17 @@ interface SlashCommand {
   should_escape?: boolean;
 }
 interface Manifest {
-  display_information: { name: string; description?: string };
+  display_information: {
+    name: string;
+    description?: string;
+    long_description?: string;
+    background_color?: string;
+  };
   features: {
     app_home?: { home_tab_enabled?: boolean; messages_tab_enabled?: boolean };
     bot_user?: { display_name: string };
     slash_commands: SlashCommand[];
+    shortcuts?: Array<{ name: string; type: string; callback_id: string; description: string }>;
   };
   oauth_config: { scopes: { bot: string[]; user?: string[] }; redirect_urls?: string[] };
   settings: {
@@ -65,10 +74,49 @@ describe('slack-manifest.yml', () => {
 
   it('asks for exactly the least-privilege bot scopes and no user scopes', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['chat:write', 'commands', 'files:write', 'im:write', 'users:read'].sort(),
+      ['chat:write', 'commands', 'files:write', 'im:write'].sort(),
     );
     expect(manifest.oauth_config.scopes.bot).not.toContain('chat:write.public');
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it('asks for the scopes the code’s Web API calls need, and only those', async () => {
+    const used = await webApiMethodsUsed();
+    const unknown = [...used].filter((m) => !(m in METHOD_SCOPES));
+    // A new Web API call: add it (and the scope Slack's method page names) to METHOD_SCOPES.
+    expect(unknown, 'Web API methods without a known scope').toEqual([]);
+    const needed = new Set([...used].flatMap((m) => METHOD_SCOPES[m] ?? []));
+    // Slash commands and shortcuts need `commands`.
+    if (manifest.features.slash_commands.length || manifest.features.shortcuts?.length)
+      needed.add('commands');
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+    expect(used).toContain('chat.postMessage');
+  });
+
+  it('keeps to Slack’s manifest rules: lengths, command names, colours', () => {
+    const d = manifest.display_information;
+    expect(d.name.length).toBeLessThanOrEqual(35);
+    expect(d.description?.length ?? 0).toBeLessThanOrEqual(140);
+    // Slack asks a long description to be 175–4,000 characters.
+    expect(d.long_description?.length ?? 175).toBeGreaterThanOrEqual(175);
+    expect(d.long_description?.length ?? 0).toBeLessThanOrEqual(4000);
+    expect(d.background_color ?? '#000').toMatch(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i);
+    expect(manifest.features.bot_user?.display_name).toMatch(/^[a-z0-9._-]{1,80}$/);
+    const commands = manifest.features.slash_commands;
+    expect(commands.length).toBeLessThanOrEqual(50);
+    for (const c of commands) {
+      // At most 32 characters with the "/", lowercase, no spaces.
+      expect(c.command).toMatch(/^\/[a-z0-9_-]{1,31}$/);
+      expect(c.description.length).toBeLessThanOrEqual(2000);
+      expect(c.usage_hint?.length ?? 0).toBeLessThanOrEqual(1000);
+    }
+    const shortcuts = manifest.features.shortcuts ?? [];
+    expect(shortcuts.length).toBeLessThanOrEqual(10);
+    for (const s of shortcuts) {
+      expect(s.callback_id.length).toBeLessThanOrEqual(255);
+      expect(s.description.length).toBeLessThanOrEqual(150);
+      expect(['global', 'message']).toContain(s.type);
+    }
   });
 
   it('sends interactivity to the same request URL', () => {
@@ -91,9 +139,12 @@ describe('slack-manifest.yml', () => {
     expect(shortcuts?.map((s) => [s.type, s.callback_id])).toEqual([['global', SIGNIN_SHORTCUT]]);
   });
 
-  it('uses HTTP request URLs, not Socket Mode, and no token rotation', () => {
+  it('uses HTTP request URLs, not Socket Mode, and no token rotation; the README says what to switch for Socket Mode', async () => {
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.settings.token_rotation_enabled).toBe(false);
+    const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('socket_mode_enabled: true');
+    expect(readme).not.toMatch(/slack-manifest\.yml` with Socket Mode on/);
   });
 
   it('every URL in the manifest is the /slack/events request URL (one route on the HTTP API)', () => {
@@ -108,3 +159,38 @@ describe('slack-manifest.yml', () => {
     expect(new Set(urls)).toEqual(new Set([REQUEST_URL]));
   });
 });
+
+/**
+ * The bot scopes each Web API method the code calls needs (Slack's method reference pages). views.* and
+ * auth.test need none; files.uploadV2 calls files.getUploadURLExternal and files.completeUploadExternal.
+ */
+const METHOD_SCOPES: Record<string, string[]> = {
+  'chat.postMessage': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'chat.delete': ['chat:write'],
+  'conversations.open': ['im:write'],
+  'files.uploadV2': ['files:write'],
+  'views.open': [],
+  'views.push': [],
+  'views.update': [],
+  'views.publish': [],
+  'auth.test': [],
+};
+
+/** `client.<family>.<method>(` calls in shipped code (src/, without the local stack and console). */
+async function webApiMethodsUsed(): Promise<Set<string>> {
+  const src = path.join(ROOT, 'src');
+  const entries = await readdir(src, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter((f) => !/[\\/]src[\\/](local|console-ui)[\\/]/.test(f));
+  const used = new Set<string>();
+  for (const file of files) {
+    const code = await readFile(file, 'utf8');
+    for (const m of code.matchAll(/\bclient\.([a-z]+)\.([A-Za-z0-9]+)\(/g)) used.add(`${m[1]}.${m[2]}`);
+    for (const m of code.matchAll(/\bapiCall\(\s*['"]([a-z]+\.[A-Za-z0-9.]+)['"]/g)) used.add(String(m[1]));
+  }
+  return used;
+}

@@ -31,40 +31,47 @@ function slackbotNotice(state: FakeState, channel: string, user: string, text: s
 }
 
 /**
+ * The notice Slack shows instead of a slash command's ack ("/qc failed with the error …"), or undefined
+ * when Slack shows the ack: a non-200 answer, or a JSON body Slack would refuse (too many blocks, a text
+ * past its limit, …). Shared by the console and `npm run slack`, so both judge acks as Slack does.
+ */
+export function commandAckFailure(command: string, status: number, body: string): string | undefined {
+  if (status !== 200)
+    return `${command} failed with the error "dispatch_failed" (the app answered HTTP ${status})`;
+  const json = parseObject(body);
+  if (!json) return undefined;
+  const content = checkContent(json, false);
+  if (content.ok) return undefined;
+  return `${command} failed with the error "${content.error}" (${content.messages.join('; ')})`;
+}
+
+function parseObject(body: string): Record<string, unknown> | undefined {
+  if (body.trim() === '') return undefined;
+  try {
+    const json: unknown = JSON.parse(body);
+    return isObj(json) ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Records a slash command's ack as Slack shows it and returns the message (undefined for an empty ack,
  * which Slack shows as nothing). A non-200 answer, or a body Slack would refuse, becomes Slackbot's
  * "failed with the error" notice, only visible to the user.
  */
 export function recordCommandAck(state: FakeState, ack: CommandAckInput): StoredMessage | undefined {
-  if (ack.status !== 200) {
-    return slackbotNotice(
-      state,
-      ack.channel,
-      ack.user,
-      `${ack.command} failed with the error "dispatch_failed" (the app answered HTTP ${ack.status})`,
-    );
-  }
+  const failure = commandAckFailure(ack.command, ack.status, ack.body);
+  if (failure) return slackbotNotice(state, ack.channel, ack.user, failure);
   if (ack.body.trim() === '') return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(ack.body);
-  } catch {
-    json = undefined;
-  }
-  if (!isObj(json)) {
+  const json = parseObject(ack.body);
+  if (!json) {
     return state.store.addMessage(
       newMessage(state, { channel: ack.channel, ephemeralTo: ack.user, text: ack.body }),
     );
   }
   const content = checkContent(json, false);
-  if (!content.ok) {
-    return slackbotNotice(
-      state,
-      ack.channel,
-      ack.user,
-      `${ack.command} failed with the error "${content.error}" (${content.messages.join('; ')})`,
-    );
-  }
+  if (!content.ok) return undefined; // commandAckFailure answered for this case above
   if (!content.value.text && !content.value.blocks?.length && !content.value.attachments?.length)
     return undefined;
   const inChannel = json.response_type === 'in_channel';
@@ -108,25 +115,50 @@ export type ViewAckResult =
 const TROUBLE = 'We had some trouble connecting. Try again?';
 
 /**
+ * What the modal shows when Slack cannot use a view_submission's answer ("We had some trouble
+ * connecting…"), or undefined when Slack can: a non-200 answer, a body that is not JSON, `errors`
+ * without errors, an unknown `response_action`, or an `update`/`push` view Slack would refuse.
+ */
+export function viewAckFailure(status: number, body: string): string | undefined {
+  if (status !== 200) return `${TROUBLE} (the app answered HTTP ${status})`;
+  if (body.trim() === '') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return `${TROUBLE} (the answer was not JSON)`;
+  }
+  if (!isObj(json) || json.response_action === undefined) return undefined;
+  switch (json.response_action) {
+    case 'errors': {
+      const errors = isObj(json.errors) ? Object.values(json.errors) : [];
+      return errors.some((v) => typeof v === 'string')
+        ? undefined
+        : `${TROUBLE} (response_action errors without errors)`;
+    }
+    case 'update':
+    case 'push': {
+      const checked = checkView(json.view, 'modal', () => 'B');
+      return checked.ok ? undefined : `${TROUBLE} (${checked.messages.join('; ')})`;
+    }
+    case 'clear':
+      return undefined;
+    default:
+      return `${TROUBLE} (unknown response_action)`;
+  }
+}
+
+/**
  * Applies a view_submission's answer to the fake's views as Slack does: empty → the modal closes;
  * `response_action` `errors` (an object of block_id → message), `update`, `push`, `clear`.
  */
 export function applyViewAck(state: FakeState, ack: ViewAckInput): ViewAckResult {
   const stored = state.store.views.find((v) => v.id === ack.viewId && v.type === 'modal');
   if (!stored) return { action: 'failed', message: `no modal with id ${ack.viewId}` };
-  if (ack.status !== 200)
-    return { action: 'failed', message: `${TROUBLE} (the app answered HTTP ${ack.status})` };
-  if (ack.body.trim() === '') {
-    closeView(state, stored.id);
-    return { action: 'close' };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(ack.body);
-  } catch {
-    return { action: 'failed', message: `${TROUBLE} (the answer was not JSON)` };
-  }
-  if (!isObj(json) || json.response_action === undefined) {
+  const failure = viewAckFailure(ack.status, ack.body);
+  if (failure) return { action: 'failed', message: failure };
+  const json = parseObject(ack.body);
+  if (!json || json.response_action === undefined) {
     closeView(state, stored.id);
     return { action: 'close' };
   }
@@ -135,8 +167,6 @@ export function applyViewAck(state: FakeState, ack: ViewAckInput): ViewAckResult
       const errors = isObj(json.errors) ? json.errors : {};
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(errors)) if (typeof v === 'string') out[k] = v;
-      if (Object.keys(out).length === 0)
-        return { action: 'failed', message: `${TROUBLE} (response_action errors without errors)` };
       return { action: 'errors', errors: out };
     }
     case 'update': {

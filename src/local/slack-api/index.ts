@@ -79,7 +79,13 @@ export function createFakeSlack(opts: FakeSlackOptions): FakeSlack {
   const store = new SlackStore(opts.clock ?? Date.now);
   const channels = new Map<string, ChannelInfo>();
   for (const c of opts.channels ?? DEFAULT_CHANNELS) {
-    channels.set(c.id, { id: c.id, name: c.name, botIsMember: c.botIsMember ?? true, isIm: false });
+    channels.set(c.id, {
+      id: c.id,
+      name: c.name,
+      botIsMember: c.botIsMember ?? true,
+      isIm: false,
+      ...(c.members ? { members: [...c.members] } : {}),
+    });
   }
   const state: FakeState = {
     opts: {
@@ -195,7 +201,7 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<StartedFak
 }
 
 export type { CommandAckInput, ViewAckInput, ViewAckResult } from './acks';
-export { SLACKBOT } from './acks';
+export { commandAckFailure, SLACKBOT, viewAckFailure } from './acks';
 export { dmChannelId, TRIGGER_ID_RE } from './methods';
 export {
   mrkdwnToPlain,

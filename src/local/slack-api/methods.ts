@@ -70,6 +70,12 @@ function channelForPosting(state: FakeState, channel: unknown): ChannelInfo | An
 
 const isAnswer = (v: ChannelInfo | Answer): v is Answer => 'ok' in v;
 
+/** Whether `user` is in the channel: a DM's own person; a channel's members (everyone when not listed). */
+function isMember(ch: ChannelInfo, user: string): boolean {
+  if (ch.isIm) return ch.user === user;
+  return ch.members === undefined || ch.members.includes(user);
+}
+
 export function channelName(state: FakeState, id: string): string {
   return state.channels.get(id)?.name ?? id;
 }
@@ -161,6 +167,7 @@ const postEphemeral: Method = (state, args) => {
   if (isAnswer(ch)) return ch;
   const user = str(args.user);
   if (!user || !state.users.has(user)) return fail('user_not_found');
+  if (!isMember(ch, user)) return fail('user_not_in_channel');
   const content = checkContent(args, true);
   if (!content.ok) return failed(content);
   const thread = resolveThread(state, ch.id, args.thread_ts);

@@ -12,6 +12,8 @@ export interface FakeChannel {
   name: string;
   /** Default true. When false, chat.postMessage answers `not_in_channel`. */
   botIsMember?: boolean;
+  /** The people in the channel. Default: everyone. chat.postEphemeral to anyone else: `user_not_in_channel`. */
+  members?: string[];
 }
 
 export interface ChannelInfo {
@@ -22,6 +24,8 @@ export interface ChannelInfo {
   isIm: boolean;
   /** The other member of a DM. */
   user?: string;
+  /** The people in the channel; undefined: everyone (see FakeChannel.members). */
+  members?: string[];
 }
 
 export interface TriggerInfo {

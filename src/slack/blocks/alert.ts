@@ -1,6 +1,17 @@
 import { MODE_VERB } from '../../qc/monitoring';
 import type { AlertRecord } from '../../store/types';
-import { ACTION, actions, type Block, type ButtonSpec, context, type SlackMessage, section } from './kit';
+import {
+  ACTION,
+  actions,
+  type Block,
+  type ButtonSpec,
+  context,
+  joinWithin,
+  message,
+  type SlackMessage,
+  section,
+} from './kit';
+import { escapeMrkdwn, fitMrkdwn, LIMITS } from './limits';
 import { clock } from './qc-outcome';
 
 const SEVERITY: Record<AlertRecord['severity'], string> = {
@@ -10,9 +21,7 @@ const SEVERITY: Record<AlertRecord['severity'], string> = {
 };
 
 /** Slack mrkdwn must not let an alert sender inject mentions or links: escape the three specials. */
-export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export const escapeText = escapeMrkdwn;
 
 /**
  * A monitoring alert as a Slack message: who/what/why, who is on it, the last result, and the QC
@@ -28,7 +37,8 @@ export function alertMessage(alert: AlertRecord): SlackMessage {
     ...(alert.details ? [escapeText(alert.details)] : []),
   ];
   const blocks: Block[] = [section(title)];
-  if (facts.length) blocks.push(section(facts.join('\n')));
+  // Measured after escaping (500 × "<>" is 4,000 characters once escaped): the details are cut to fit.
+  if (facts.length) blocks.push(section(fitMrkdwn(facts.join('\n'), LIMITS.sectionText)));
 
   const people = Object.entries(alert.participants)
     .sort(([, a], [, b]) => a.since - b.since)
@@ -41,14 +51,16 @@ export function alertMessage(alert: AlertRecord): SlackMessage {
   state.push(...people.filter((p) => !p.includes(MODE_VERB.intercept)));
   if (alert.last)
     state.push(
-      `Last: <@${alert.last.userId}> ${alert.last.op} → ${alert.last.ok ? 'done' : `retcode ${alert.last.retcode}`} (${clock(alert.last.at)})`,
+      `Last: <@${alert.last.userId}> ${escapeText(alert.last.op)} → ${alert.last.ok ? 'done' : `retcode ${escapeText(alert.last.retcode)}`} (${clock(alert.last.at)})`,
     );
-  blocks.push(context(state.length ? state.join(' · ') : 'Nobody is on this call yet.'));
+  // Anyone may join an alert's call: past what one context text holds, the rest are counted.
+  const onIt = joinWithin(state, ' · ', LIMITS.contextText, (rest) => `and ${rest} more`);
+  blocks.push(context(state.length ? onIt.text : 'Nobody is on this call yet.'));
 
   const buttons = alertButtons(alert);
   if (buttons.length) blocks.push(actions(`qc_alert_${alert.alertId}`, buttons));
   const text = `${alert.severity.toUpperCase()} alert: agent ${agent}: ${escapeText(alert.reason)}${alert.interceptedBy ? ` (intercepted by <@${alert.interceptedBy.userId}>)` : ''}`;
-  return { text, blocks };
+  return { text: message(text).text, blocks };
 }
 
 /** After an intercept only Stop is left to anyone; before, everything (Intercept asks to confirm). */

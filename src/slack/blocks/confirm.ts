@@ -1,6 +1,7 @@
 import { OP_NAME, targetLabel } from '../../qc/monitoring';
 import type { QcAction } from '../../queue/jobs';
-import { ACTION, actions, context, type SlackMessage, section } from './kit';
+import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
+import { escapeMrkdwn } from './limits';
 
 const WHY: Partial<Record<QcAction, string>> = {
   'force-busy': 'The agent stops getting new calls until set idle again.',
@@ -9,17 +10,25 @@ const WHY: Partial<Record<QcAction, string>> = {
   'release-call': 'The call is dropped for everyone on it, customer included.',
 };
 
+/**
+ * The confirm button's label: short (Slack allows 75 characters). Agent IDs are at most 7 digits; a call
+ * ID may be 128 characters, so it is named in the question above the button, never on it.
+ */
+function confirmLabel(op: QcAction, target: string): string {
+  return op === 'release-call' ? 'Yes, release the call' : `Yes, ${OP_NAME[op]} ${target}`;
+}
+
 /** "Are you sure?" for operations that hit an agent who may be mid-call. */
 export function confirmMessage(op: QcAction, target: string): SlackMessage {
-  const what = `${OP_NAME[op]} ${targetLabel(op, target)}`;
+  const what = escapeMrkdwn(`${OP_NAME[op]} ${targetLabel(op, target)}`);
   return {
-    text: `Confirm: ${what}? ${WHY[op] ?? ''}`,
+    text: message(`Confirm: ${what}? ${WHY[op] ?? ''}`).text,
     blocks: [
       section(`:warning: *${what.charAt(0).toUpperCase()}${what.slice(1)}?* ${WHY[op] ?? ''}`),
       context('They may be on a call right now. This is recorded in the audit.'),
       actions(`qc_confirm_${op}`, [
         {
-          text: `Yes, ${OP_NAME[op]} ${target}`,
+          text: confirmLabel(op, target),
           actionId: ACTION.confirmOp,
           value: `${op}:${target}`,
           style: 'danger',

@@ -1,7 +1,9 @@
 import type { ParsedCommand } from '../parse';
 import { context, message, type SlackMessage, section } from './kit';
+import { escapeMrkdwn } from './limits';
 
 export function helpMessage(topic?: string): SlackMessage {
+  // Placeholders such as <call-id> are escaped: Slack reads a bare <…> as a link or a mention.
   const lines = [
     '*qc-slack* — real-time quality control on the CC-Gateway, from Slack.',
     '',
@@ -25,19 +27,23 @@ export function helpMessage(topic?: string): SlackMessage {
       ? 'Intercept takes the customer over: first listen, insert or whisper on the agent.'
       : undefined;
   return message(
-    'qc-slack help: /qc listen|whisper|insert|switch|stop|intercept <agent>, /qc who, /qc audit, /qc signin|signout|status',
+    escapeMrkdwn(
+      'qc-slack help: /qc listen|whisper|insert|switch|stop|intercept <agent-id>, /qc who, /qc audit, /qc signin|signout|status',
+    ),
     ...(intro ? [section(intro)] : []),
-    section(lines.join('\n')),
+    section(lines.map(escapeMrkdwn).join('\n')),
     context(
       'Agent IDs are digits, e.g. `2005` or `#2005`. Results go to the channel; follow-up events to its thread.',
     ),
   );
 }
 
+/** A usage answer. The problem may quote what was typed, and usages hold placeholders: all escaped. */
 export function usageMessage(cmd: Extract<ParsedCommand, { kind: 'usage' }>): SlackMessage {
+  const [problem, usage, example] = [cmd.problem, cmd.usage, cmd.example].map(escapeMrkdwn);
   return message(
-    `${cmd.problem}. Usage: ${cmd.usage} — e.g. ${cmd.example}`,
-    section(`:grey_question: ${cmd.problem}.\n*Usage:* \`${cmd.usage}\`\n*Example:* \`${cmd.example}\``),
+    `${problem}. Usage: ${usage} — e.g. ${example}`,
+    section(`:grey_question: ${problem}.\n*Usage:* \`${usage}\`\n*Example:* \`${example}\``),
     context('`/qc help` lists every command.'),
   );
 }

@@ -1,6 +1,7 @@
 import { MODE_VERB } from '../../qc/monitoring';
 import type { HomeView } from '../../qc/ports';
 import { ACTION, actions, type Block, type ButtonSpec, context, section } from './kit';
+import { escapeMrkdwn } from './limits';
 import { age } from './notices';
 import { clock } from './qc-outcome';
 
@@ -14,7 +15,7 @@ export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
     blocks.push(
       section(':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet.'),
       context(
-        'Ask a qc-slack admin to run `/qc link @you <inspector-id> [phone]`. `/qc help` lists every command.',
+        'Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; [phone]`. `/qc help` lists every command.',
       ),
     );
     return { type: 'home', blocks };
@@ -26,7 +27,7 @@ export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
         `*Inspector* ${v.link.inspectorId}${v.link.phone ? ` · phone ${v.link.phone}` : ''}`,
         active
           ? `*Gateway session* :large_green_circle: signed in ${age(v.now - active.signedInAt)} ago · ${active.mode === 'push' ? 'push events' : 'event polling'} · credential refreshed ${age(v.now - active.guidUpdatedAt)} ago`
-          : `*Gateway session* :white_circle: not signed in${v.session?.endedReason ? ` (last session ended: ${v.session.endedReason})` : ''}`,
+          : `*Gateway session* :white_circle: not signed in${v.session?.endedReason ? ` (last session ended: ${escapeMrkdwn(v.session.endedReason)})` : ''}`,
         active && v.monitoring?.agentId && v.monitoring.mode
           ? `*Monitoring* ${MODE_VERB[v.monitoring.mode]} *${v.monitoring.agentId}*${v.monitoring.since ? ` for ${age(v.now - v.monitoring.since)}` : ''}`
           : '*Monitoring* nobody',
@@ -58,7 +59,9 @@ export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
       ? context(
           v.recent
             .slice(0, 8)
-            .map((e) => `${clock(e.at)} ${e.operation}${e.agentId ? ` ${e.agentId}` : ''} → ${e.outcome}`)
+            .map((e) =>
+              escapeMrkdwn(`${clock(e.at)} ${e.operation}${e.agentId ? ` ${e.agentId}` : ''} → ${e.outcome}`),
+            )
             .join('\n'),
         )
       : context('No actions in the last 7 days.'),

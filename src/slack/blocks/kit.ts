@@ -1,4 +1,10 @@
-/** Tiny Block Kit builders (plain objects; no library on the ack path). */
+import { fitMrkdwn, fitPlain, LIMITS } from './limits';
+
+/**
+ * Tiny Block Kit builders (plain objects; no library on the ack path). Each cuts what it is given to
+ * Slack's limits (limits.ts), ending a cut text in "…", so no text can make Slack refuse a message;
+ * the texts given are escaped mrkdwn (see escapeMrkdwn).
+ */
 export type Block = Record<string, unknown>;
 
 export interface SlackMessage {
@@ -6,11 +12,68 @@ export interface SlackMessage {
   blocks: Block[];
 }
 
-export const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
+export const section = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: fitMrkdwn(text, LIMITS.sectionText) },
+});
 export const context = (...texts: string[]): Block => ({
   type: 'context',
-  elements: texts.map((text) => ({ type: 'mrkdwn', text })),
+  elements: texts
+    .slice(0, LIMITS.contextElements)
+    .map((text) => ({ type: 'mrkdwn', text: fitMrkdwn(text, LIMITS.contextText) })),
 });
+
+/**
+ * `parts` joined by `sep`, as many as fit in `max` characters together with the "…and N more" that
+ * `more(n)` words for the rest. Returns the text and how many parts it shows.
+ */
+export function joinWithin(
+  parts: string[],
+  sep: string,
+  max: number,
+  more: (rest: number) => string,
+): { text: string; shown: number } {
+  const all = parts.join(sep);
+  if (all.length <= max) return { text: all, shown: parts.length };
+  let shown = 0;
+  let length = 0;
+  for (const part of parts) {
+    const next = length + (shown ? sep.length : 0) + part.length;
+    const tail = sep.length + more(parts.length - shown - 1).length;
+    if (next + tail > max) break;
+    length = next;
+    shown++;
+  }
+  const text = [...parts.slice(0, shown), more(parts.length - shown)].join(sep);
+  return { text: fitMrkdwn(text, max), shown };
+}
+
+/**
+ * Lines as consecutive sections, each within Slack's 3,000 characters, the lines together within
+ * `budget` characters: the lines that did not fit are left out (`shown` says how many did).
+ */
+export function sectionsOf(lines: string[], budget: number): { blocks: Block[]; shown: number } {
+  const blocks: Block[] = [];
+  let current: string[] = [];
+  let currentLength = 0;
+  let used = 0;
+  let shown = 0;
+  for (const raw of lines) {
+    const line = fitMrkdwn(raw, LIMITS.sectionText);
+    if (used + line.length + 1 > budget) break;
+    if (current.length && currentLength + 1 + line.length > LIMITS.sectionText) {
+      blocks.push(section(current.join('\n')));
+      current = [];
+      currentLength = 0;
+    }
+    currentLength += (current.length ? 1 : 0) + line.length;
+    current.push(line);
+    used += line.length + 1;
+    shown++;
+  }
+  if (current.length) blocks.push(section(current.join('\n')));
+  return { blocks, shown };
+}
 
 export interface ButtonSpec {
   text: string;
@@ -22,20 +85,20 @@ export interface ButtonSpec {
 
 export const actions = (blockId: string, buttons: ButtonSpec[]): Block => ({
   type: 'actions',
-  block_id: blockId,
-  elements: buttons.map((b, i) => ({
+  block_id: fitPlain(blockId, LIMITS.blockId),
+  elements: buttons.slice(0, LIMITS.actionsElements).map((b, i) => ({
     type: 'button',
     action_id: `${b.actionId}:${i}`,
-    text: { type: 'plain_text', text: b.text, emoji: true },
+    text: { type: 'plain_text', text: fitPlain(b.text, LIMITS.buttonText), emoji: true },
     value: b.value,
     ...(b.style ? { style: b.style } : {}),
     ...(b.confirm
       ? {
           confirm: {
-            title: { type: 'plain_text', text: b.confirm.title },
-            text: { type: 'mrkdwn', text: b.confirm.text },
-            confirm: { type: 'plain_text', text: b.confirm.confirm },
-            deny: { type: 'plain_text', text: b.confirm.deny ?? 'Cancel' },
+            title: { type: 'plain_text', text: fitPlain(b.confirm.title, LIMITS.confirmTitle) },
+            text: { type: 'mrkdwn', text: fitMrkdwn(b.confirm.text, LIMITS.confirmText) },
+            confirm: { type: 'plain_text', text: fitPlain(b.confirm.confirm, LIMITS.confirmButton) },
+            deny: { type: 'plain_text', text: fitPlain(b.confirm.deny ?? 'Cancel', LIMITS.confirmButton) },
             ...(b.style === 'danger' ? { style: 'danger' } : {}),
           },
         }
@@ -43,8 +106,9 @@ export const actions = (blockId: string, buttons: ButtonSpec[]): Block => ({
   })),
 });
 
+/** A message: `text` (escaped mrkdwn) is its notification/fallback text, cut to LIMITS.fallbackText. */
 export function message(text: string, ...blocks: Block[]): SlackMessage {
-  return { text, blocks: blocks.length ? blocks : [section(text)] };
+  return { text: fitMrkdwn(text, LIMITS.fallbackText), blocks: blocks.length ? blocks : [section(text)] };
 }
 
 /** Action IDs the app listens to (a numeric suffix keeps them unique inside one block). */

@@ -2,16 +2,17 @@ import { auditTable } from '../../audit/format';
 import { MODE_VERB } from '../../qc/monitoring';
 import type { Notice } from '../../qc/ports';
 import type { GatewayFallback, InspectorLink, MonitoringRecord, SessionRecord } from '../../store/types';
-import { context, message, type SlackMessage, section } from './kit';
+import { context, joinWithin, message, type SlackMessage, section, sectionsOf } from './kit';
+import { escapeMrkdwn, LIMITS } from './limits';
 import { signInButton } from './qc-outcome';
 
 export function noticeMessage(notice: Notice): SlackMessage {
   switch (notice.kind) {
     case 'session-ended':
       return message(
-        `Your gateway session as inspector ${notice.inspectorId} ended: ${notice.reason}. Sign in again with /qc signin.`,
+        `Your gateway session as inspector ${notice.inspectorId} ended: ${escapeMrkdwn(notice.reason)}. Sign in again with /qc signin.`,
         section(
-          `:electric_plug: Your gateway session as inspector *${notice.inspectorId}* ended: ${notice.reason}.`,
+          `:electric_plug: Your gateway session as inspector *${notice.inspectorId}* ended: ${escapeMrkdwn(notice.reason)}.`,
         ),
         section('Sign in again to keep monitoring: `/qc signin`'),
         signInButton(),
@@ -40,7 +41,15 @@ export function noticeMessage(notice: Notice): SlackMessage {
   }
 }
 
-/** `/qc who [agent]`: who monitors whom right now, in which mode, since when (from our state). */
+/** Most rows `/qc who` lists; the rest are counted ("…and 12 more"). */
+export const WHO_MAX_ROWS = 50;
+
+/**
+ * `/qc who [agent]`: who monitors whom right now, in which mode, since when (from our state). The rows
+ * go in as many sections as they need (each within 3,000 characters), at most WHO_MAX_ROWS of them and
+ * within the message's text budget; the rest are counted, so any number of inspectors gives a message
+ * Slack takes.
+ */
 function whoMessage(n: Extract<Notice, { kind: 'who' }>): SlackMessage {
   const scope = n.agentId ? `agent ${n.agentId}` : 'any agent';
   if (n.rows.length === 0) {
@@ -49,15 +58,34 @@ function whoMessage(n: Extract<Notice, { kind: 'who' }>): SlackMessage {
   const lines = n.rows
     .slice()
     .sort((a, b) => (a.agentId ?? '').localeCompare(b.agentId ?? '') || (a.since ?? 0) - (b.since ?? 0))
-    .map(
-      (m) =>
-        `• ${m.userId ? `<@${m.userId}>` : 'an unlinked inspector'} (inspector ${m.inspectorId}) — ${m.mode ? MODE_VERB[m.mode] : 'on'} *${m.agentId}*${m.since ? ` for ${age(n.now - m.since)} (since ${new Date(m.since).toISOString().slice(11, 16)} UTC)` : ''}${m.confirmed ? '' : ' · not yet confirmed by the gateway'}`,
-    );
+    .map((m) => whoLine(m, n.now));
+  const budget = LIMITS.blocksText - 1000; // room for the title, the count and the context
+  const { blocks, shown } = sectionsOf(lines.slice(0, WHO_MAX_ROWS), budget);
+  const more = n.rows.length - shown;
+  const tail =
+    more > 0 ? [context(`…and ${more} more. \`/qc who &lt;agent-id&gt;\` lists one agent's.`)] : [];
+  const plain = joinWithin(
+    lines.map((l) => l.replace(/\*/g, '')),
+    ' ',
+    LIMITS.fallbackText - 60,
+    (rest) => `…and ${rest} more`,
+  );
   return message(
-    `${n.rows.length} monitoring ${scope}: ${lines.join(' ').replace(/\*/g, '')}`,
-    section(`:eyes: *Monitoring ${scope} now*\n${lines.join('\n')}`),
+    `${n.rows.length} monitoring ${scope}: ${plain.text}`,
+    section(`:eyes: *Monitoring ${scope} now* (${n.rows.length})`),
+    ...blocks,
+    ...tail,
     context("From qc-slack's state, kept current by the gateway's events."),
   );
+}
+
+function whoLine(m: MonitoringRecord & { userId?: string }, now: number): string {
+  const who = m.userId ? `<@${m.userId}>` : 'an unlinked inspector';
+  const since = m.since
+    ? ` for ${age(now - m.since)} (since ${new Date(m.since).toISOString().slice(11, 16)} UTC)`
+    : '';
+  const mode = m.mode ? MODE_VERB[m.mode] : 'on';
+  return `• ${who} (inspector ${m.inspectorId}) — ${mode} *${m.agentId}*${since}${m.confirmed ? '' : ' · not yet confirmed by the gateway'}`;
 }
 
 export function age(ms: number): string {
@@ -84,9 +112,9 @@ export function statusMessage(
     : [];
   if (!link) {
     return message(
-      'You are not linked to an inspector ID. Ask a qc-slack admin: /qc link @you <inspector-id> [phone]',
+      'You are not linked to an inspector ID. Ask a qc-slack admin: /qc link @you &lt;inspector-id&gt; [phone]',
       section(':bust_in_silhouette: You are not linked to an inspector ID.'),
-      context('Ask a qc-slack admin to run `/qc link @you <inspector-id> [phone]`.'),
+      context('Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; [phone]`.'),
       ...gatewayNote,
     );
   }
@@ -98,7 +126,7 @@ export function statusMessage(
     );
   } else {
     lines.push(
-      `*Gateway session:* not signed in${session?.endedReason ? ` (last session ended: ${session.endedReason})` : ''}`,
+      `*Gateway session:* not signed in${session?.endedReason ? ` (last session ended: ${escapeMrkdwn(session.endedReason)})` : ''}`,
     );
   }
   if (active && monitoring?.agentId && monitoring.mode) {

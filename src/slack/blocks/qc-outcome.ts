@@ -1,6 +1,7 @@
 import { MODE_VERB, OP_NAME, OP_PAST, targetLabel } from '../../qc/monitoring';
 import type { QcOutcome } from '../../qc/outcome';
 import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
+import { escapeMrkdwn } from './limits';
 
 /** "10:42 UTC" */
 export function clock(ms: number): string {
@@ -30,7 +31,7 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
         ...message(
           'You are not linked to a CC-Gateway inspector ID yet.',
           section(':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet.'),
-          context('Ask a qc-slack admin to run `/qc link @you <inspector-id> [phone]`.'),
+          context('Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; [phone]`.'),
         ),
       };
     case 'no-session':
@@ -39,7 +40,7 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
         ...message(
           `Inspector ${outcome.inspectorId} is not signed in to the gateway: sign in first.`,
           section(
-            `:lock: Inspector *${outcome.inspectorId}* is not signed in to the gateway${outcome.reason ? ` (${outcome.reason})` : ''}. Sign in first, then try again.`,
+            `:lock: Inspector *${outcome.inspectorId}* is not signed in to the gateway${outcome.reason ? ` (${escapeMrkdwn(outcome.reason)})` : ''}. Sign in first, then try again.`,
           ),
           signInButton(),
         ),
@@ -157,7 +158,9 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
     case 'gateway': {
       const who = `<@${userId}> (inspector ${outcome.inspectorId})`;
       const target = targetLabel(outcome.op, outcome.agentId);
-      const detail = `${outcome.op} · ${target} · gateway \`${outcome.call}\` · retcode \`${outcome.retcode}\` · ${Math.round(outcome.latencyMs)} ms`;
+      // The retcode and its words may come from the gateway as they are: escaped.
+      const retcode = escapeMrkdwn(outcome.retcode);
+      const detail = `${outcome.op} · ${target} · gateway \`${escapeMrkdwn(outcome.call)}\` · retcode \`${retcode}\` · ${Math.round(outcome.latencyMs)} ms`;
       if (outcome.ok) {
         const done =
           outcome.op === 'release-call' || outcome.op.startsWith('force-')
@@ -175,17 +178,18 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
           ),
         };
       }
-      const e = outcome.explanation;
-      const text = `❌ ${who} could not ${OP_NAME[outcome.op]} ${target}. Retcode ${outcome.retcode}: ${e?.meaning ?? ''} ${e?.nextStep ?? ''}`;
+      const meaning = escapeMrkdwn(outcome.explanation?.meaning ?? '');
+      const nextStep = escapeMrkdwn(outcome.explanation?.nextStep ?? '');
+      const text = `❌ ${who} could not ${OP_NAME[outcome.op]} ${target}. Retcode ${retcode}: ${meaning} ${nextStep}`;
       return {
         inChannel: true,
         ...message(
           text,
           section(
-            `:x: ${who} could not *${OP_NAME[outcome.op]} ${target}*.\nRetcode \`${outcome.retcode}\`: ${e?.meaning ?? ''}`,
+            `:x: ${who} could not *${OP_NAME[outcome.op]} ${target}*.\nRetcode \`${retcode}\`: ${meaning}`,
           ),
-          section(`*What to do:* ${e?.nextStep ?? ''}`),
-          ...(e?.sessionEnded ? [signInButton()] : []),
+          section(`*What to do:* ${nextStep}`),
+          ...(outcome.explanation?.sessionEnded ? [signInButton()] : []),
           context(detail),
         ),
       };
@@ -193,16 +197,17 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
     case 'transport': {
       const err = outcome.error;
       const target = targetLabel(outcome.op, outcome.agentId);
-      const text = `⚠️ <@${userId}> — ${OP_NAME[outcome.op]} ${target}: ${err.explanation} ${err.nextStep}`;
+      const [explanation, nextStep] = [err.explanation, err.nextStep].map(escapeMrkdwn);
+      const text = `⚠️ <@${userId}> — ${OP_NAME[outcome.op]} ${target}: ${explanation} ${nextStep}`;
       return {
         inChannel: true,
         ...message(
           text,
           section(
-            `:warning: <@${userId}> (inspector ${outcome.inspectorId}): *${OP_NAME[outcome.op]} ${target}* — ${err.explanation}`,
+            `:warning: <@${userId}> (inspector ${outcome.inspectorId}): *${OP_NAME[outcome.op]} ${target}* — ${explanation}`,
           ),
-          section(`*What to do:* ${err.nextStep}`),
-          context(`${outcome.op} · ${target} · ${err.kind}${err.code ? ` (${err.code})` : ''}`),
+          section(`*What to do:* ${nextStep}`),
+          context(`${outcome.op} · ${target} · ${err.kind}${err.code ? ` (${escapeMrkdwn(err.code)})` : ''}`),
         ),
       };
     }

@@ -1,5 +1,6 @@
 import type { InspectorLink } from '../../store/types';
 import type { Block } from './kit';
+import { escapeMrkdwn, fitMrkdwn, LIMITS } from './limits';
 
 export const SIGNIN_CALLBACK = 'qc_signin_modal';
 export const SIGNIN_BLOCK = { password: 'qc_password', phone: 'qc_phone', force: 'qc_force' } as const;
@@ -28,7 +29,10 @@ export function signInModal(opts: {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `Inspector *${opts.inspectorId}*. Your CTI password is sent to the gateway once and never stored.${opts.note ? `\n${opts.note}` : ''}`,
+          text: fitMrkdwn(
+            `Inspector *${opts.inspectorId}*. Your CTI password is sent to the gateway once and never stored.${opts.note ? `\n${escapeMrkdwn(opts.note)}` : ''}`,
+            LIMITS.sectionText,
+          ),
         },
       },
       {
@@ -45,7 +49,8 @@ export function signInModal(opts: {
         element: {
           type: 'plain_text_input',
           action_id: SIGNIN_ACTION.phone,
-          max_length: 24,
+          // A link's phone may be "+" and 24 digits: max_length below it makes Slack refuse the view.
+          max_length: 25,
           ...(opts.phone ? { initial_value: opts.phone } : {}),
         },
       },
@@ -69,7 +74,7 @@ export function notLinkedModal(): Block {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: ':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet. Ask a qc-slack admin to run `/qc link @you <inspector-id> [phone]`.',
+          text: ':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet. Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; [phone]`.',
         },
       },
     ],
