@@ -19,12 +19,12 @@ export function callsGateway(job: Job): job is GatewayJob {
   return job.kind === 'qc' || job.kind === 'release-call' || job.kind === 'signout';
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const safe = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The request in the words the user typed it: `intercept 2005`, `release-call 1456-3`, `signout`. */
 function requestName(job: GatewayJob): string {
-  if (job.kind === 'qc') return `${job.op} ${escape(job.agentId)}`;
-  if (job.kind === 'release-call') return `release-call ${escape(job.callId)}`;
+  if (job.kind === 'qc') return `${job.op} ${safe(job.agentId)}`;
+  if (job.kind === 'release-call') return `release-call ${safe(job.callId)}`;
   return 'signout';
 }
 
@@ -73,9 +73,9 @@ export async function answerStale(deps: QcDeps, job: GatewayJob): Promise<void> 
     await releaseIntercept(deps, job.alertId, job.slack.userId);
   const check =
     job.kind === 'qc'
-      ? `\`/qc status\` and agent ${escape(job.agentId)}'s call`
+      ? `\`/qc status\` and agent ${safe(job.agentId)}'s call`
       : job.kind === 'release-call'
-        ? `whether call ${escape(job.callId)} is still up, and \`/qc status\``
+        ? `whether call ${safe(job.callId)} is still up, and \`/qc status\``
         : '`/qc status`';
   await deps.notifier.tell(job.slack, {
     kind: 'text',
