@@ -19,8 +19,11 @@ beforeAll(async () => {
   await env.stack.queue.drained();
 });
 
+let alerts = 0;
 async function alertFor(agentId: string) {
-  const res = await env.slack.postAlert({ channel: LOCAL_CHANNEL, agentId, reason: 'Angry customer' });
+  // A distinct body each time: the same signed alert twice is one alert.
+  const reason = `Angry customer #${++alerts}`;
+  const res = await env.slack.postAlert({ channel: LOCAL_CHANNEL, agentId, reason });
   expect(res.status).toBe(201);
   return String(res.json?.alert_id);
 }
