@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CHANNEL, LOCAL_TEAM } from '../../src/local/stack';
 import type { Job } from '../../src/queue/jobs';
@@ -17,7 +18,7 @@ const old = <J extends Job>(job: J, ageMs: number): J => ({ ...job, requestedAt:
 function otherJob(kind: 'release-call' | 'signout'): Job {
   const base = {
     v: 1 as const,
-    requestId: `expiry-${kind}-${Date.now()}`,
+    requestId: `expiry-${kind}-${randomUUID()}`,
     slack: {
       teamId: LOCAL_TEAM,
       userId: 'U_DEMO',
