@@ -159,6 +159,26 @@ export function socketModeConfig(env: Env = process.env): { appToken: string; bo
   return { appToken, botToken };
 }
 
+/**
+ * The worker's limits (`WORKER_TIMEOUT_MS`, `QC_JOB_MAX_AGE_MS`, `QUEUE_MAX_RECEIVE_COUNT`). The
+ * timeout must match the worker function's timeout in serverless.yml (30 s): an idempotency claim
+ * older than that belongs to a worker that died, so it is stale. A gateway job that waited in the
+ * queue longer than the max age is refused (a take-over must not run minutes later). The receive
+ * count must match the queue's redrive policy (maxReceiveCount 3): the last failed receive goes to
+ * the dead-letter queue.
+ */
+export function workerLimitsConfig(env: Env = process.env): {
+  workerTimeoutMs: number;
+  jobMaxAgeMs: number;
+  maxReceiveCount: number;
+} {
+  return {
+    workerTimeoutMs: intVar(env, 'WORKER_TIMEOUT_MS', 30_000, 1_000, 900_000),
+    jobMaxAgeMs: intVar(env, 'QC_JOB_MAX_AGE_MS', 60_000, 1_000, 3_600_000),
+    maxReceiveCount: intVar(env, 'QUEUE_MAX_RECEIVE_COUNT', 3, 1, 1_000),
+  };
+}
+
 /** AWS resources the functions use (names from CloudFormation; endpoints only for local runs). */
 export function awsConfig(env: Env = process.env) {
   return {

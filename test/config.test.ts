@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adminUserIdsConfig, ConfigError, gatewayConfig, socketModeConfig } from '../src/config';
+import {
+  adminUserIdsConfig,
+  ConfigError,
+  gatewayConfig,
+  socketModeConfig,
+  workerLimitsConfig,
+} from '../src/config';
 
 describe('gatewayConfig', () => {
   it('names the missing variable', () => {
@@ -73,5 +79,25 @@ describe('socketModeConfig (npm start against a real workspace)', () => {
   it('reads admins comma or space separated', () => {
     expect([...adminUserIdsConfig({ QC_ADMIN_USER_IDS: 'U1, U2  U3' })]).toEqual(['U1', 'U2', 'U3']);
     expect(adminUserIdsConfig({}).size).toBe(0);
+  });
+});
+
+describe('workerLimitsConfig', () => {
+  it('defaults match serverless.yml (worker timeout 30 s, maxReceiveCount 3) and a 60 s job age', () => {
+    expect(workerLimitsConfig({})).toEqual({
+      workerTimeoutMs: 30_000,
+      jobMaxAgeMs: 60_000,
+      maxReceiveCount: 3,
+    });
+    expect(workerLimitsConfig({ WORKER_TIMEOUT_MS: '2000', QC_JOB_MAX_AGE_MS: '5000' })).toMatchObject({
+      workerTimeoutMs: 2000,
+      jobMaxAgeMs: 5000,
+    });
+  });
+
+  it('names a bad variable', () => {
+    expect(() => workerLimitsConfig({ WORKER_TIMEOUT_MS: 'soon' })).toThrow(/WORKER_TIMEOUT_MS/);
+    expect(() => workerLimitsConfig({ QC_JOB_MAX_AGE_MS: '0' })).toThrow(/QC_JOB_MAX_AGE_MS/);
+    expect(() => workerLimitsConfig({ QUEUE_MAX_RECEIVE_COUNT: '-1' })).toThrow(/QUEUE_MAX_RECEIVE_COUNT/);
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { FakeClock, type RunningSimulator, type Scenario, startSimulator } from '../../simulator/index';
 import { type AlertDeps, receiveAlert } from '../alerts/receive';
+import { workerLimitsConfig } from '../config';
 import { GatewayClient, type GatewayClientOptions } from '../gateway/client';
 import type { Logger } from '../gateway/logger';
 import { createLogger } from '../log';
@@ -144,9 +145,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     adminUserIds: admins,
     defaultPermissions: opts.defaultPermissions ?? DEFAULT_PERMISSIONS,
     maxAgentId: gateway.maxAgentId,
+    limits: workerLimitsConfig(),
   };
   const worker = createWorkerHandler(deps);
-  const queue = new InProcessFifoQueue(worker);
+  const queue = new InProcessFifoQueue(worker, { maxReceives: deps.limits?.maxReceiveCount ?? 3 });
   const pushCallbackUrl = opts.push ? `${url}/gateway/events` : undefined;
 
   const signInGateway = new GatewayClient({

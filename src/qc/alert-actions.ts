@@ -97,3 +97,20 @@ export async function recordOnAlert(
     );
   }
 }
+
+/**
+ * Free an alert's call that `userId` claimed by a request whose outcome is unknown (its worker
+ * died): other inspectors are no longer refused on it, and the message is redrawn. The gateway
+ * still refuses a second intercept if the first one did happen.
+ */
+export async function releaseIntercept(deps: QcDeps, alertId: string, userId: string): Promise<void> {
+  const alert = await deps.store.alerts.getAlert(alertId);
+  if (alert?.interceptedBy?.userId !== userId) return;
+  const saved = await changeAlert(deps, alert, (draft) => {
+    if (draft.interceptedBy?.userId === userId) delete draft.interceptedBy;
+    return draft;
+  });
+  if ('refusal' in saved || saved.messageGone) return;
+  if ((await deps.notifier.updateAlert(saved)) === 'gone')
+    await changeAlert(deps, saved, (draft) => ({ ...draft, messageGone: true }));
+}

@@ -3,6 +3,15 @@ import type { Job } from '../queue/jobs';
 import { ConflictError } from '../store/types';
 import { changePermissions, showHome, showWho } from './account-jobs';
 import { runAudit } from './audit-job';
+import { type GatewayProgress, JobFailure, trackGateway } from './job-failure';
+import {
+  answerStale,
+  callsGateway,
+  DEFAULT_JOB_LIMITS,
+  type JobLimits,
+  overAge,
+  refuseExpired,
+} from './job-limits';
 import type { QcDeps, QcPolicy } from './ports';
 import { gatewaySession, isUsableSession, loadQcState, type QcState, runQc } from './run-qc';
 import { runRelease } from './run-release';
@@ -11,38 +20,91 @@ import { runRelease } from './run-release';
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 export interface JobResult {
-  status: 'done' | 'duplicate' | 'invalid';
+  status: 'done' | 'duplicate' | 'invalid' | 'expired' | 'stale';
   detail?: string;
 }
 
+type WorkerQcDeps = QcDeps & QcPolicy & { limits?: JobLimits };
+
 /**
  * The worker's one job: claim the request (a redelivered message never reaches the gateway
- * twice), then run it. Admin rights are checked again here: the queue is not trusted.
+ * twice), refuse it if it waited too long, then run it. Admin rights are checked again here: the
+ * queue is not trusted. A failure is thrown as a JobFailure saying whether the claim was taken
+ * and whether a gateway request may have been carried out (the worker decides about a retry).
  */
-export async function processJob(deps: QcDeps & QcPolicy, job: Job): Promise<JobResult> {
+export async function processJob(deps: WorkerQcDeps, job: Job): Promise<JobResult> {
+  const limits = deps.limits ?? DEFAULT_JOB_LIMITS;
   // A QC request's reads have no effect, so they run while the claim is taken (one round trip
   // instead of two on the way to the gateway); a duplicate simply drops them.
   const loaded = job.kind === 'qc' ? loadQcState(deps, job) : undefined;
+  // Awaited below when the job runs; a duplicate or a failed claim drops the reads unread.
   loaded?.catch(() => {});
-  const claim = await deps.store.claim(job.requestId, deps.now(), IDEMPOTENCY_TTL_SECONDS);
-  if (claim.state !== 'new') {
-    deps.logger.info(
-      { request: job.requestId, kind: job.kind, state: claim.state },
-      'duplicate delivery skipped',
-    );
-    return { status: 'duplicate', detail: claim.state };
+  let claim: Awaited<ReturnType<typeof claimJob>>;
+  try {
+    claim = await claimJob(deps, job, limits);
+  } catch (err) {
+    throw new JobFailure(err, { claimed: false, mayHaveApplied: false });
   }
-  const result = await run(deps, job, loaded);
+  if (claim === 'duplicate') return { status: 'duplicate' };
+  const progress: GatewayProgress = { mayHaveApplied: false };
+  try {
+    const result = await runClaimed({ ...deps, gateway: trackGateway(deps.gateway, progress) }, job, {
+      stale: claim === 'stale',
+      limits,
+      loaded,
+    });
+    await deps.store.finish(job.requestId, {
+      status: result.status,
+      ...(result.detail ? { detail: result.detail } : {}),
+    });
+    return result;
+  } catch (err) {
+    throw new JobFailure(err, { claimed: true, mayHaveApplied: progress.mayHaveApplied });
+  }
+}
+
+/**
+ * Claim the request: 'run' (ours now), 'stale' (a worker that died left it in progress longer
+ * than the worker timeout, and this delivery took it over — only one does), or 'duplicate'.
+ */
+async function claimJob(deps: WorkerQcDeps, job: Job, limits: JobLimits) {
+  const now = deps.now();
+  const claim = await deps.store.claim(job.requestId, now, IDEMPOTENCY_TTL_SECONDS);
+  if (claim.state === 'new') return 'run';
+  const stale = claim.state === 'in-progress' && now - claim.startedAt > limits.workerTimeoutMs;
+  if (stale && (await deps.store.takeOver(job.requestId, claim.startedAt, now))) {
+    deps.logger.warn({ request: job.requestId, kind: job.kind }, 'stale claim taken over');
+    return 'stale';
+  }
+  deps.logger.info(
+    { request: job.requestId, kind: job.kind, state: claim.state },
+    'duplicate delivery skipped',
+  );
+  return 'duplicate';
+}
+
+/** A claimed job: a stale gateway job is answered "outcome unknown", an old one refused, else run. */
+async function runClaimed(
+  deps: QcDeps & QcPolicy,
+  job: Job,
+  a: { stale: boolean; limits: JobLimits; loaded: Promise<QcState> | undefined },
+): Promise<JobResult> {
+  if (a.stale && callsGateway(job)) {
+    await answerStale(deps, job);
+    return { status: 'stale' };
+  }
+  const age = overAge(job, deps.now(), a.limits);
+  if (age !== undefined && callsGateway(job)) {
+    await refuseExpired(deps, job, age);
+    return { status: 'expired', detail: `${Math.round(age / 1000)}s` };
+  }
+  const result = await run(deps, job, a.loaded);
   // An action taken from the App Home tab (its "channel" is the user): redraw the tab.
   if (job.kind !== 'home' && job.slack.channelId === job.slack.userId) {
     await showHome(deps, job.slack.teamId, job.slack.userId).catch((err: unknown) =>
       deps.logger.warn({ error: (err as Error).name }, 'App Home could not be refreshed'),
     );
   }
-  await deps.store.finish(job.requestId, {
-    status: result.status,
-    ...(result.detail ? { detail: result.detail } : {}),
-  });
   return result;
 }
 

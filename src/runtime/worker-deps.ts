@@ -1,12 +1,17 @@
 import { WebClient } from '@slack/web-api';
-import { awsConfig, gatewayConfig, qcPolicyConfig, slackConfig } from '../config';
+import { awsConfig, gatewayConfig, qcPolicyConfig, slackConfig, workerLimitsConfig } from '../config';
 import { GatewayClient } from '../gateway/client';
 import { createLogger } from '../log';
+import type { JobLimits } from '../qc/job-limits';
 import type { QcDeps, QcPolicy } from '../qc/ports';
 import { SlackNotifier } from '../slack/notifier';
 import { DynamoStore } from '../store/dynamo';
 
-export type WorkerDeps = QcDeps & QcPolicy & { maxAgentId: number };
+/** The worker's limits: job age, claim staleness, and the queue's receive count before the DLQ. */
+export type WorkerLimits = JobLimits & { maxReceiveCount: number };
+
+/** `limits` defaults to DEFAULT_JOB_LIMITS and 3 receives (serverless.yml's maxReceiveCount). */
+export type WorkerDeps = QcDeps & QcPolicy & { maxAgentId: number; limits?: WorkerLimits };
 
 /** Everything the worker, keeper and push receiver need, from the environment (one per container). */
 export function workerDepsFromEnv(env: Record<string, string | undefined> = process.env): WorkerDeps {
@@ -32,5 +37,6 @@ export function workerDepsFromEnv(env: Record<string, string | undefined> = proc
     now: Date.now,
     ...qcPolicyConfig(env),
     maxAgentId: gateway.maxAgentId,
+    limits: workerLimitsConfig(env),
   };
 }

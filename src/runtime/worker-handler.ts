@@ -1,14 +1,22 @@
+import { JobFailure } from '../qc/job-failure';
 import { processJob } from '../qc/process-job';
-import { parseJob } from '../queue/jobs';
-import type { SqsEvent } from '../queue/types';
+import { type Job, parseJob } from '../queue/jobs';
+import type { SqsEvent, SqsRecord } from '../queue/types';
+import { isTransient } from './transient';
 import type { WorkerDeps } from './worker-deps';
 
+type BatchResponse = { batchItemFailures: Array<{ itemIdentifier: string }> };
+
 /**
- * SQS → processJob, one record at a time (batch size 1 in AWS). A job that throws is answered in
- * words and not retried: its idempotency claim is already taken, so a retry could not run it anyway.
+ * SQS → processJob, one record at a time (batch size 1 in AWS). A failure is reported back to SQS
+ * (`batchItemFailures`: the message comes back, and after the last receive goes to the dead-letter
+ * queue) only when a retry can help and cannot repeat a gateway request: a transient Slack or
+ * DynamoDB error before any gateway request (the job's claim is given back first). Every other
+ * failure, and the last receive, is answered in words.
  */
 export function createWorkerHandler(deps: WorkerDeps) {
-  return async (event: SqsEvent): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> => {
+  return async (event: SqsEvent): Promise<BatchResponse> => {
+    const batchItemFailures: BatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
       const job = parseJob(record.body);
       if (!job) {
@@ -18,23 +26,68 @@ export function createWorkerHandler(deps: WorkerDeps) {
       try {
         await processJob(deps, job);
       } catch (err) {
-        await reportFailure(deps, job, err);
+        const failure =
+          err instanceof JobFailure ? err : new JobFailure(err, { claimed: false, mayHaveApplied: true });
+        if (await handleFailure(deps, job, record, failure))
+          batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
-    return { batchItemFailures: [] };
+    return { batchItemFailures };
   };
 }
 
-async function reportFailure(deps: WorkerDeps, job: NonNullable<ReturnType<typeof parseJob>>, err: unknown) {
-  deps.logger.error(
-    { request: job.requestId, kind: job.kind, error: (err as Error).name, msg: (err as Error).message },
-    'job failed',
+/** True when the message should come back (or, on its last receive, go to the dead-letter queue). */
+async function handleFailure(
+  deps: WorkerDeps,
+  job: Job,
+  record: SqsRecord,
+  failure: JobFailure,
+): Promise<boolean> {
+  const retryable = !failure.mayHaveApplied && isTransient(failure.cause);
+  const receives = Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
+  const last = receives >= (deps.limits?.maxReceiveCount ?? 3);
+  const log = {
+    request: job.requestId,
+    kind: job.kind,
+    receives,
+    error: (failure.cause as Error)?.name,
+    msg: failure.message,
+  };
+  if (retryable && !last) {
+    const released = failure.claimed ? await giveBack(deps, job) : true;
+    if (released) {
+      deps.logger.warn(log, 'job failed (transient); SQS will retry it');
+      return true;
+    }
+  }
+  deps.logger.error({ ...log, mayHaveApplied: failure.mayHaveApplied }, 'job failed');
+  if (failure.claimed)
+    await deps.store.finish(job.requestId, { status: 'failed' }).catch((err: unknown) =>
+      // Left in progress, the claim turns stale after the worker timeout: a redelivery then says
+      // "outcome unknown" rather than running it again.
+      deps.logger.error({ request: job.requestId, error: (err as Error).name }, 'claim not finished'),
+    );
+  await tellFailed(deps, job, failure.mayHaveApplied);
+  return retryable;
+}
+
+/** Give the claim back so that the retry can run; false when that failed (then no retry). */
+async function giveBack(deps: WorkerDeps, job: Job): Promise<boolean> {
+  try {
+    await deps.store.release(job.requestId);
+    return true;
+  } catch (err) {
+    deps.logger.error({ request: job.requestId, error: (err as Error).name }, 'claim not given back');
+    return false;
+  }
+}
+
+async function tellFailed(deps: WorkerDeps, job: Job, mayHaveApplied: boolean): Promise<void> {
+  const text = mayHaveApplied
+    ? ':warning: qc-slack hit an internal error on this request. Check `/qc status` before trying again (the gateway may or may not have acted).'
+    : ':warning: qc-slack hit an internal error on this request. Nothing was sent to the gateway; try again in a minute.';
+  await deps.notifier.tell(job.slack, { kind: 'text', text }).catch((err: unknown) =>
+    // Slack itself is failing: the error above is in the log; there is nobody else to tell.
+    deps.logger.error({ request: job.requestId, error: (err as Error).name }, 'failure not told'),
   );
-  await deps.store.finish(job.requestId, { status: 'failed' }).catch(() => {});
-  await deps.notifier
-    .tell(job.slack, {
-      kind: 'text',
-      text: ':warning: qc-slack hit an internal error on this request. Check `/qc status` before trying again (the gateway may or may not have acted).',
-    })
-    .catch(() => {});
 }

@@ -458,6 +458,29 @@ export class DynamoStore implements Store {
     );
   }
 
+  async takeOver(key: string, startedAt: number, now: number): Promise<boolean> {
+    try {
+      await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: keys.idempotency(key),
+          UpdateExpression: 'SET #started = :now, #takenOver = :old',
+          ConditionExpression: '#state = :p AND #started = :old',
+          ExpressionAttributeNames: {
+            '#state': 'state',
+            '#started': 'startedAt',
+            '#takenOver': 'takenOverFrom',
+          },
+          ExpressionAttributeValues: { ':p': 'in-progress', ':old': startedAt, ':now': now },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   async release(key: string): Promise<void> {
     await this.#doc
       .send(

@@ -165,6 +165,11 @@ export interface IdempotencyStore {
   finish(key: string, result: Record<string, unknown>): Promise<void>;
   /** Give an in-progress claim back (the work failed before any effect; a retry may take it). */
   release(key: string): Promise<void>;
+  /**
+   * Take over an in-progress claim that was started at `startedAt` (a worker that died left it):
+   * true for exactly one caller, false when another caller took it or it was finished meanwhile.
+   */
+  takeOver(key: string, startedAt: number, now: number): Promise<boolean>;
 }
 
 export interface AuditStore {

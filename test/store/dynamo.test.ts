@@ -140,6 +140,18 @@ describe('monitoring, idempotency, audit, pending events', () => {
     expect(states.filter((s) => s.state === 'new')).toHaveLength(1);
   });
 
+  it('a stale claim is taken over by exactly one caller, and only while it is still in progress', async () => {
+    const key = `stale-${fresh()}`;
+    const startedAt = Date.now() - 60_000;
+    await store.claim(key, startedAt, 3600);
+    const now = Date.now();
+    const taken = await Promise.all(Array.from({ length: 5 }, () => store.takeOver(key, startedAt, now)));
+    expect(taken.filter(Boolean)).toHaveLength(1);
+    expect(await store.claim(key, now, 3600)).toEqual({ state: 'in-progress', startedAt: now });
+    await store.finish(key, { status: 'stale' });
+    expect(await store.takeOver(key, now, Date.now())).toBe(false);
+  });
+
   it('audit rows by team and day', async () => {
     const at = Date.UTC(2026, 10, 25, 10);
     await store.record({

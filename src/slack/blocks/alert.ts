@@ -1,5 +1,7 @@
 import { MODE_VERB } from '../../qc/monitoring';
+import type { QcOperation } from '../../queue/jobs';
 import type { AlertRecord } from '../../store/types';
+import { alertOpValue } from '../button-value';
 import {
   ACTION,
   actions,
@@ -65,7 +67,7 @@ export function alertMessage(alert: AlertRecord): SlackMessage {
 
 /** After an intercept only Stop is left to anyone; before, everything (Intercept asks to confirm). */
 function alertButtons(alert: AlertRecord): ButtonSpec[] {
-  const v = (op: string) => `${op}:${alert.agentId}:${alert.alertId}`;
+  const v = (op: QcOperation) => alertOpValue(op, alert.agentId, alert.alertId);
   const stop: ButtonSpec = { text: 'Stop', actionId: ACTION.alertOp, value: v('stop') };
   if (alert.interceptedBy) return Object.keys(alert.participants).length ? [stop] : [];
   return [

@@ -1,5 +1,6 @@
 import { OP_NAME, targetLabel } from '../../qc/monitoring';
 import type { QcAction } from '../../queue/jobs';
+import { confirmValue } from '../button-value';
 import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
 import { escapeMrkdwn } from './limits';
 
@@ -30,7 +31,7 @@ export function confirmMessage(op: QcAction, target: string): SlackMessage {
         {
           text: confirmLabel(op, target),
           actionId: ACTION.confirmOp,
-          value: `${op}:${target}`,
+          value: confirmValue(op, target),
           style: 'danger',
         },
         { text: 'Cancel', actionId: ACTION.cancel, value: 'cancel' },

@@ -1,5 +1,6 @@
 import { MODE_VERB } from '../../qc/monitoring';
 import type { HomeView } from '../../qc/ports';
+import { qcOpValue } from '../button-value';
 import { ACTION, actions, type Block, type ButtonSpec, context, section } from './kit';
 import { escapeMrkdwn } from './limits';
 import { age } from './notices';
@@ -46,7 +47,7 @@ export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
     buttons.unshift({
       text: `Stop monitoring ${v.monitoring.agentId}`,
       actionId: ACTION.qcOp,
-      value: `stop:${v.monitoring.agentId}`,
+      value: qcOpValue('stop', v.monitoring.agentId),
       style: 'danger',
     });
   if (buttons.length) blocks.push(actions('qc_home', buttons));

@@ -1,5 +1,6 @@
 import { MODE_VERB, OP_NAME, OP_PAST, targetLabel } from '../../qc/monitoring';
 import type { QcOutcome } from '../../qc/outcome';
+import { qcOpValue } from '../button-value';
 import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
 import { escapeMrkdwn } from './limits';
 
@@ -10,9 +11,14 @@ export function clock(ms: number): string {
 
 export function monitorButtons(agentId: string) {
   return actions(`qc_start_${agentId}`, [
-    { text: `Listen to ${agentId}`, actionId: ACTION.qcOp, value: `listen:${agentId}`, style: 'primary' },
-    { text: `Insert into ${agentId}`, actionId: ACTION.qcOp, value: `insert:${agentId}` },
-    { text: `Whisper to ${agentId}`, actionId: ACTION.qcOp, value: `whisper:${agentId}` },
+    {
+      text: `Listen to ${agentId}`,
+      actionId: ACTION.qcOp,
+      value: qcOpValue('listen', agentId),
+      style: 'primary',
+    },
+    { text: `Insert into ${agentId}`, actionId: ACTION.qcOp, value: qcOpValue('insert', agentId) },
+    { text: `Whisper to ${agentId}`, actionId: ACTION.qcOp, value: qcOpValue('whisper', agentId) },
   ]);
 }
 
@@ -126,7 +132,7 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
             {
               text: `Stop monitoring ${outcome.current.agentId}`,
               actionId: ACTION.qcOp,
-              value: `stop:${outcome.current.agentId}`,
+              value: qcOpValue('stop', outcome.current.agentId),
               style: 'danger',
             },
           ]),

@@ -1,12 +1,11 @@
 import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
-import { checkCallId } from '../../gateway/agent-id';
 import { OP_PROGRESS } from '../../qc/monitoring';
-import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation, type SlackContext } from '../../queue/jobs';
+import type { QcOperation, SlackContext } from '../../queue/jobs';
 import { ACTION_PATTERN } from '../blocks/kit';
 import { outcomeMessage } from '../blocks/qc-outcome';
 import { notLinkedModal, signInModalFor } from '../blocks/signin-modal';
+import { parseAlertOpValue, parseConfirmValue, parseQcOpValue } from '../button-value';
 import type { AckDeps } from '../deps';
-import { parseAgentArg } from '../parse';
 import { enqueue, requestIdOf } from './enqueue';
 
 /** callback_id of the global shortcut in slack-manifest.yml. */
@@ -92,19 +91,15 @@ function guarded(
   };
 }
 
-const isOp = (op: string | undefined): op is QcOperation => QC_OPERATIONS.includes(op as QcOperation);
-
 /** Buttons: QC operations, alert buttons, confirmations, sign-in and sign-out. */
 export function registerActions(app: App, deps: AckDeps): void {
-  // `op:agent` (refusal messages, App Home). Re-validated here and in the worker.
+  // `op:agent` (refusal messages, App Home; button-value.ts). Re-validated here and in the worker.
   app.action<Click>(
     ACTION_PATTERN.qcOp,
     guarded(deps, 'qc_op', async ({ body, action, respond }) => {
-      const [op, agentRaw] = (action.value ?? '').split(':');
-      const agent = parseAgentArg(agentRaw, deps.maxAgentId);
-      if (!isOp(op) || (CONFIRMED_OPERATIONS as readonly string[]).includes(op) || !agent.ok)
-        return say(respond, 'That button is not valid any more.');
-      await enqueueOp(deps, body, action, respond, op, agent.id);
+      const parsed = parseQcOpValue(action.value, deps.maxAgentId);
+      if (!parsed) return say(respond, 'That button is not valid any more.');
+      await enqueueOp(deps, body, action, respond, parsed.op, parsed.agentId);
     }),
   );
 
@@ -112,12 +107,11 @@ export function registerActions(app: App, deps: AckDeps): void {
   app.action<Click>(
     ACTION_PATTERN.alertOp,
     guarded(deps, 'qc_alert', async ({ body, action, respond }) => {
-      const [op, agentRaw, alertId] = (action.value ?? '').split(':');
-      const agent = parseAgentArg(agentRaw, deps.maxAgentId);
-      if (!isOp(op) || !agent.ok || !alertId || !/^[A-Za-z0-9_-]{8,64}$/.test(alertId))
-        return say(respond, 'That alert button is not valid.');
-      if (await enqueueOp(deps, body, action, respond, op, agent.id, alertId))
-        await say(respond, `:hourglass_flowing_sand: ${OP_PROGRESS[op]} ${agent.id}…`);
+      const parsed = parseAlertOpValue(action.value, deps.maxAgentId);
+      if (!parsed) return say(respond, 'That alert button is not valid.');
+      const { op, agentId, alertId } = parsed;
+      if (await enqueueOp(deps, body, action, respond, op, agentId, alertId))
+        await say(respond, `:hourglass_flowing_sand: ${OP_PROGRESS[op]} ${agentId}…`);
     }),
   );
 
@@ -125,30 +119,27 @@ export function registerActions(app: App, deps: AckDeps): void {
   app.action<Click>(
     ACTION_PATTERN.confirmOp,
     guarded(deps, 'qc_confirm', async ({ body, action, respond }) => {
-      const [op, target] = (action.value ?? '').split(':');
+      const parsed = parseConfirmValue(action.value, deps.maxAgentId);
+      if (!parsed) return say(respond, 'That button is not valid any more.');
       const slack = contextOf(body);
-      if (op === 'release-call') {
-        const call = checkCallId(target);
-        if (!call.ok) return say(respond, 'That button is not valid any more.');
+      if (parsed.kind === 'release-call') {
         const link = await deps.links.getLink(slack.teamId, slack.userId);
         if (!link) return respondNotLinked(respond, slack.userId);
         await enqueue(deps, slack, clickId(body, action), {
           kind: 'release-call',
-          callId: call.id,
+          callId: parsed.callId,
           inspectorId: link.inspectorId,
         });
         return respond({
           replace_original: true,
-          text: `:hourglass_flowing_sand: Releasing call ${call.id}…`,
+          text: `:hourglass_flowing_sand: Releasing call ${parsed.callId}…`,
         });
       }
-      const agent = parseAgentArg(target, deps.maxAgentId);
-      if (!isOp(op) || !(CONFIRMED_OPERATIONS as readonly string[]).includes(op) || !agent.ok)
-        return say(respond, 'That button is not valid any more.');
-      if (await enqueueOp(deps, body, action, respond, op, agent.id))
+      const { op, agentId } = parsed;
+      if (await enqueueOp(deps, body, action, respond, op, agentId))
         await respond({
           replace_original: true,
-          text: `:hourglass_flowing_sand: ${OP_PROGRESS[op]} ${agent.id}…`,
+          text: `:hourglass_flowing_sand: ${OP_PROGRESS[op]} ${agentId}…`,
         });
     }),
   );

@@ -1,0 +1,85 @@
+import type { Job } from '../queue/jobs';
+import { releaseIntercept } from './alert-actions';
+import type { QcDeps } from './ports';
+
+/** The worker's limits (config: WORKER_TIMEOUT_MS, QC_JOB_MAX_AGE_MS). */
+export interface JobLimits {
+  /** A claim older than this belongs to a worker that died (the function's timeout, 30 s). */
+  workerTimeoutMs: number;
+  /** A gateway job that waited in the queue longer than this is refused. */
+  jobMaxAgeMs: number;
+}
+
+export const DEFAULT_JOB_LIMITS: JobLimits = { workerTimeoutMs: 30_000, jobMaxAgeMs: 60_000 };
+
+type GatewayJob = Extract<Job, { kind: 'qc' | 'release-call' | 'signout' }>;
+
+/** The jobs that call the gateway: they are never run late and never repeated blindly. */
+export function callsGateway(job: Job): job is GatewayJob {
+  return job.kind === 'qc' || job.kind === 'release-call' || job.kind === 'signout';
+}
+
+const safe = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The request in the words the user typed it: `intercept 2005`, `release-call 1456-3`, `signout`. */
+function requestName(job: GatewayJob): string {
+  if (job.kind === 'qc') return `${job.op} ${safe(job.agentId)}`;
+  if (job.kind === 'release-call') return `release-call ${safe(job.callId)}`;
+  return 'signout';
+}
+
+async function auditRow(deps: QcDeps, job: GatewayJob, outcome: string): Promise<void> {
+  try {
+    await deps.store.record({
+      teamId: job.slack.teamId,
+      userId: job.slack.userId,
+      ...(job.kind === 'signout' ? {} : { inspectorId: job.inspectorId }),
+      ...(job.kind === 'qc' ? { agentId: job.agentId } : {}),
+      ...(job.kind === 'release-call' ? { agentId: job.callId } : {}),
+      operation: job.kind === 'qc' ? job.op : job.kind,
+      outcome,
+      channel: job.slack.channelId,
+      at: deps.now(),
+    });
+  } catch (err) {
+    // The user has been told; a missing audit row is logged loudly, not turned into a retry.
+    deps.logger.error({ kind: job.kind, error: (err as Error).name }, 'audit row could not be written');
+  }
+}
+
+/** How long the job waited in the queue, when that is too long to still run it (else undefined). */
+export function overAge(job: Job, now: number, limits: JobLimits): number | undefined {
+  const age = now - job.requestedAt;
+  return callsGateway(job) && age > limits.jobMaxAgeMs ? age : undefined;
+}
+
+/** A gateway job that waited too long: not run, the user told in words, an audit row. */
+export async function refuseExpired(deps: QcDeps, job: GatewayJob, ageMs: number): Promise<void> {
+  const seconds = Math.round(ageMs / 1000);
+  await deps.notifier.tell(job.slack, {
+    kind: 'text',
+    text: `:hourglass: \`${requestName(job)}\`: this request waited ${seconds} s in the queue and was not run; send it again if you still want it.`,
+  });
+  await auditRow(deps, job, 'expired');
+}
+
+/**
+ * The redelivery of a gateway job whose worker died after claiming it: the gateway call may or may
+ * not have happened, so it is not repeated. The user hears how to find out, and an alert call the
+ * request had claimed is freed for the other inspectors.
+ */
+export async function answerStale(deps: QcDeps, job: GatewayJob): Promise<void> {
+  if (job.kind === 'qc' && job.op === 'intercept' && job.alertId)
+    await releaseIntercept(deps, job.alertId, job.slack.userId);
+  const check =
+    job.kind === 'qc'
+      ? `\`/qc status\` and agent ${safe(job.agentId)}'s call`
+      : job.kind === 'release-call'
+        ? `whether call ${safe(job.callId)} is still up, and \`/qc status\``
+        : '`/qc status`';
+  await deps.notifier.tell(job.slack, {
+    kind: 'text',
+    text: `:warning: \`${requestName(job)}\`: qc-slack stopped while the gateway was handling this request, so its outcome is unknown. It was not sent again. Check ${check} before you try again.`,
+  });
+  await auditRow(deps, job, 'unknown');
+}
