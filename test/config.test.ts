@@ -23,7 +23,7 @@ describe('gatewayConfig', () => {
       pollTimeoutMs: 15000,
       maxAgentId: 59999,
       insecureSkipVerify: false,
-      stickyCookies: false,
+      stickyCookies: true, // load-balancer cookies are sent back by default (real clients do)
     });
   });
 
