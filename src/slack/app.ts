@@ -1,4 +1,6 @@
-import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
+import { App, AwsLambdaReceiver } from '@slack/bolt';
+import { registerSecretValue } from '../log';
+import { boltLogger } from './bolt-logger';
 import type { AckDeps } from './deps';
 import { registerListeners } from './listeners';
 
@@ -8,25 +10,21 @@ export interface SlackAppOptions {
   botId?: string | undefined;
   botUserId?: string | undefined;
   apiUrl?: string | undefined;
+  /** Bolt's lowest level, never below info: Bolt logs through `deps.logger` and never its debug dumps. */
   logLevel?: string;
 }
-
-const LEVELS: Record<string, LogLevel> = {
-  debug: LogLevel.DEBUG,
-  info: LogLevel.INFO,
-  warn: LogLevel.WARN,
-  error: LogLevel.ERROR,
-};
 
 /**
  * The Bolt app behind the Slack function, on AwsLambdaReceiver (signature check, 5-minute window).
  * With bot and bot-user IDs given, no auth.test runs on a cold start.
  */
 export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
-  const logLevel = LEVELS[opts.logLevel ?? 'info'] ?? LogLevel.INFO;
+  registerSecretValue(opts.signingSecret);
+  registerSecretValue(opts.botToken);
+  const logger = boltLogger(deps.logger, opts.logLevel);
   const receiver = new AwsLambdaReceiver({
     signingSecret: opts.signingSecret,
-    logLevel,
+    logger,
     invalidRequestSignatureHandler: ({ awsEvent }) => {
       deps.logger.warn(
         { path: (awsEvent as { rawPath?: string }).rawPath },
@@ -39,7 +37,7 @@ export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
     receiver,
     ...(opts.botId ? { botId: opts.botId } : {}),
     ...(opts.botUserId ? { botUserId: opts.botUserId } : {}),
-    logLevel,
+    logger,
     clientOptions: {
       ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
       retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
