@@ -3,6 +3,7 @@ import { registerSecretValue } from '../log';
 import { boltLogger } from './bolt-logger';
 import type { AckDeps } from './deps';
 import { registerListeners } from './listeners';
+import { verifySlackRequest } from './verify-request';
 
 export interface SlackAppOptions {
   signingSecret: string;
@@ -15,7 +16,8 @@ export interface SlackAppOptions {
 }
 
 /**
- * The Bolt app behind the Slack function, on AwsLambdaReceiver (signature check, 5-minute window).
+ * The Bolt app behind the Slack function, on AwsLambdaReceiver. Its handler checks every request
+ * first (verify-request.ts: signature, ±5-minute window, parseable body), then hands it to Bolt.
  * With bot and bot-user IDs given, no auth.test runs on a cold start.
  */
 export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
@@ -45,5 +47,16 @@ export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
     },
   });
   registerListeners(app, deps);
-  return { app, receiver, handler: receiver.toHandler() };
+  const boltHandler = receiver.toHandler();
+  /** Checked here first (5-minute window both ways, a parseable body); Bolt gets the decoded body. */
+  const handler: typeof boltHandler = async (event, context) => {
+    const verdict = verifySlackRequest(event, opts.signingSecret, Math.floor(Date.now() / 1000));
+    if (!verdict.ok) {
+      const { rawPath, path } = event as { rawPath?: string; path?: string };
+      deps.logger.warn({ path: rawPath ?? path, reason: verdict.reason }, 'Slack request refused');
+      return { statusCode: verdict.status, body: '' };
+    }
+    return boltHandler({ ...event, body: verdict.rawBody, isBase64Encoded: false }, context);
+  };
+  return { app, receiver, handler };
 }
