@@ -13,9 +13,12 @@ const SECRET_KEY_ENDINGS = [
   'token',
   'authorization',
   'cookie',
+  'cookies',
   'secret',
   'signature',
   'apikey',
+  'accesskey',
+  'credentials',
 ];
 
 const REDACTED = '[REDACTED]';

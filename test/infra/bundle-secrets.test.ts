@@ -165,7 +165,8 @@ async function noteSecretsOf(inspectorId: string): Promise<void> {
   if (session?.serviceToken) secrets.add(session.serviceToken);
 }
 
-describe('bundles at LOG_LEVEL=debug print no secret', () => {
+// Each test starts a Node process and loads a bundle: seconds on a busy machine, hence the bound.
+describe('bundles at LOG_LEVEL=debug print no secret', { timeout: 60_000 }, () => {
   it('slack: a signed view_submission of the sign-in modal (the CTI password)', async () => {
     const { result, output } = await runBundle('slack', signInSubmission('U_DEMO', '1001'));
     expect(result?.statusCode).toBe(200);
@@ -242,7 +243,7 @@ describe('bundles at LOG_LEVEL=debug print no secret', () => {
           env.sim.requestLog.some(
             (r) => r.logName === 'getAgentEvent' && r.agentId === '1001' && r.at >= from,
           ),
-        { timeoutMs: 15_000 },
+        { timeoutMs: 45_000 },
       );
     } finally {
       run.child.kill('SIGTERM');
