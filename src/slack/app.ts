@@ -1,6 +1,9 @@
-import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
+import { App, AwsLambdaReceiver } from '@slack/bolt';
+import { registerSecretValue } from '../log';
+import { boltLogger } from './bolt-logger';
 import type { AckDeps } from './deps';
 import { registerListeners } from './listeners';
+import { verifySlackRequest } from './verify-request';
 
 export interface SlackAppOptions {
   signingSecret: string;
@@ -8,25 +11,22 @@ export interface SlackAppOptions {
   botId?: string | undefined;
   botUserId?: string | undefined;
   apiUrl?: string | undefined;
+  /** Bolt's lowest level, never below info: Bolt logs through `deps.logger` and never its debug dumps. */
   logLevel?: string;
 }
 
-const LEVELS: Record<string, LogLevel> = {
-  debug: LogLevel.DEBUG,
-  info: LogLevel.INFO,
-  warn: LogLevel.WARN,
-  error: LogLevel.ERROR,
-};
-
 /**
- * The Bolt app behind the Slack function, on AwsLambdaReceiver (signature check, 5-minute window).
+ * The Bolt app behind the Slack function, on AwsLambdaReceiver. Its handler checks every request
+ * first (verify-request.ts: signature, ±5-minute window, parseable body), then hands it to Bolt.
  * With bot and bot-user IDs given, no auth.test runs on a cold start.
  */
 export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
-  const logLevel = LEVELS[opts.logLevel ?? 'info'] ?? LogLevel.INFO;
+  registerSecretValue(opts.signingSecret);
+  registerSecretValue(opts.botToken);
+  const logger = boltLogger(deps.logger, opts.logLevel);
   const receiver = new AwsLambdaReceiver({
     signingSecret: opts.signingSecret,
-    logLevel,
+    logger,
     invalidRequestSignatureHandler: ({ awsEvent }) => {
       deps.logger.warn(
         { path: (awsEvent as { rawPath?: string }).rawPath },
@@ -39,7 +39,7 @@ export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
     receiver,
     ...(opts.botId ? { botId: opts.botId } : {}),
     ...(opts.botUserId ? { botUserId: opts.botUserId } : {}),
-    logLevel,
+    logger,
     clientOptions: {
       ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
       retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
@@ -47,5 +47,16 @@ export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
     },
   });
   registerListeners(app, deps);
-  return { app, receiver, handler: receiver.toHandler() };
+  const boltHandler = receiver.toHandler();
+  /** Checked here first (5-minute window both ways, a parseable body); Bolt gets the decoded body. */
+  const handler: typeof boltHandler = async (event, context) => {
+    const verdict = verifySlackRequest(event, opts.signingSecret, Math.floor(Date.now() / 1000));
+    if (!verdict.ok) {
+      const { rawPath, path } = event as { rawPath?: string; path?: string };
+      deps.logger.warn({ path: rawPath ?? path, reason: verdict.reason }, 'Slack request refused');
+      return { statusCode: verdict.status, body: '' };
+    }
+    return boltHandler({ ...event, body: verdict.rawBody, isBase64Encoded: false }, context);
+  };
+  return { app, receiver, handler };
 }

@@ -59,13 +59,29 @@ class KeeperFleet {
         this.maxInFlight.set(inspectorId, Math.max(now, this.maxInFlight.get(inspectorId) ?? 0));
         return () => this.inFlight.set(inspectorId, (this.inFlight.get(inspectorId) ?? 1) - 1);
       });
+      // Leases long enough never to run out on a busy machine (a stalled renewal would let a second
+      // keeper in): they change hands when a run ends and releases them, as on Lambda.
       const keeper = new Keeper(
         { ...env.stack.deps, gateway },
-        { owner, runMs: runMs[i % runMs.length] ?? 1_000, leaseMs: 1_500, rescanMs: 50, errorBackoffMs: 50 },
+        { owner, runMs: runMs[i % runMs.length] ?? 1_000, leaseMs: 30_000, rescanMs: 50, errorBackoffMs: 50 },
       );
       this.reports.push(await keeper.run(this.#abort.signal));
     }
   }
+}
+
+/**
+ * Waits until a keeper run that had not polled `inspectorId` yet polls it: the lease has changed
+ * hands. The scenario waits for this between its steps, so handovers happen during the calls on a
+ * fast machine as on a slow one (the runs are short; the bound is generous).
+ */
+async function handover(fleet: KeeperFleet, inspectorId: string): Promise<void> {
+  const before = new Set(fleet.owners(inspectorId));
+  await until(
+    `another keeper run to take ${inspectorId}'s lease`,
+    () => fleet.owners(inspectorId).some((owner) => !before.has(owner)),
+    { timeoutMs: 20_000 },
+  );
 }
 
 async function result(commandLine: string, user: string, match: RegExp): Promise<StoredMessage> {
@@ -109,15 +125,18 @@ describe('keepers racing for one inspector', () => {
 
   it('keeper runs that come and go: one poller at a time, every event in the thread once and in order', async () => {
     const fleet = new KeeperFleet();
-    // Three lanes of short, overlapping runs: leases change hands many times during the calls.
+    // Three lanes of short, overlapping runs: leases change hands during the calls (the scenario
+    // waits for a handover between its steps, whatever the machine's speed).
     fleet.start(3, [350, 500, 800, 250]);
     try {
       const listened = await result('/qc listen 2005', 'U_DEMO', /Listening to agent 2005/);
       const other = await result('/qc listen 2006', 'U_DEMO2', /Listening to agent 2006/);
       await env.slack.waitForThread(listened, /Phone answered: you are listening to 2005/);
       await env.slack.waitForThread(other, /Phone answered: you are listening to 2006/);
+      await Promise.all(INSPECTORS.map((id) => handover(fleet, id)));
       const intercepted = await result('/intercept 2005', 'U_DEMO', /Intercepted the call of agent 2005/);
       await env.slack.waitForThread(intercepted, /Recording /);
+      await handover(fleet, '1001');
       env.stack.sim?.sim.endCall('2005'); // the customer hangs up on the inspector
       await env.slack.waitForThread(intercepted, /You are idle again/);
       await result('/qc stop 2006', 'U_DEMO2', /Stopped monitoring agent 2006/);
@@ -154,7 +173,7 @@ describe('keepers racing for one inspector', () => {
       expect(seen?.length).toBe(allPolls.get(id));
     }
     env.stack.sim?.sim.startCall('2005');
-  });
+  }, 60_000); // the handovers it waits for are bounded one by one (20 s each); a busy machine is slow
 
   it('no Guid or password in the logs', async () => {
     await env.guids.note(...INSPECTORS);
