@@ -82,7 +82,7 @@ export class TestClient {
       const r = await this.poll(agentId, guid);
       if (r.json?.retcode === '100-006' && out.length > 0) return out;
       if (r.json?.retcode !== '0') throw new Error(`poll failed: ${r.text}`);
-      if (r.json.event === null) return out;
+      if (r.json.event === undefined) return out; // empty poll: {"message":"","retcode":"0"}
       out.push(r.json.event);
     }
   }
