@@ -324,9 +324,9 @@ export class Simulator {
     monitor.watching ??= new Set();
     for (const t of targets) {
       monitor.watching.add(t);
-      let set = this.watchers.get(t);
-      if (!set) this.watchers.set(t, (set = new Set()));
+      const set = this.watchers.get(t) ?? new Set<string>();
       set.add(monitor.id);
+      this.watchers.set(t, set);
     }
   }
 
