@@ -22,6 +22,8 @@ export interface CallOptions {
   raw?: string;
   signal?: AbortSignal;
   headersTimeout?: number;
+  /** Extra request headers (e.g. cookie). */
+  headers?: Record<string, string>;
 }
 
 /** A tiny client over real HTTP(S), with keep-alive. */
@@ -39,6 +41,7 @@ export class TestClient {
   async call(method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
     if (opts.guid !== undefined) headers.guid = opts.guid;
+    Object.assign(headers, opts.headers);
     const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
     const res = await request(`${this.base}${path}`, {
       method: method as 'GET',
