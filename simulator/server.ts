@@ -182,10 +182,11 @@ async function dispatch(
     log(0, retcode, fault);
     return;
   }
-  const headers = { ...reply.headers };
+  let headers = reply.headers;
   if (sim.config.elbCookie && signIn && retcode === '0') {
+    // Before Set-GUID: the Java demos stop reading headers at Set-GUID and still got the ELB cookie.
     const value = sim.knowsElbCookie(elb) ? (elb as string) : sim.issueElbCookie();
-    headers['Set-Cookie'] = `${ELB_COOKIE}=${value}; Path=/; HttpOnly`;
+    headers = { 'Set-Cookie': `${ELB_COOKIE}=${value}; Path=/; HttpOnly`, ...reply.headers };
   }
   sendJson(res, status, reply.body, headers);
   log(status, retcode, fault);
