@@ -602,6 +602,7 @@ export class Simulator {
         mode: i.monitoring?.mode ?? 'listen',
       })),
       queuedEvents: s?.queue.length ?? 0,
+      watching: [...(a.watching ?? [])].sort((x, y) => Number(x) - Number(y)),
     };
   }
 }

@@ -142,6 +142,8 @@ export interface AgentView {
   callId: string | null;
   monitoring: { target: string; mode: QcMode } | null;
   monitoredBy: { inspector: string; mode: QcMode }[];
+  /** Agents under this agent's `beginmonitor` (QC_AgentState_Notify), by ascending ID. */
+  watching: string[];
   queuedEvents: number;
 }
 

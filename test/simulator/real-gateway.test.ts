@@ -268,6 +268,7 @@ describe('beginmonitor / endmonitor / allagent and QC_AgentState_Notify', () => 
       ctiStatus: '1',
       groupName: 'default',
     });
+    expect(h.run.sim.agent('1001')?.watching).toEqual(['2001', '2002']);
     expect((await qc('POST', '/endmonitor?agents=2001')).json.retcode).toBe('0');
     expect(((await qc('GET', '/allagent')).json.result as { workno: string }[]).map((a) => a.workno)).toEqual(
       ['2002'],
