@@ -2,7 +2,7 @@
 import { setGuidHeader } from './auth';
 import type { Simulator } from './model';
 import { AGENT_ID_RE, eventReply, fail, ok, okNoResult, parseBody } from './replies';
-import type { GwReply, RestState } from './types';
+import type { GwReply, RestState, Session } from './types';
 
 const SERVICE_TOKEN_RE = /^[A-Za-z0-9._-]{1,50}$/;
 
@@ -118,24 +118,27 @@ export async function pollEvent(
 
 /** POST /onlineagent/{agentid}/handshake: push-mode heartbeat (also accepted in poll mode). */
 export function handshake(sim: Simulator, agentId: string, guid: string | undefined): GwReply {
-  const now = sim.now();
-  const s = sim.guids.check(guid, agentId, now);
-  if (!s) return fail('100-006');
-  s.lastHeartbeat = now;
-  const rotated = sim.guids.rotateIfDue(s, now);
-  const reply = okNoResult();
-  if (rotated) reply.headers = { 'Set-GUID': setGuidHeader(rotated) };
-  return reply;
+  return keepAlive(sim, agentId, guid, () => okNoResult());
 }
 
 /** PUT /onlineagent/{agentid}/heartbeat (2019/20 demos' push heartbeat): like handshake, result `{loginTime}`. */
 export function heartbeat(sim: Simulator, agentId: string, guid: string | undefined): GwReply {
+  return keepAlive(sim, agentId, guid, (s) => ok({ loginTime: String(s.loginTime) }, 'success'));
+}
+
+/** A heartbeat: refreshes the session's heartbeat and rotates its Guid when due (Set-GUID on the reply). */
+function keepAlive(
+  sim: Simulator,
+  agentId: string,
+  guid: string | undefined,
+  answer: (s: Session) => GwReply,
+): GwReply {
   const now = sim.now();
   const s = sim.guids.check(guid, agentId, now);
   if (!s) return fail('100-006');
   s.lastHeartbeat = now;
   const rotated = sim.guids.rotateIfDue(s, now);
-  const reply = ok({ loginTime: String(s.loginTime) }, 'success');
+  const reply = answer(s);
   if (rotated) reply.headers = { 'Set-GUID': setGuidHeader(rotated) };
   return reply;
 }

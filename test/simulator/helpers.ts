@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import {
   type GatewayEvent,
   type RunningSimulator,
@@ -51,14 +51,7 @@ export class TestClient {
       signal: opts.signal,
       headersTimeout: opts.headersTimeout,
     });
-    const text = await res.body.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.statusCode, headers: res.headers, text, json };
+    return readReply(res);
   }
 
   gw(method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
@@ -93,6 +86,18 @@ export class TestClient {
   close(): Promise<void> {
     return this.dispatcher.close();
   }
+}
+
+/** Status, headers, text and (when it parses) JSON of an undici response. */
+export async function readReply(res: Dispatcher.ResponseData): Promise<Reply> {
+  const text = await res.body.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, headers: res.headers, text, json };
 }
 
 /** The Guid of a Set-GUID response header (undefined when absent). */

@@ -11,7 +11,7 @@
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultScenario, FakeClock, type SimulatorOptions } from '../../simulator/index';
-import { GW, type Harness, harness } from './helpers';
+import { GW, type Harness, harness, type Reply as Raw, readReply } from './helpers';
 
 let h: Harness;
 let dispatcher: Agent;
@@ -49,14 +49,6 @@ const BR_SUBTYPES = [
   'MuteVideoAudio',
 ].map((s) => `QC_AgentState_${s}`);
 
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: raw JSON as a client sees it
-  json: any;
-}
-
 async function start(opts: SimulatorOptions = {}): Promise<void> {
   h = await harness({ http: false, ...opts });
   dispatcher = new Agent({ connect: { ca: h.run.caPem as string } });
@@ -70,14 +62,7 @@ async function send(method: string, url: string, headers: [string, string][], bo
     ...(body !== undefined ? { body } : {}),
     dispatcher,
   });
-  const text = await res.body.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers, text, json };
+  return readReply(res);
 }
 
 const base = () => `${h.run.url}${GW}`;
