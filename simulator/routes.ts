@@ -32,6 +32,8 @@ export interface Route {
 }
 
 const seg = '([^/]+)';
+/** Agent IDs 1–59999, the 2018 route table's regex. */
+const LEGACY_AGENT_ID = /^(?:[1-9][0-9]{0,3}|[1-5][0-9]{4})$/;
 
 /** Guarded interfaces take no body; a body that is not JSON is 000-006 (after the Guid check). */
 const guarded =
@@ -174,6 +176,8 @@ export function matchRoute(
     if (route.method !== method || (route.modern && profile === 'legacy')) continue;
     const m = route.pattern.exec(path);
     if (!m) continue;
+    // The 2018 table's path variable `{agentid:[1-9][\d]{0,3}|[1-5][\d]{4}}`: other IDs do not match at all.
+    if (profile === 'legacy' && m[1] !== undefined && !LEGACY_AGENT_ID.test(m[1])) return undefined;
     try {
       return { route, params: m.slice(1).map((p) => decodeURIComponent(p)) };
     } catch {

@@ -24,6 +24,17 @@ describe('--profile legacy (the 2018 route table)', () => {
     }
   });
 
+  it('answers 404 for an agent ID outside the 2018 regex (1–59999)', async () => {
+    h = await harness({ profile: 'legacy' });
+    for (const id of ['60000', '0101']) {
+      const r = await h.client.gw('PUT', `/onlineagent/${id}`, { body: { password: 'simulator' } });
+      expect(r.status, id).toBe(404);
+    }
+    expect(
+      (await h.client.gw('PUT', '/onlineagent/59999', { body: { password: 'simulator' } })).json.retcode,
+    ).toBe('100-004');
+  });
+
   it('keeps what the 2018 table has: poll, listen, intercept, forcerest, beginmonitor', async () => {
     h = await harness({ profile: 'legacy' });
     const g = await h.client.signIn('1001');
