@@ -2,7 +2,7 @@
 import { setGuidHeader } from './auth';
 import type { Simulator } from './model';
 import { AGENT_ID_RE, eventReply, fail, ok, okNoResult, parseBody } from './replies';
-import type { GwReply, RestState } from './types';
+import type { GwReply, RestState, Session } from './types';
 
 const SERVICE_TOKEN_RE = /^[A-Za-z0-9._-]{1,50}$/;
 
@@ -12,9 +12,10 @@ export function signIn(sim: Simulator, agentId: string, rawBody: string, force: 
   if (!parsed.ok) return fail('000-006');
   const body = parsed.value ?? {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail('000-006');
-  const b = body as Record<string, unknown>;
+  // Real clients send nulls for fields they leave out (C# demo): a null is an absent field.
+  const b = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null)) as Record<string, unknown>;
   if (!AGENT_ID_RE.test(agentId)) return fail('000-002');
-  if (typeof b.password !== 'string' || b.password === '') return fail('100-001');
+  if (typeof b.password !== 'string') return fail('100-001');
 
   let status: RestState = 4;
   if (b.status !== undefined) {
@@ -37,7 +38,8 @@ export function signIn(sim: Simulator, agentId: string, rawBody: string, force: 
   }
 
   const agent = sim.rec(agentId);
-  if (!agent || agent.password !== b.password) return fail('100-004');
+  // An empty password is answered like a wrong one (every agent of a scenario has a password).
+  if (!agent || b.password === '' || agent.password !== b.password) return fail('100-004');
   if (agent.session) {
     if (!force) return fail('100-002');
     sim.signOut(agent, 'kick');
@@ -116,12 +118,45 @@ export async function pollEvent(
 
 /** POST /onlineagent/{agentid}/handshake: push-mode heartbeat (also accepted in poll mode). */
 export function handshake(sim: Simulator, agentId: string, guid: string | undefined): GwReply {
+  return keepAlive(sim, agentId, guid, () => okNoResult());
+}
+
+/** PUT /onlineagent/{agentid}/heartbeat (2019/20 demos' push heartbeat): like handshake, result `{loginTime}`. */
+export function heartbeat(sim: Simulator, agentId: string, guid: string | undefined): GwReply {
+  return keepAlive(sim, agentId, guid, (s) => ok({ loginTime: String(s.loginTime) }, 'success'));
+}
+
+/** A heartbeat: refreshes the session's heartbeat and rotates its Guid when due (Set-GUID on the reply). */
+function keepAlive(
+  sim: Simulator,
+  agentId: string,
+  guid: string | undefined,
+  answer: (s: Session) => GwReply,
+): GwReply {
   const now = sim.now();
   const s = sim.guids.check(guid, agentId, now);
   if (!s) return fail('100-006');
   s.lastHeartbeat = now;
   const rotated = sim.guids.rotateIfDue(s, now);
-  const reply = okNoResult();
+  const reply = answer(s);
+  if (rotated) reply.headers = { 'Set-GUID': setGuidHeader(rotated) };
+  return reply;
+}
+
+/**
+ * GET /agentevent/allagentevent: the session is the Guid's (no agent ID in the path); answers every queued
+ * event at once as an `event` array (`[]` when none, without a hold). Refreshes the heartbeat like a poll.
+ */
+export function pollAllEvents(sim: Simulator, guid: string | undefined): GwReply {
+  const now = sim.now();
+  const s = sim.guids.find(guid, now);
+  if (!s) return fail('100-006');
+  if (s.mode === 'push') return fail('000-001');
+  s.lastHeartbeat = now;
+  const rotated = sim.guids.rotateIfDue(s, now);
+  const events = [];
+  for (let e = sim.takeEvent(s); e; e = sim.takeEvent(s)) events.push(e);
+  const reply: GwReply = { body: { message: '', retcode: '0', event: events } };
   if (rotated) reply.headers = { 'Set-GUID': setGuidHeader(rotated) };
   return reply;
 }

@@ -47,6 +47,12 @@ export class GuidRegistry {
     return e.session;
   }
 
+  /** The active session `guid` authenticates, whatever its agent (allagentevent has no agent in the path). */
+  find(guid: string | undefined, now: number): Session | undefined {
+    const e = guid ? this.byGuid.get(guid) : undefined;
+    return e ? this.check(guid, e.session.agentId, now) : undefined;
+  }
+
   /** The session (active or ended) a known Guid was issued to, ignoring expiry. */
   owner(guid: string | undefined, agentId: string): Session | undefined {
     if (!guid) return undefined;

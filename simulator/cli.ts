@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { FakeClock } from './clock';
 import { type RunningSimulator, startSimulator } from './index';
-import { DEFAULT_CA_FILE, type SimulatorOptions } from './options';
+import { DEFAULT_CA_FILE, SIM_PROFILES, type SimProfile, type SimulatorOptions } from './options';
 import { defaultScenario, loadScenarioFile, resolveScenario, type Scenario, ScenarioError } from './scenario';
 
 const USAGE = `CC-Gateway simulator (fake Huawei CC-Gateway agent REST API)
@@ -15,6 +15,10 @@ Usage: npm run simulator -- [options]
   --ca-file PATH           where to write the CA certificate (default ${DEFAULT_CA_FILE})
   --scenario FILE          scenario JSON file (default: the built-in demo scenario)
   --extra-inspectors N     add N inspectors with QC permission, IDs 10001.., VDN 1 (load tests)
+  --profile default|legacy route table: legacy = the 2018 gateway (404 for handshake, heartbeat,
+                           updateGuid and intercept by call ID); default = everything
+  --elb-cookie             behind a sticky load balancer: sign-in sets the huaweielbsession cookie,
+                           a request without it is answered 100-006 (another node)
   --auth-mode 1|2          1 static Guid, 2 dynamic Guid (default 2)
   --guid-interval-ms N     Guid rotation period (default 60000)
   --guid-timeout-ms N      Guid lifetime (default 120000)
@@ -26,7 +30,7 @@ Usage: npm run simulator -- [options]
   --quiet                  do not print one line per request
   -h, --help               this help
 
-Control API: GET /sim/state, POST /sim/calls {agentId}, DELETE /sim/calls/{agentId},
+Control API: GET /sim/state, GET|POST /sim/profile, POST /sim/calls {agentId}, DELETE /sim/calls/{agentId},
 GET /sim/requests[?since=N], POST|DELETE /sim/faults, POST /sim/clock/advance {ms}, POST /sim/reset.
 `;
 
@@ -40,6 +44,8 @@ const OPTIONS = {
   scenario: { type: 'string' },
   'extra-inspectors': { type: 'string' },
   'auth-mode': { type: 'string' },
+  profile: { type: 'string' },
+  'elb-cookie': { type: 'boolean' },
   'guid-interval-ms': { type: 'string' },
   'guid-timeout-ms': { type: 'string' },
   'heartbeat-timeout-ms': { type: 'string' },
@@ -72,6 +78,14 @@ async function options(values: Values): Promise<SimulatorOptions> {
   if (values.host !== undefined) o.host = values.host;
   if (values.http) o.http = true;
   if (values['ca-file'] !== undefined) o.caFile = values['ca-file'];
+  if (values.profile !== undefined) {
+    if (!(SIM_PROFILES as readonly string[]).includes(values.profile))
+      throw new UsageError(
+        `--profile must be one of ${SIM_PROFILES.join(', ')} (got ${JSON.stringify(values.profile)})`,
+      );
+    o.profile = values.profile as SimProfile;
+  }
+  if (values['elb-cookie']) o.elbCookie = true;
   const authMode = int(values, 'auth-mode', 1, 2);
   if (authMode !== undefined) o.authMode = authMode as 1 | 2;
   const ms: [keyof Values, keyof SimulatorOptions, number][] = [
@@ -125,7 +139,7 @@ function banner(run: RunningSimulator, o: SimulatorOptions, customScenario: bool
     `Inspectors (signed out): ${shown.join(', ')}${more}`,
     `Agents signed in: ${desk.length} (${compactIds(desk.map((a) => a.id))}); on calls: ${onCall.join(', ') || 'none'}`,
     customScenario ? '' : 'Password of every demo ID: simulator',
-    `Auth mode ${o.authMode ?? 2}${o.clock ? '; fake clock (POST /sim/clock/advance)' : ''}. Control API: ${run.url}/sim/state`,
+    `Auth mode ${o.authMode ?? 2}; profile ${o.profile ?? 'default'}${o.elbCookie ? ' behind a sticky load balancer (huaweielbsession cookie)' : ''}${o.clock ? '; fake clock (POST /sim/clock/advance)' : ''}. Control API: ${run.url}/sim/state`,
   );
   return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
 }

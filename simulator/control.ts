@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultError } from './faults';
 import { readBody, sendJson } from './http';
 import { SimError, type Simulator } from './model';
+import { SIM_PROFILES, type SimProfile } from './options';
 
 export async function handleControl(
   sim: Simulator,
@@ -30,6 +31,11 @@ async function route(sim: Simulator, req: IncomingMessage, url: URL): Promise<un
   const path = url.pathname.replace(/\/+$/, '');
   const key = `${method} ${path}`;
   if (key === 'GET /sim/state') return sim.snapshot();
+  if (key === 'GET /sim/profile') return profileOf(sim);
+  if (key === 'POST /sim/profile') {
+    sim.setProfile(parseProfile(await jsonBody(req)));
+    return profileOf(sim);
+  }
   if (key === 'GET /sim/requests') {
     const since = url.searchParams.get('since');
     const n = since === null ? 0 : Number(since);
@@ -80,6 +86,30 @@ async function route(sim: Simulator, req: IncomingMessage, url: URL): Promise<un
     return { ok: true };
   }
   throw new NotFound(`no such control endpoint: ${method} ${url.pathname}`);
+}
+
+function profileOf(sim: Simulator): { profile: SimProfile; elbCookie: boolean; pollHoldMs: number } {
+  const c = sim.config;
+  return { profile: c.profile, elbCookie: c.elbCookie, pollHoldMs: c.pollHoldMs };
+}
+
+function parseProfile(b: Record<string, unknown>): Parameters<Simulator['setProfile']>[0] {
+  const out: Parameters<Simulator['setProfile']>[0] = {};
+  if (b.profile !== undefined) {
+    if (!(SIM_PROFILES as readonly unknown[]).includes(b.profile))
+      throw new BadRequest(`profile: expected one of ${SIM_PROFILES.join(', ')}`);
+    out.profile = b.profile as SimProfile;
+  }
+  if (b.elbCookie !== undefined) {
+    if (typeof b.elbCookie !== 'boolean') throw new BadRequest('elbCookie: expected true or false');
+    out.elbCookie = b.elbCookie;
+  }
+  if (b.pollHoldMs !== undefined) {
+    if (typeof b.pollHoldMs !== 'number' || !Number.isFinite(b.pollHoldMs) || b.pollHoldMs < 0)
+      throw new BadRequest('pollHoldMs: expected a number >= 0');
+    out.pollHoldMs = b.pollHoldMs;
+  }
+  return out;
 }
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {

@@ -44,6 +44,41 @@ export const work = (): EventSpec => e('AgentState_Work');
 /** reason: "1" self, "3" forced busy by an inspector (see the reference's busy-reason table). */
 export const setNotReadySuccess = (reason: string): EventSpec =>
   e('AgentState_SetNotReady_Success', { reason });
+export const cancelNotReadySuccess = (): EventSpec => e('AgentState_CancelNotReady_Success');
+export const setWorkSuccess = (): EventSpec => e('AgentState_SetWork_Success');
+export const cancelWorkSuccess = (): EventSpec => e('AgentState_CancelWork_Success');
+export const setRestSuccess = (): EventSpec => e('AgentState_SetRest_Success');
+export const cancelRestSuccess = (): EventSpec => e('AgentState_CancelRest_Success');
+export const restTimeout = (): EventSpec => e('AgentState_Rest_Timeout');
+
+/** `QC_AgentState_Notify` to a monitor (beginmonitor): content as the reference's sample. */
+export const qcAgentStateNotify = (subtype: string, agentId: string): EventSpec =>
+  e('QC_AgentState_Notify', {
+    subtype: `QC_AgentState_${subtype}`,
+    monitoredagent: agentId,
+    agentname: agentId,
+    mediaserver: 'CtiServer',
+  });
+
+/**
+ * Which of an agent's own events a monitor hears about, as which QC_AgentState_Notify subtype. Meanings are
+ * inferred from the subtype names (addendum §3): Active = talking, WaitAnswer = ringing, SuperviseInsert =
+ * being monitored; AgentState_Busy is what an inspector gets when it starts monitoring (→ Monitor).
+ */
+export const NOTIFY_SUBTYPE: Readonly<Record<string, string>> = {
+  AgentOther_InService: 'Login',
+  AgentState_Ready: 'Idle',
+  AgentState_SetNotReady_Success: 'Busy',
+  AgentState_Work: 'Work',
+  AgentState_SetRest_Success: 'Rest',
+  AgentState_Busy: 'Monitor',
+  AgentEvent_Ringing: 'WaitAnswer',
+  AgentEvent_Talking: 'Active',
+  AgentEvent_Call_Release: 'HungUp',
+  AgentOther_BeQcStart: 'SuperviseInsert',
+  AgentOther_BeQcStop: 'StopSuperviseInsert',
+};
+
 export const phoneAlerting = (): EventSpec => e('AgentOther_PhoneAlerting');
 export const phoneOffhook = (): EventSpec => e('AgentOther_PhoneOffhook', { type: 'main' });
 export const phoneRelease = (): EventSpec => e('AgentOther_PhoneRelease', { phoneState: 3 });

@@ -28,6 +28,23 @@ export const LOG_NAMES = [
   'getAgentStatus',
   'updateGuid',
   ...QC_LOG_NAMES,
+  'heartbeat',
+  'getAllAgentEvent',
+  'sayFree',
+  'sayBusy',
+  'cancelBusy',
+  'sayWork',
+  'cancelWork',
+  'rest',
+  'cancelRest',
+  'resetSkill',
+  'isCensor',
+  'queryAllAgentStatus',
+  'queryOnlineAgentOnVdn',
+  'beginMonitor',
+  'endMonitor',
+  'queryAllMonitoredAgents',
+  'forceRest',
 ] as const;
 export type LogName = (typeof LOG_NAMES)[number];
 

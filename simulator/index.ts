@@ -17,8 +17,8 @@ export type { ActiveFault, Fault, FaultKind, LogName } from './faults';
 export { FAULT_KINDS, FaultError, LOG_NAMES, QC_LOG_NAMES } from './faults';
 export type { SignOutCause, Snapshot, StartCallOptions } from './model';
 export { SimError, Simulator } from './model';
-export type { SimConfig, SimulatorOptions } from './options';
-export { DEFAULT_CA_FILE } from './options';
+export type { SimConfig, SimProfile, SimulatorOptions } from './options';
+export { DEFAULT_CA_FILE, ELB_COOKIE, SIM_PROFILES } from './options';
 export type { Scenario, ScenarioAgent } from './scenario';
 export {
   DEFAULT_PASSWORD,

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { GuidRegistry } from './auth';
 import { isAdvanceable } from './clock';
 import * as ev from './events';
 import { type ActiveFault, type Fault, FaultSet } from './faults';
-import { resolveConfig, type SimConfig, type SimulatorOptions } from './options';
+import { resolveConfig, type SimConfig, type SimProfile, type SimulatorOptions } from './options';
 import { PushDelivery } from './push';
 import { resolveScenario } from './scenario';
 import {
@@ -49,6 +50,8 @@ export interface StartCallOptions {
 export interface Snapshot {
   now: number;
   authMode: 1 | 2;
+  profile: SimProfile;
+  elbCookie: boolean;
   vdns: number[];
   agents: AgentView[];
   calls: CallView[];
@@ -71,6 +74,10 @@ export class Simulator {
   private readonly agents = new Map<string, AgentRec>();
   private readonly calls = new Map<string, CallRec>();
   private readonly endedSessions = new Set<Session>();
+  /** beginmonitor relations: monitored agent → the agents watching it. */
+  private readonly watchers = new Map<string, Set<string>>();
+  /** `huaweielbsession` values the (simulated) load balancer has handed out (elbCookie). */
+  private readonly elbCookies = new Set<string>();
   private readonly push: PushDelivery;
   private logSeq = 0;
   private callSeq = 0;
@@ -157,6 +164,10 @@ export class Simulator {
       const s = a.session;
       if (s && !s.desktop && now - s.lastHeartbeat >= this.config.heartbeatTimeoutMs)
         this.signOut(a, 'timeout');
+      if (a.session && a.restState === 8 && a.restUntil !== undefined && now >= a.restUntil) {
+        a.restUntil = undefined;
+        this.emit(a, ev.restTimeout());
+      }
     }
     this.push.tick(now);
     this.guids.prune(now);
@@ -169,6 +180,8 @@ export class Simulator {
     return {
       now: this.now(),
       authMode: this.config.authMode,
+      profile: this.config.profile,
+      elbCookie: this.config.elbCookie,
       vdns: [...this.config.scenario.vdns],
       agents: [...this.agents.values()].map((a) => this.view(a)),
       calls: [...this.calls.values()].map((c) => ({
@@ -194,6 +207,8 @@ export class Simulator {
     this.agents.clear();
     this.calls.clear();
     this.endedSessions.clear();
+    this.watchers.clear();
+    this.elbCookies.clear();
     this.guids.clear();
     this.push.clear();
     this.faults.clear();
@@ -253,6 +268,11 @@ export class Simulator {
     return this.agents.get(id);
   }
 
+  /** @internal Every agent of a VDN, by ascending ID. */
+  agentsInVdn(vdn: number): AgentRec[] {
+    return [...this.agents.values()].filter((a) => a.vdn === vdn).sort((x, y) => Number(x.id) - Number(y.id));
+  }
+
   /** @internal */
   call(id: string): CallRec | undefined {
     return this.calls.get(id);
@@ -280,11 +300,58 @@ export class Simulator {
     return ++this.taskSeq;
   }
 
+  /** @internal Changes the profile at run time (`POST /sim/profile`). */
+  setProfile(p: { profile?: SimProfile; elbCookie?: boolean; pollHoldMs?: number }): void {
+    if (p.profile !== undefined) this.config.profile = p.profile;
+    if (p.elbCookie !== undefined) this.config.elbCookie = p.elbCookie;
+    if (p.pollHoldMs !== undefined) this.config.pollHoldMs = p.pollHoldMs;
+  }
+
+  /** @internal elbCookie: a new `huaweielbsession` value (the load balancer picked this node). */
+  issueElbCookie(): string {
+    const v = randomBytes(16).toString('hex');
+    this.elbCookies.add(v);
+    return v;
+  }
+
+  /** @internal elbCookie: does this `huaweielbsession` value lead to this node? */
+  knowsElbCookie(v: string | undefined): boolean {
+    return v !== undefined && this.elbCookies.has(v);
+  }
+
+  /** @internal beginmonitor: `monitor` hears QC_AgentState_Notify for each target. */
+  watch(monitor: AgentRec, targets: string[]): void {
+    monitor.watching ??= new Set();
+    for (const t of targets) {
+      monitor.watching.add(t);
+      const set = this.watchers.get(t) ?? new Set<string>();
+      set.add(monitor.id);
+      this.watchers.set(t, set);
+    }
+  }
+
+  /** @internal endmonitor (all targets when `targets` is undefined). */
+  unwatch(monitor: AgentRec, targets?: string[]): void {
+    for (const t of targets ?? [...(monitor.watching ?? [])]) {
+      monitor.watching?.delete(t);
+      const set = this.watchers.get(t);
+      set?.delete(monitor.id);
+      if (set?.size === 0) this.watchers.delete(t);
+    }
+  }
+
+  /** @internal QC_AgentState_Notify to every agent watching `targetId`. */
+  notifyWatchers(targetId: string, subtype: string): void {
+    for (const m of this.watchers.get(targetId) ?? []) this.emit(m, ev.qcAgentStateNotify(subtype, targetId));
+  }
+
   /** @internal Queue an event to the agent's active session (dropped when signed out). */
   emit(agent: AgentRec | string, spec: ev.EventSpec): void {
     const a = typeof agent === 'string' ? this.agents.get(agent) : agent;
     const s = a?.session;
     if (!s) return;
+    const subtype = ev.NOTIFY_SUBTYPE[spec.eventType];
+    if (subtype) this.notifyWatchers(s.agentId, subtype);
     const event = ev.stamp(spec, s.agentId, this.now());
     if (s.mode === 'push') {
       this.pushQueue(s, event);
@@ -355,6 +422,9 @@ export class Simulator {
     agent.callId = undefined;
     agent.monitoring = undefined;
     agent.restState = 4;
+    agent.restUntil = undefined;
+    this.unwatch(agent);
+    this.notifyWatchers(agent.id, 'Logout');
     if (cause === 'logout' || cause === 'kick' || cause === 'push-failed' || s.queue.length === 0) {
       this.finishEnded(s);
       return;
@@ -417,6 +487,7 @@ export class Simulator {
     const m = inspector.monitoring;
     if (!m) return;
     inspector.monitoring = undefined;
+    this.notifyWatchers(inspector.id, 'StopMonitor');
     if (opts.inspector !== 'none') this.emit(inspector, ev.phoneRelease());
     if (opts.inspector === 'release+ready') this.emit(inspector, ev.ready());
     if (opts.targetStop) this.emit(m.target, ev.beQcStop(m.mode, inspector.id));
@@ -531,6 +602,7 @@ export class Simulator {
         mode: i.monitoring?.mode ?? 'listen',
       })),
       queuedEvents: s?.queue.length ?? 0,
+      watching: [...(a.watching ?? [])].sort((x, y) => Number(x) - Number(y)),
     };
   }
 }

@@ -3,7 +3,24 @@ import { join } from 'node:path';
 import { type Clock, realClock } from './clock';
 import { defaultScenario, type Scenario } from './scenario';
 
+/**
+ * Which gateway generation the route table follows: 'default' (the documented interfaces plus what real
+ * clients call) or 'legacy' (the 2018 route table: no handshake, heartbeat, updateGuid, intercept by call ID).
+ */
+export type SimProfile = 'default' | 'legacy';
+export const SIM_PROFILES: readonly SimProfile[] = ['default', 'legacy'];
+
+/** The load balancer's stickiness cookie (Huawei Cloud ELB), see `elbCookie`. */
+export const ELB_COOKIE = 'huaweielbsession';
+
 export interface SimulatorOptions {
+  /** Route table generation (default 'default'). */
+  profile?: SimProfile;
+  /**
+   * Behind a load balancer with sticky sessions: sign-in sets the `huaweielbsession` cookie and any other
+   * request without it reaches a node that does not know the session (100-006). Default false.
+   */
+  elbCookie?: boolean;
   /** Default '127.0.0.1'. */
   host?: string;
   /** Default 0 (a random free port). */
@@ -35,6 +52,8 @@ export interface SimulatorOptions {
 }
 
 export interface SimConfig {
+  profile: SimProfile;
+  elbCookie: boolean;
   authMode: 1 | 2;
   guidIntervalMs: number;
   guidTimeoutMs: number;
@@ -53,7 +72,12 @@ export function resolveConfig(o: SimulatorOptions = {}): SimConfig {
   const authMode = o.authMode ?? 2;
   if (authMode !== 1 && authMode !== 2)
     throw new RangeError(`authMode must be 1 or 2 (got ${String(authMode)})`);
+  const profile = o.profile ?? 'default';
+  if (!SIM_PROFILES.includes(profile))
+    throw new RangeError(`profile must be one of ${SIM_PROFILES.join(', ')} (got ${String(profile)})`);
   const cfg: SimConfig = {
+    profile,
+    elbCookie: o.elbCookie ?? false,
     authMode,
     guidIntervalMs: ms(o.guidIntervalMs, 60_000, 'guidIntervalMs'),
     guidTimeoutMs: ms(o.guidTimeoutMs, 120_000, 'guidTimeoutMs'),

@@ -4,6 +4,7 @@ import type { QcMode } from './events';
 import * as ev from './events';
 import type { Simulator } from './model';
 import { AGENT_ID_RE, fail, ok } from './replies';
+import { startRest, validRest } from './self-state';
 import type { AgentRec, GwReply } from './types';
 
 export type QcOp =
@@ -17,7 +18,8 @@ export type QcOp =
   | 'intercept'
   | 'forceBusy'
   | 'forceIdle'
-  | 'forceLogout';
+  | 'forceLogout'
+  | 'forceRest';
 
 export interface QcArgs {
   /** Target agent (workNo / whisperagentid); undefined when the query parameter is missing. */
@@ -26,6 +28,8 @@ export interface QcArgs {
   callId?: string;
   /** requestswitchinsertwhisperagent switchtype (raw query value). */
   switchType?: string | null;
+  /** forcerest/{workNo}/{time}/{reason} (raw path values). */
+  rest?: { time: string; reason: string };
 }
 
 const SWITCH_TYPES: Record<string, QcMode> = { '0': 'listen', '1': 'insert', '2': 'whisper' };
@@ -49,6 +53,8 @@ export function qcAgentOp(
     newMode = SWITCH_TYPES[args.switchType ?? ''];
     if (!newMode) return fail('000-002');
   }
+  if (op === 'forceRest' && !(args.rest && validRest(args.rest.time, args.rest.reason)))
+    return fail('000-002');
   if (targetId === inspectorId) return fail('000-005');
   const insp = sim.rec(inspectorId);
   if (!insp) return fail('100-006');
@@ -105,6 +111,10 @@ export function qcAgentOp(
     }
     case 'forceLogout': {
       sim.signOut(target, 'inspector');
+      return ok();
+    }
+    case 'forceRest': {
+      startRest(sim, target, Number(args.rest?.time));
       return ok();
     }
   }

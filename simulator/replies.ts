@@ -23,6 +23,9 @@ export const ok = (result: unknown = {}, message = ''): GwReply => ({
   body: { message, retcode: '0', result },
 });
 
+/** `{"message":"","retcode":"0"}` — what self-state calls (sayfree, saybusy …) answer (addendum §2). */
+export const okBare = (): GwReply => ({ body: { message: '', retcode: '0' } });
+
 /** `{"message":"success","retcode":"0"}` — heartbeat and push-reply shape. */
 export const okNoResult = (): GwReply => ({ body: { message: 'success', retcode: '0' } });
 
@@ -31,8 +34,9 @@ export const fail = (retcode: string, status = 200): GwReply => ({
   body: { message: MESSAGES[retcode] ?? 'error', retcode, result: {} },
 });
 
+/** One event, or the empty poll exactly as real gateways send it: `{"message":"","retcode":"0"}` (no `event`). */
 export const eventReply = (event: GatewayEvent | null, headers?: Record<string, string>): GwReply => {
-  const r: GwReply = { body: { message: '', retcode: '0', event } };
+  const r: GwReply = { body: event ? { message: '', retcode: '0', event } : { message: '', retcode: '0' } };
   if (headers) r.headers = headers;
   return r;
 };

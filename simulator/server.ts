@@ -5,6 +5,7 @@ import { handleControl } from './control';
 import type { ActiveFault } from './faults';
 import { header, readBody, sendJson, sendText } from './http';
 import type { Simulator } from './model';
+import { ELB_COOKIE } from './options';
 import { fail } from './replies';
 import { matchRoute } from './routes';
 import type { GwReply, RequestLogEntry } from './types';
@@ -63,13 +64,18 @@ async function dispatch(
 ): Promise<void> {
   const started = performance.now();
   const method = req.method ?? 'GET';
-  const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+  // `//` in the path (a base URL configured with a trailing `/`) counts as `/`; a leading `//` must not be
+  // read as a protocol-relative URL.
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const rawPath = (q < 0 ? raw : raw.slice(0, q)).replace(/\/{2,}/g, '/');
+  const url = new URL(rawPath + (q < 0 ? '' : raw.slice(q)), 'http://simulator.invalid');
   if (url.pathname === '/sim' || url.pathname.startsWith('/sim/')) {
     await handleControl(sim, req, res, url);
     return;
   }
   const guid = header(req, 'guid');
-  const match = matchRoute(method, url.pathname);
+  const match = matchRoute(method, url.pathname, sim.config.profile);
   const entry: Omit<RequestLogEntry, 'seq' | 'status'> = {
     at: sim.now(),
     method,
@@ -140,6 +146,15 @@ async function dispatch(
     }
   }
 
+  const signIn = match.route.logName === 'login' || match.route.logName === 'forceLogin';
+  const elb = sim.config.elbCookie ? elbCookieOf(req) : undefined;
+  if (sim.config.elbCookie && !signIn && !sim.knowsElbCookie(elb)) {
+    // The load balancer sent the request to a node that does not know the session.
+    sendJson(res, 200, fail('100-006').body);
+    log(200, '100-006', fault);
+    return;
+  }
+
   const ac = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) ac.abort();
@@ -167,8 +182,24 @@ async function dispatch(
     log(0, retcode, fault);
     return;
   }
-  sendJson(res, status, reply.body, reply.headers);
+  let headers = reply.headers;
+  if (sim.config.elbCookie && signIn && retcode === '0') {
+    // Before Set-GUID: the Java demos stop reading headers at Set-GUID and still got the ELB cookie.
+    const value = sim.knowsElbCookie(elb) ? (elb as string) : sim.issueElbCookie();
+    headers = { 'Set-Cookie': `${ELB_COOKIE}=${value}; Path=/; HttpOnly`, ...reply.headers };
+  }
+  sendJson(res, status, reply.body, headers);
   log(status, retcode, fault);
+}
+
+/** The `huaweielbsession` value of the request's cookies (several Cookie headers and attributes tolerated). */
+function elbCookieOf(req: IncomingMessage): string | undefined {
+  const raw = req.headers.cookie;
+  for (const pair of (Array.isArray(raw) ? raw.join(';') : (raw ?? '')).split(';')) {
+    const i = pair.indexOf('=');
+    if (i > 0 && pair.slice(0, i).trim() === ELB_COOKIE) return pair.slice(i + 1).trim();
+  }
+  return undefined;
 }
 
 function wait(st: ServerState, ms: number): Promise<void> {

@@ -1,9 +1,9 @@
 import type { GatewayEvent, QcMode } from './events';
 
-/** CCGateway state (table T1): 2 signed out, 3 busy, 4 idle, 5 wrap-up, 7 talking. */
-export type AgentStateCode = 2 | 3 | 4 | 5 | 7;
+/** CCGateway state (table T1): 2 signed out, 3 busy, 4 idle, 5 wrap-up, 7 talking, 8 rest. */
+export type AgentStateCode = 2 | 3 | 4 | 5 | 7 | 8;
 /** The state an agent returns to when not on a call and not monitoring. */
-export type RestState = 3 | 4 | 5;
+export type RestState = 3 | 4 | 5 | 8;
 
 export const STATE_NAMES: Record<AgentStateCode, string> = {
   2: 'signed-out',
@@ -11,6 +11,17 @@ export const STATE_NAMES: Record<AgentStateCode, string> = {
   4: 'idle',
   5: 'wrap-up',
   7: 'talking',
+  8: 'rest',
+};
+
+/** T1 state → CTI platform state (table T2), as `ctiStatus` strings of the agent-group queries. */
+export const CTI_STATUS: Record<AgentStateCode, string> = {
+  2: '0',
+  3: '7',
+  4: '1',
+  5: '6',
+  7: '5',
+  8: '8',
 };
 
 /** What a held long poll is woken with: an event, null (hold elapsed), or 'gone' (session ended / closing). */
@@ -66,8 +77,12 @@ export interface AgentRec {
   /** The last session, kept after sign-out so its final events can still be read. */
   lastSession?: Session;
   restState: RestState;
+  /** Clock time when a rest (state 8) is over: AgentState_Rest_Timeout (the agent keeps resting). */
+  restUntil?: number;
   callId?: string;
   monitoring?: Monitoring;
+  /** Agents under `beginmonitor` by this agent's current session (QC_AgentState_Notify). */
+  watching?: Set<string>;
 }
 
 export interface CallRec {
@@ -127,6 +142,8 @@ export interface AgentView {
   callId: string | null;
   monitoring: { target: string; mode: QcMode } | null;
   monitoredBy: { inspector: string; mode: QcMode }[];
+  /** Agents under this agent's `beginmonitor` (QC_AgentState_Notify), by ascending ID. */
+  watching: string[];
   queuedEvents: number;
 }
 

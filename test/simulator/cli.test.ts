@@ -48,6 +48,7 @@ describe('CLI', () => {
     [['--auth-mode', '3'], /--auth-mode must be an integer from 1 to 2/],
     [['--poll-hold-ms', '-5'], /poll-hold-ms/],
     [['--scenario', '/nonexistent/s.json'], /cannot read scenario file/],
+    [['--profile', 'modern'], /--profile must be one of default, legacy/],
   ])('rejects %j with exit code 2', async (args, msg) => {
     const p = cli(args);
     expect(await exitCode(p.child)).toBe(2);
@@ -68,7 +69,16 @@ describe('CLI', () => {
   });
 
   it('starts, prints the URL and demo IDs, serves, and closes on SIGTERM', async () => {
-    const p = cli(['--http', '--port', '0', '--quiet', '--fake-clock']);
+    const p = cli([
+      '--http',
+      '--port',
+      '0',
+      '--quiet',
+      '--fake-clock',
+      '--profile',
+      'legacy',
+      '--elb-cookie',
+    ]);
     running = p.child;
     const deadline = Date.now() + 15_000;
     while (!/listening on (http:\/\/\S+)/.test(p.out())) {
@@ -82,6 +92,8 @@ describe('CLI', () => {
     expect(p.out()).toContain('2001–2020');
     const state = (await fetch(`${url}/sim/state`).then((r) => r.json())) as { agents: unknown[] };
     expect(state.agents).toHaveLength(24);
+    expect(state).toMatchObject({ profile: 'legacy', elbCookie: true });
+    expect(p.out()).toContain('profile legacy behind a sticky load balancer');
     const adv = await fetch(`${url}/sim/clock/advance`, { method: 'POST', body: '{"ms":1000}' });
     expect(adv.status).toBe(200);
     p.child.kill('SIGTERM');

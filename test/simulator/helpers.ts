@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher, request } from 'undici';
 import {
   type GatewayEvent,
   type RunningSimulator,
@@ -22,6 +22,8 @@ export interface CallOptions {
   raw?: string;
   signal?: AbortSignal;
   headersTimeout?: number;
+  /** Extra request headers (e.g. cookie). */
+  headers?: Record<string, string>;
 }
 
 /** A tiny client over real HTTP(S), with keep-alive. */
@@ -39,6 +41,7 @@ export class TestClient {
   async call(method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
     if (opts.guid !== undefined) headers.guid = opts.guid;
+    Object.assign(headers, opts.headers);
     const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
     const res = await request(`${this.base}${path}`, {
       method: method as 'GET',
@@ -48,14 +51,7 @@ export class TestClient {
       signal: opts.signal,
       headersTimeout: opts.headersTimeout,
     });
-    const text = await res.body.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.statusCode, headers: res.headers, text, json };
+    return readReply(res);
   }
 
   gw(method: string, path: string, opts: CallOptions = {}): Promise<Reply> {
@@ -82,7 +78,7 @@ export class TestClient {
       const r = await this.poll(agentId, guid);
       if (r.json?.retcode === '100-006' && out.length > 0) return out;
       if (r.json?.retcode !== '0') throw new Error(`poll failed: ${r.text}`);
-      if (r.json.event === null) return out;
+      if (r.json.event === undefined) return out; // empty poll: {"message":"","retcode":"0"}
       out.push(r.json.event);
     }
   }
@@ -90,6 +86,18 @@ export class TestClient {
   close(): Promise<void> {
     return this.dispatcher.close();
   }
+}
+
+/** Status, headers, text and (when it parses) JSON of an undici response. */
+export async function readReply(res: Dispatcher.ResponseData): Promise<Reply> {
+  const text = await res.body.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.statusCode, headers: res.headers, text, json };
 }
 
 /** The Guid of a Set-GUID response header (undefined when absent). */
