@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { dmChannelId } from '../../src/local/slack-api/methods';
+import type { StoredMessage } from '../../src/local/slack-api/store';
+import { LOCAL_TEAM } from '../../src/local/stack';
+import { gatewayRequests, text, until, useLocalStack, waitForNew } from './support';
+
+/**
+ * A gateway session belongs to the Slack user who signed in. Unlinking that user, or moving them to
+ * another inspector, ends it (signed out at the gateway, the user told by DM); nobody else's request
+ * may use it, even when the record's team matches.
+ */
+const env = useLocalStack();
+
+/** An answer only `user` sees, to a command `user` sends. */
+async function toSender(command: string, match: RegExp, user: string): Promise<StoredMessage> {
+  const since = env.mark();
+  const ack = await env.slack.command(command, user);
+  expect(ack.status).toBe(200);
+  return waitForNew(env.stack, since, (m) => m.ephemeralTo === user && match.test(text(m)));
+}
+
+/** Every message in `user`'s DM with the app. */
+const dmOf = (user: string) => env.stack.slack.store.channelMessages(dmChannelId(user));
+
+/** The gateway requests of `logName` that named inspector `inspectorId`. */
+const calls = (logName: string, inspectorId: string) =>
+  gatewayRequests(env.stack, logName).filter((r) => r.agentId === inspectorId).length;
+
+/** `user` asks to listen to 2005: told to sign in, and the gateway hears nothing from `inspectorId`. */
+async function expectToldToSignIn(user: string, inspectorId: string) {
+  const before = calls('addSupervise', inspectorId);
+  const refusal = await toSender('/qc listen 2005', /not signed in/, user);
+  expect(text(refusal)).toMatch(new RegExp(`Inspector ${inspectorId} is not signed in to the gateway`));
+  await env.stack.queue.drained();
+  expect(calls('addSupervise', inspectorId)).toBe(before);
+}
+
+describe('a gateway session is bound to the Slack user who signed in', () => {
+  it('(a) unlink A, link B to the same inspector: A is signed out and told; B must sign in', async () => {
+    await env.signIn('U_DEMO', '1001');
+    const logoutsBefore = calls('logout', '1001');
+    const unlinked = await toSender('/qc unlink <@U_DEMO|demo>', /Unlinked/, 'U_ADMIN');
+    expect(text(unlinked)).toMatch(/Unlinked <@U_DEMO> from inspector 1001/);
+    expect(text(unlinked)).toMatch(/signed out at the gateway/);
+    await until('the sign-out of 1001 at the gateway', () => calls('logout', '1001') > logoutsBefore);
+    expect((await env.stack.store.getSession('1001'))?.status).toBe('ended');
+    const dm = await env.stack.slack.store.waitFor(() =>
+      dmOf('U_DEMO').find((m) => /admin unlinked you/.test(text(m))),
+    );
+    expect(text(dm)).toMatch(/inspector 1001/);
+    expect(text(dm)).toMatch(/gateway session was ended/);
+
+    await toSender('/qc link <@U_STRANGER|stranger> 1001 70001', /Linked <@U_STRANGER>/, 'U_ADMIN');
+    await expectToldToSignIn('U_STRANGER', '1001');
+    const rows = await env.stack.store.listDay(LOCAL_TEAM, new Date().toISOString().slice(0, 10));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: 'U_ADMIN', operation: 'unlink', inspectorId: '1001' }),
+        expect.objectContaining({ operation: 'session-ended', inspectorId: '1001', detail: 'U_DEMO' }),
+      ]),
+    );
+  });
+
+  it('(b) relink without unlink: A moved to another inspector, B linked to A\'s: same', async () => {
+    await env.signIn('U_DEMO2', '1003');
+    // The inspector is A's: linking B to it straight away is refused, and A keeps the session.
+    const refused = await toSender('/qc link <@U_DEMO|demo> 1003 70003', /already linked/, 'U_ADMIN');
+    expect(text(refused)).toMatch(/Inspector 1003 is already linked to another Slack user/);
+    expect((await env.stack.store.getSession('1003'))?.status).toBe('active');
+
+    const logoutsBefore = calls('logout', '1003');
+    const moved = await toSender('/qc link <@U_DEMO2|demo2> 1002 70002', /Linked <@U_DEMO2>/, 'U_ADMIN');
+    expect(text(moved)).toMatch(/signed out at the gateway/);
+    await until('the sign-out of 1003 at the gateway', () => calls('logout', '1003') > logoutsBefore);
+    expect((await env.stack.store.getSession('1003'))?.status).toBe('ended');
+    await env.stack.slack.store.waitFor(() =>
+      dmOf('U_DEMO2').find((m) => /admin (unlinked|relinked) you/.test(text(m)) && /1003/.test(text(m))),
+    );
+
+    await toSender('/qc link <@U_DEMO|demo> 1003 70003', /Linked <@U_DEMO>/, 'U_ADMIN');
+    await expectToldToSignIn('U_DEMO', '1003');
+  });
+
+  it("(c) B cannot use A's live session, even though the record's team matches", async () => {
+    // A's live session on 1001 (signed in at the gateway, kept alive by the keeper) while the link
+    // of inspector 1001 names B: as a record written before sessions were bound to users would be.
+    const signedIn = await env.stack.deps.gateway.forceSignIn('1001', { password: 'simulator', phone: '70001' });
+    if (!signedIn.ok) throw new Error(`sign-in of 1001 failed: ${signedIn.retcode}`);
+    const now = Date.now();
+    await env.stack.store.startSession({
+      inspectorId: '1001',
+      sessionId: randomUUID(),
+      teamId: LOCAL_TEAM,
+      userId: 'U_DEMO',
+      guid: signedIn.data.guid.reveal(),
+      mode: 'poll',
+      signedInAt: now,
+      guidUpdatedAt: now,
+    });
+    // B's link to 1001, written straight to the store (no link job ends anything here).
+    await env.stack.store.deleteLink(LOCAL_TEAM, 'U_DEMO');
+    await env.stack.store.putLink({
+      teamId: LOCAL_TEAM,
+      userId: 'U_STRANGER',
+      inspectorId: '1001',
+      phone: '70001',
+      linkedBy: 'U_ADMIN',
+      linkedAt: now,
+    });
+
+    await expectToldToSignIn('U_STRANGER', '1001');
+    const logouts = calls('logout', '1001');
+    const signout = await toSender('/qc signout', /not signed in/, 'U_STRANGER');
+    expect(text(signout)).toMatch(/You are not signed in to the gateway/);
+    const status = await toSender('/qc status', /Inspector/, 'U_STRANGER');
+    expect(text(status)).toMatch(/Gateway session: not signed in/);
+    await env.stack.queue.drained();
+    expect(calls('logout', '1001')).toBe(logouts);
+    expect((await env.stack.store.getSession('1001'))?.status).toBe('active');
+  });
+});
