@@ -1,8 +1,11 @@
 import { GatewayTransportError } from '../gateway';
-import type { SessionRecord } from '../store/types';
+import type { MonitoringRecord, SessionRecord } from '../store/types';
 import { clearTarget, updateMonitoring } from './monitoring-record';
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
+
+/** The gateway's "in a call or monitoring one": a plain sign-out is refused. */
+const IN_CALL = '100-010';
 
 /** How the sign-out at the gateway went (our record is ended either way). */
 export type GatewaySignOut = { signedOut: true } | { signedOut: false; problem: string };
@@ -33,8 +36,9 @@ export async function endSessionByAdmin(
   const { store, logger } = deps;
   if (!(await store.endSession(session.inspectorId, session.sessionId, cause.reason, deps.now())))
     return undefined;
-  const out = await signOutAtGateway(deps, session);
-  await releaseMonitoring(deps, session);
+  const monitoring = await store.getMonitoring(session.inspectorId);
+  const out = await signOutAtGateway(deps, session, monitoring);
+  await releaseMonitoring(deps, session, monitoring);
   for (const ev of await store.listPending(session.inspectorId, session.sessionId))
     await store.markPosted(session.inspectorId, session.sessionId, ev.seq);
   await deps.notifier
@@ -69,9 +73,21 @@ export function outcomeWords(out: GatewaySignOut): string {
     : ` here; the gateway did not confirm the sign-out (${out.problem}), so it drops the session by itself within about 2 minutes`;
 }
 
-async function signOutAtGateway(deps: QcDeps, session: SessionRecord): Promise<GatewaySignOut> {
+/**
+ * A plain sign-out; when the gateway refuses it because the inspector is monitoring (100-010), a
+ * forced one, which drops only the inspector's own leg. Not while they hold a customer's call they
+ * intercepted: a forced sign-out would release the customer's call.
+ */
+async function signOutAtGateway(
+  deps: QcDeps,
+  session: SessionRecord,
+  monitoring: MonitoringRecord | undefined,
+): Promise<GatewaySignOut> {
+  const gw = gatewaySession(session);
   try {
-    const out = await deps.gateway.signOut(gatewaySession(session));
+    let out = await deps.gateway.signOut(gw);
+    if (out.retcode === IN_CALL && monitoring?.mode !== 'intercept')
+      out = await deps.gateway.forceSignOut(gw);
     if (out.ok || out.explanation.sessionEnded) return { signedOut: true };
     const code = /^[0-9A-Za-z-]{1,20}$/.test(out.retcode) ? ` (retcode ${out.retcode})` : '';
     return { signedOut: false, problem: `${out.explanation.meaning}${code}` };
@@ -82,8 +98,11 @@ async function signOutAtGateway(deps: QcDeps, session: SessionRecord): Promise<G
 }
 
 /** The inspector monitors nobody any more, and the next session's events start no old thread. */
-async function releaseMonitoring(deps: QcDeps, session: SessionRecord): Promise<void> {
-  const current = await deps.store.getMonitoring(session.inspectorId);
+async function releaseMonitoring(
+  deps: QcDeps,
+  session: SessionRecord,
+  current: MonitoringRecord | undefined,
+): Promise<void> {
   if (!current) return;
   const released = await updateMonitoring(
     deps,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dmChannelId } from '../../src/local/slack-api/methods';
 import type { StoredMessage } from '../../src/local/slack-api/store';
 import { LOCAL_TEAM } from '../../src/local/stack';
-import { gatewayRequests, text, until, useLocalStack, waitForNew } from './support';
+import { gatewayRequests, keeperIdle, text, threadLines, until, useLocalStack, waitForNew } from './support';
 
 /**
  * A gateway session belongs to the Slack user who signed in. Unlinking that user, or moving them to
@@ -27,6 +27,12 @@ const dmOf = (user: string) => env.stack.slack.store.channelMessages(dmChannelId
 const calls = (logName: string, inspectorId: string) =>
   gatewayRequests(env.stack, logName).filter((r) => r.agentId === inspectorId).length;
 
+/** Sign-outs of `inspectorId` the gateway accepted (plain, or forced while monitoring). */
+const signOuts = (inspectorId: string) =>
+  [...gatewayRequests(env.stack, 'logout'), ...gatewayRequests(env.stack, 'forceLogout')].filter(
+    (r) => r.agentId === inspectorId && r.retcode === '0',
+  ).length;
+
 /** `user` asks to listen to 2005: told to sign in, and the gateway hears nothing from `inspectorId`. */
 async function expectToldToSignIn(user: string, inspectorId: string) {
   const before = calls('addSupervise', inspectorId);
@@ -39,11 +45,16 @@ async function expectToldToSignIn(user: string, inspectorId: string) {
 describe('a gateway session is bound to the Slack user who signed in', () => {
   it('(a) unlink A, link B to the same inspector: A is signed out and told; B must sign in', async () => {
     await env.signIn('U_DEMO', '1001');
-    const logoutsBefore = calls('logout', '1001');
+    // A listens to 2005: the events of that session go to the result's thread.
+    const since = env.mark();
+    await env.slack.command('/qc listen 2005', 'U_DEMO');
+    const result = await waitForNew(env.stack, since, (m) => /Listening to agent 2005/.test(text(m)));
+    await env.slack.waitForThread(result, /Phone answered/);
+    const logoutsBefore = signOuts('1001');
     const unlinked = await toSender('/qc unlink <@U_DEMO|demo>', /Unlinked/, 'U_ADMIN');
     expect(text(unlinked)).toMatch(/Unlinked <@U_DEMO> from inspector 1001/);
     expect(text(unlinked)).toMatch(/signed out at the gateway/);
-    await until('the sign-out of 1001 at the gateway', () => calls('logout', '1001') > logoutsBefore);
+    await until('the sign-out of 1001 at the gateway', () => signOuts('1001') > logoutsBefore);
     expect((await env.stack.store.getSession('1001'))?.status).toBe('ended');
     const dm = await env.stack.slack.store.waitFor(() =>
       dmOf('U_DEMO').find((m) => /An admin \(<@U_ADMIN>\) unlinked you/.test(text(m))),
@@ -54,6 +65,17 @@ describe('a gateway session is bound to the Slack user who signed in', () => {
 
     await toSender('/qc link <@U_STRANGER|stranger> 1001 70001', /Linked <@U_STRANGER>/, 'U_ADMIN');
     await expectToldToSignIn('U_STRANGER', '1001');
+    const threadAfterUnlink = threadLines(env.stack, result);
+
+    // A's monitoring was released, and nothing of A's session reaches A's thread any more, not
+    // even once B has signed in to the same inspector and the keeper polls B's session.
+    const monitoring = await env.stack.store.getMonitoring('1001');
+    expect(monitoring?.agentId).toBeUndefined();
+    expect(monitoring?.thread).toBeUndefined();
+    await toSender('/qc who 2005', /Nobody is monitoring agent 2005/, 'U_ADMIN');
+    await env.signIn('U_STRANGER', '1001');
+    await keeperIdle(env.stack, '1001', 100);
+    expect(threadLines(env.stack, result)).toEqual(threadAfterUnlink);
     const rows = await env.stack.store.listDay(LOCAL_TEAM, new Date().toISOString().slice(0, 10));
     expect(rows).toEqual(
       expect.arrayContaining([
@@ -70,10 +92,10 @@ describe('a gateway session is bound to the Slack user who signed in', () => {
     expect(text(refused)).toMatch(/Inspector 1003 is already linked to another Slack user/);
     expect((await env.stack.store.getSession('1003'))?.status).toBe('active');
 
-    const logoutsBefore = calls('logout', '1003');
+    const logoutsBefore = signOuts('1003');
     const moved = await toSender('/qc link <@U_DEMO2|demo2> 1002 70002', /Linked <@U_DEMO2>/, 'U_ADMIN');
     expect(text(moved)).toMatch(/signed out at the gateway/);
-    await until('the sign-out of 1003 at the gateway', () => calls('logout', '1003') > logoutsBefore);
+    await until('the sign-out of 1003 at the gateway', () => signOuts('1003') > logoutsBefore);
     expect((await env.stack.store.getSession('1003'))?.status).toBe('ended');
     await env.stack.slack.store.waitFor(() =>
       dmOf('U_DEMO2').find((m) => /An admin \(<@U_ADMIN>\) relinked you from inspector 1003/.test(text(m))),
@@ -114,13 +136,13 @@ describe('a gateway session is bound to the Slack user who signed in', () => {
     });
 
     await expectToldToSignIn('U_STRANGER', '1001');
-    const logouts = calls('logout', '1001');
+    const logouts = calls('logout', '1001') + calls('forceLogout', '1001');
     const signout = await toSender('/qc signout', /not signed in/, 'U_STRANGER');
     expect(text(signout)).toMatch(/You are not signed in to the gateway/);
     const status = await toSender('/qc status', /Inspector/, 'U_STRANGER');
     expect(text(status)).toMatch(/Gateway session: not signed in/);
     await env.stack.queue.drained();
-    expect(calls('logout', '1001')).toBe(logouts);
+    expect(calls('logout', '1001') + calls('forceLogout', '1001')).toBe(logouts);
     expect((await env.stack.store.getSession('1001'))?.status).toBe('active');
   });
 });
