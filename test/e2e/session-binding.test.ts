@@ -125,7 +125,8 @@ describe('a gateway session is bound to the Slack user who signed in', () => {
       guidUpdatedAt: now,
     });
     // B's link to 1001, written straight to the store (no link job ends anything here).
-    await env.stack.store.deleteLink(LOCAL_TEAM, 'U_DEMO');
+    if ((await env.stack.store.getLink(LOCAL_TEAM, 'U_DEMO'))?.inspectorId === '1001')
+      await env.stack.store.deleteLink(LOCAL_TEAM, 'U_DEMO');
     await env.stack.store.putLink({
       teamId: LOCAL_TEAM,
       userId: 'U_STRANGER',
@@ -144,5 +145,28 @@ describe('a gateway session is bound to the Slack user who signed in', () => {
     await env.stack.queue.drained();
     expect(calls('logout', '1001') + calls('forceLogout', '1001')).toBe(logouts);
     expect((await env.stack.store.getSession('1001'))?.status).toBe('active');
+  });
+  it('a sign-out the gateway fails still ends our record; the admin and the user are told so', async () => {
+    await env.signIn('U_DEMO', '1003');
+    env.sim.injectFault({ interface: 'logout', kind: 'status', status: 503, count: 5 });
+    const unlinked = await toSender('/qc unlink <@U_DEMO|demo>', /Unlinked/, 'U_ADMIN');
+    expect(text(unlinked)).toMatch(
+      /Their gateway session was ended here; the gateway did not confirm the sign-out/,
+    );
+    expect((await env.stack.store.getSession('1003'))?.status).toBe('ended');
+    const dm = await env.stack.slack.store.waitFor(() =>
+      dmOf('U_DEMO').find((m) => /unlinked you from inspector 1003/.test(text(m))),
+    );
+    expect(text(dm)).toMatch(/did not confirm the sign-out/);
+    const rows = await env.stack.store.listDay(LOCAL_TEAM, new Date().toISOString().slice(0, 10));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          operation: 'session-ended',
+          inspectorId: '1003',
+          outcome: 'sign-out-failed',
+        }),
+      ]),
+    );
   });
 });
