@@ -3,6 +3,7 @@ import type { Job } from '../queue/jobs';
 import { ConflictError, type SessionRecord } from '../store/types';
 import { type EndCause, endSessionByAdmin, type GatewaySignOut, outcomeWords } from './end-session';
 import { applyChange, effectivePermissions, isPermission } from './permissions';
+import { phonesOf } from './phones';
 import type { QcDeps, QcPolicy } from './ports';
 import { ownsSession, type Requester } from './run-qc';
 
@@ -135,23 +136,34 @@ export async function linkUser(deps: QcDeps & QcPolicy, job: JobOf<'link'>): Pro
     what,
     reason: 'relinked by an admin',
   });
-  const moved =
-    previous && previous.inspectorId !== job.inspectorId
-      ? await endIf(deps, previous.inspectorId, (s) => ownsSession(s, target), {
-          ...cause(`relinked you from inspector ${previous.inspectorId} to ${job.inspectorId}`),
-        })
-      : undefined;
+  const phones = phonesOf(job);
+  // Their own session ends when it is on another inspector now, or uses a phone no longer allowed.
+  const own = previous
+    ? await endIf(
+        deps,
+        previous.inspectorId,
+        (s) =>
+          ownsSession(s, target) &&
+          (previous.inspectorId !== job.inspectorId || (s.phone !== undefined && !phones.includes(s.phone))),
+        cause(
+          previous.inspectorId !== job.inspectorId
+            ? `relinked you from inspector ${previous.inspectorId} to ${job.inspectorId}`
+            : 'changed your soft-phones: the one your session used is no longer allowed',
+        ),
+      )
+    : undefined;
   const taken = await endIf(
     deps,
     job.inspectorId,
     (s) => s.teamId === target.teamId && s.userId !== target.userId,
     cause(`linked inspector ${job.inspectorId} to another Slack user`),
   );
-  const phones = job.phone
-    ? ` (phone ${job.phone}${job.allowedPhones?.length ? `; also allowed: ${job.allowedPhones.join(', ')}` : ''})`
-    : ' (no phone: they cannot sign in until you set one)';
+  const [first, ...more] = phones;
+  const linked = first
+    ? `(phone ${first}${more.length ? `; also allowed: ${more.join(', ')}` : ''}). They can now /qc signin.`
+    : '(no phone: they cannot sign in until you set one with `/qc link` again).';
   await tell(
-    `Linked <@${job.targetUserId}> to inspector ${job.inspectorId}${phones}. They can now /qc signin.${endedWords(moved, `Their session as inspector ${previous?.inspectorId}`)}${endedWords(taken, `The session of <@${taken?.userId}> as inspector ${job.inspectorId}`)}`,
+    `Linked <@${job.targetUserId}> to inspector ${job.inspectorId} ${linked}${endedWords(own, `Their session as inspector ${previous?.inspectorId}`)}${taken ? endedWords(taken, `The session of <@${taken.userId}> as inspector ${job.inspectorId}`) : ''}`,
   );
   await store.record({
     teamId: target.teamId,

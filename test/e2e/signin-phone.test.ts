@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { dmChannelId } from '../../src/local/slack-api/methods';
 import type { StoredView } from '../../src/local/slack-api/store';
 import { gatewayRequests, text, useLocalStack, waitForNew } from './support';
 
@@ -64,6 +65,16 @@ describe('the sign-in phone is the one an admin set', () => {
     });
     expect(JSON.stringify(res.json)).toMatch(/Signed in as inspector \*1001\*/);
     expect((await env.stack.store.getSession('1001'))?.phone).toBe('70009');
+  });
+
+  it('an admin takes back the number a live session uses: that session ends', async () => {
+    expect((await env.stack.store.getSession('1001'))?.status).toBe('active');
+    const relinked = await toSender('/qc link <@U_DEMO|demo> 1001 70001', /Linked/, 'U_ADMIN');
+    expect(text(relinked)).toMatch(/Their session as inspector 1001 was ended/);
+    expect((await env.stack.store.getSession('1001'))?.status).toBe('ended');
+    await env.stack.slack.store.waitFor((s) =>
+      s.channelMessages(dmChannelId('U_DEMO')).find((m) => /no longer allowed/.test(text(m))),
+    );
   });
 
   it('a link with no phone: the modal says to ask an admin; a forged submission is refused', async () => {
