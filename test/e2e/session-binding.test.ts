@@ -142,6 +142,13 @@ describe('a gateway session is bound to the Slack user who signed in', () => {
     expect(text(signout)).toMatch(/You are not signed in to the gateway/);
     const status = await toSender('/qc status', /Inspector/, 'U_STRANGER');
     expect(text(status)).toMatch(/Gateway session: not signed in/);
+    const home = env.stack.slack.store.homeViews.get('U_STRANGER')?.updates ?? -1;
+    await env.slack.openHome('U_STRANGER');
+    const view = await env.stack.slack.store.waitFor((st) => {
+      const v = st.homeViews.get('U_STRANGER');
+      return v && v.updates > home ? v : undefined;
+    });
+    expect(JSON.stringify(view.view.blocks)).toMatch(/Gateway session\* :white_circle: not signed in/);
     await env.stack.queue.drained();
     expect(calls('logout', '1001') + calls('forceLogout', '1001')).toBe(logouts);
     expect((await env.stack.store.getSession('1001'))?.status).toBe('active');
