@@ -152,6 +152,14 @@ describe('a gateway session is bound to the Slack user who signed in', () => {
     await env.stack.queue.drained();
     expect(calls('logout', '1001') + calls('forceLogout', '1001')).toBe(logouts);
     expect((await env.stack.store.getSession('1001'))?.status).toBe('active');
+
+    // An admin's link of 1001 (here: B again) ends the live session of the other user on it.
+    const relinked = await toSender('/qc link <@U_STRANGER|stranger> 1001 70001', /Linked/, 'U_ADMIN');
+    expect(text(relinked)).toMatch(/The session of <@U_DEMO> as inspector 1001 was ended \(signed out/);
+    expect((await env.stack.store.getSession('1001'))?.status).toBe('ended');
+    await env.stack.slack.store.waitFor(() =>
+      dmOf('U_DEMO').find((m) => /linked inspector 1001 to another Slack user/.test(text(m))),
+    );
   });
   it('a sign-out the gateway fails still ends our record; the admin and the user are told so', async () => {
     await env.signIn('U_DEMO', '1003');

@@ -95,11 +95,8 @@ export function registerViews(app: App, deps: AckDeps): void {
         await ack({
           response_action: 'errors',
           errors: {
-            [SIGNIN_BLOCK.phone]:
-              `That is not a number an admin allowed for inspector ${out.inspectorId}. Pick one of the list, or ask a qc-slack admin.`.slice(
-                0,
-                150,
-              ),
+            // Under 150 characters (Slack's limit for a field error).
+            [SIGNIN_BLOCK.phone]: `That is not a number an admin allowed for inspector ${out.inspectorId}. Pick one of the list, or ask a qc-slack admin.`,
           },
         });
         return;
