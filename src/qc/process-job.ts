@@ -1,7 +1,6 @@
 import { GatewayTransportError } from '../gateway';
 import type { Job } from '../queue/jobs';
-import { ConflictError } from '../store/types';
-import { changePermissions, showHome, showWho } from './account-jobs';
+import { changePermissions, linkUser, showHome, showWho, unlinkUser } from './account-jobs';
 import { runAudit } from './audit-job';
 import { type GatewayProgress, JobFailure, trackGateway } from './job-failure';
 import {
@@ -13,7 +12,7 @@ import {
   refuseExpired,
 } from './job-limits';
 import type { QcDeps, QcPolicy } from './ports';
-import { gatewaySession, isUsableSession, loadQcState, type QcState, runQc } from './run-qc';
+import { gatewaySession, isUsableSession, loadQcState, ownsSession, type QcState, runQc } from './run-qc';
 import { runRelease } from './run-release';
 
 /** How long a request's idempotency record is kept (SQS FIFO dedupes for 5 min; Slack retries for ~5). */
@@ -134,69 +133,15 @@ async function run(
       return { status: 'done' };
     case 'audit':
       return { status: 'done', detail: await runAudit(deps, job) };
-    case 'link': {
-      if (!deps.adminUserIds.has(job.slack.userId)) {
-        await tell('Only qc-slack admins can link users (QC_ADMIN_USER_IDS). Ask your platform team.');
-        return { status: 'done', detail: 'not-admin' };
-      }
-      try {
-        await store.putLink({
-          teamId: job.slack.teamId,
-          userId: job.targetUserId,
-          inspectorId: job.inspectorId,
-          ...(job.phone ? { phone: job.phone } : {}),
-          linkedBy: job.slack.userId,
-          linkedAt: deps.now(),
-        });
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        await tell(
-          `Inspector ${job.inspectorId} is already linked to another Slack user. Unlink them first: /qc unlink @them`,
-        );
-        return { status: 'done', detail: 'conflict' };
-      }
-      await tell(
-        `Linked <@${job.targetUserId}> to inspector ${job.inspectorId}${job.phone ? ` (phone ${job.phone})` : ''}. They can now /qc signin.`,
-      );
-      await store.record({
-        teamId: job.slack.teamId,
-        userId: job.slack.userId,
-        inspectorId: job.inspectorId,
-        operation: 'link',
-        outcome: 'ok',
-        at: deps.now(),
-        detail: job.targetUserId,
-      });
-      return { status: 'done', detail: 'linked' };
-    }
-    case 'unlink': {
-      if (!deps.adminUserIds.has(job.slack.userId)) {
-        await tell('Only qc-slack admins can unlink users (QC_ADMIN_USER_IDS). Ask your platform team.');
-        return { status: 'done', detail: 'not-admin' };
-      }
-      const old = await store.deleteLink(job.slack.teamId, job.targetUserId);
-      await tell(
-        old
-          ? `Unlinked <@${job.targetUserId}> from inspector ${old.inspectorId}.`
-          : `<@${job.targetUserId}> was not linked.`,
-      );
-      if (old)
-        await store.record({
-          teamId: job.slack.teamId,
-          userId: job.slack.userId,
-          inspectorId: old.inspectorId,
-          operation: 'unlink',
-          outcome: 'ok',
-          at: deps.now(),
-          detail: job.targetUserId,
-        });
-      return { status: 'done', detail: old ? 'unlinked' : 'not-linked' };
-    }
+    case 'link':
+      return { status: 'done', detail: await linkUser(deps, job) };
+    case 'unlink':
+      return { status: 'done', detail: await unlinkUser(deps, job) };
     case 'status': {
       const link = await store.getLink(job.slack.teamId, job.slack.userId);
       const session = link ? await store.getSession(link.inspectorId) : undefined;
       const monitoring = link ? await store.getMonitoring(link.inspectorId) : undefined;
-      const own = session?.teamId === job.slack.teamId ? session : undefined;
+      const own = ownsSession(session, job.slack) ? session : undefined;
       const fallbacks = deps.adminUserIds.has(job.slack.userId)
         ? await store.getGatewayFallbacks()
         : undefined;
@@ -213,7 +158,7 @@ async function run(
     case 'signout': {
       const link = await store.getLink(job.slack.teamId, job.slack.userId);
       const session = link ? await store.getSession(link.inspectorId) : undefined;
-      if (!link || !session || !isUsableSession(session, job.slack.teamId)) {
+      if (!link || !session || !isUsableSession(session, job.slack)) {
         await tell('You are not signed in to the gateway.');
         return { status: 'done', detail: 'not-signed-in' };
       }

@@ -116,12 +116,26 @@ export async function callGateway(
   }
 }
 
-/** A session the gateway should still accept, for this Slack team. */
-export function isUsableSession(session: SessionRecord | undefined, teamId: string): boolean {
-  return session?.status === 'active' && session.teamId === teamId && Boolean(session.guid);
+/** Who asks: a Slack user of a team. */
+export interface Requester {
+  teamId: string;
+  userId: string;
 }
 
-/** What every gateway request passes first: linked, allowed to do this, signed in (in this team). */
+/**
+ * A gateway session serves only the Slack user who signed it in (team and user). Whoever is linked
+ * to the inspector now, nobody else may drive that session: they sign in themselves.
+ */
+export function ownsSession(session: SessionRecord | undefined, who: Requester): boolean {
+  return session !== undefined && session.teamId === who.teamId && session.userId === who.userId;
+}
+
+/** A session the gateway should still accept, signed in by this very Slack user. */
+export function isUsableSession(session: SessionRecord | undefined, who: Requester): boolean {
+  return session?.status === 'active' && ownsSession(session, who) && Boolean(session.guid);
+}
+
+/** What every gateway request passes first: linked, allowed to do this, signed in by this very user. */
 export function admit(
   policy: QcPolicy,
   req: QcRequest,
@@ -132,15 +146,10 @@ export function admit(
   const inspectorId = link.inspectorId;
   const denied = permissionRefusal(policy, link, req.op, req.agentId);
   if (denied) return { refusal: denied, inspectorId };
-  if (session && isUsableSession(session, req.slack.teamId)) return { inspectorId, session };
-  return {
-    refusal: {
-      kind: 'no-session',
-      inspectorId,
-      ...(session?.endedReason ? { reason: session.endedReason } : {}),
-    },
-    inspectorId,
-  };
+  if (session && isUsableSession(session, req.slack)) return { inspectorId, session };
+  // Why the requester's own last session ended; someone else's session is none of their business.
+  const reason = ownsSession(session, req.slack) ? session?.endedReason : undefined;
+  return { refusal: { kind: 'no-session', inspectorId, ...(reason ? { reason } : {}) }, inspectorId };
 }
 
 /** A refusal when the inspector lacks the permission the operation needs (checked before the gateway). */

@@ -2,12 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type GatewayClient, GatewayTransportError, type RetcodeExplanation } from '../gateway';
 import type { Logger } from '../gateway/logger';
 import type { Store } from '../store/types';
+import { phonesOf } from './phones';
 
 export interface SignInRequest {
   teamId: string;
   userId: string;
   /** Used once for the gateway call; never stored, never logged. */
   password: string;
+  /** The soft-phone picked in the modal: must be one the link allows (absent = the admin-set one). */
   phone?: string;
   force: boolean;
 }
@@ -15,12 +17,19 @@ export interface SignInRequest {
 export type SignInOutcome =
   | { kind: 'signed-in'; inspectorId: string; mode: 'poll' | 'push'; passwordDaysLeft?: number }
   | { kind: 'not-linked' }
+  /** No admin set a phone for this inspector: no sign-in (the gateway would need one). */
+  | { kind: 'no-phone'; inspectorId: string }
+  /** The phone asked for is none of the link's: refused before the gateway. */
+  | { kind: 'phone-not-allowed'; inspectorId: string; phone: string; phones: string[] }
   | {
       kind: 'refused';
       inspectorId: string;
       retcode: string;
       explanation: RetcodeExplanation;
       canForce: boolean;
+      /** The phone this attempt used and the ones allowed (the forced retry offers them again). */
+      phone: string;
+      phones: string[];
     }
   | { kind: 'transport'; inspectorId: string; error: GatewayTransportError };
 
@@ -47,12 +56,18 @@ export async function signInInspector(deps: SignInDeps, req: SignInRequest): Pro
   const link = await deps.store.getLink(req.teamId, req.userId);
   if (!link) return { kind: 'not-linked' };
   const inspectorId = link.inspectorId;
+  const phones = phonesOf(link);
+  const phone = req.phone?.trim() || phones[0];
+  if (phones.length === 0 || !phone) return { kind: 'no-phone', inspectorId };
+  if (!phones.includes(phone)) {
+    deps.logger.warn({ inspector: inspectorId }, 'sign-in refused: a phone the link does not allow');
+    return { kind: 'phone-not-allowed', inspectorId, phone, phones };
+  }
   const push = Boolean(deps.pushCallbackUrl);
   const serviceToken = push ? newServiceToken() : undefined;
-  const phone = req.phone?.trim() || link.phone;
   const opts = {
     password: req.password,
-    ...(phone ? { phone } : {}),
+    phone,
     ...(push && serviceToken ? { callBackUri: deps.pushCallbackUrl, serviceToken } : {}),
   };
   try {
@@ -66,6 +81,8 @@ export async function signInInspector(deps: SignInDeps, req: SignInRequest): Pro
         retcode: out.retcode,
         explanation: out.explanation,
         canForce: out.retcode === '100-002',
+        phone,
+        phones,
       };
     }
     const now = deps.now();
@@ -75,6 +92,7 @@ export async function signInInspector(deps: SignInDeps, req: SignInRequest): Pro
       teamId: req.teamId,
       userId: req.userId,
       guid: out.data.guid.reveal(),
+      phone,
       mode: push ? 'push' : 'poll',
       ...(serviceToken ? { serviceToken } : {}),
       ...(out.cookie ? { cookie: out.cookie } : {}),

@@ -46,7 +46,13 @@ export type Job =
   | ({ kind: 'who'; agentId?: string } & JobBase)
   | ({ kind: 'audit'; words: string[] } & JobBase)
   | ({ kind: 'home' } & JobBase)
-  | ({ kind: 'link'; targetUserId: string; inspectorId: string; phone?: string } & JobBase)
+  | ({
+      kind: 'link';
+      targetUserId: string;
+      inspectorId: string;
+      phone?: string;
+      allowedPhones?: string[];
+    } & JobBase)
   | ({ kind: 'unlink'; targetUserId: string } & JobBase)
   | ({ kind: 'status' } & JobBase)
   | ({ kind: 'signout' } & JobBase);
@@ -101,6 +107,15 @@ export function parseJob(body: string): Job | null {
     case 'link':
       if (!str(raw.targetUserId, 40) || !str(raw.inspectorId, 7)) return null;
       if (raw.phone !== undefined && !str(raw.phone, 24)) return null;
+      if (
+        raw.allowedPhones !== undefined &&
+        !(
+          Array.isArray(raw.allowedPhones) &&
+          raw.allowedPhones.length <= 10 &&
+          raw.allowedPhones.every((p) => str(p, 24))
+        )
+      )
+        return null;
       return raw as unknown as Job;
     case 'unlink':
       return str(raw.targetUserId, 40) ? (raw as unknown as Job) : null;

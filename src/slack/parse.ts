@@ -13,7 +13,8 @@ export type ParsedCommand =
   | { kind: 'permissions'; change: 'allow' | 'deny'; userId: string; permissions: Permission[] }
   | { kind: 'who'; agentId?: string }
   | { kind: 'audit'; words: string[] }
-  | { kind: 'link'; userId: string; inspectorId: string; phone?: string }
+  /** `phone` is the admin-set soft-phone; `allowedPhones` the other numbers the inspector may pick. */
+  | { kind: 'link'; userId: string; inspectorId: string; phone?: string; allowedPhones?: string[] }
   | { kind: 'unlink'; userId: string }
   | { kind: 'status' }
   | { kind: 'signin' }
@@ -23,7 +24,10 @@ export type ParsedCommand =
 export const USAGE = {
   intercept: { usage: '/intercept <agent-id>', example: '/intercept 2005' },
   qcOp: { usage: '/qc listen|insert|whisper|stop|intercept <agent-id>', example: '/qc listen 2005' },
-  link: { usage: '/qc link @user <inspector-id> [phone]', example: '/qc link @alice 1001 70001' },
+  link: {
+    usage: '/qc link @user <inspector-id> <phone>[,<other allowed phones>]',
+    example: '/qc link @alice 1001 70001,70009',
+  },
   unlink: { usage: '/qc unlink @user', example: '/qc unlink @alice' },
   switch: { usage: '/qc switch listen|insert|whisper <agent-id>', example: '/qc switch whisper 2005' },
   release: { usage: '/qc release-call <call-id>', example: '/qc release-call 1732500000-2005' },
@@ -36,6 +40,8 @@ export const USAGE = {
 } as const;
 
 const PHONE = /^\+?[0-9]{2,24}$/;
+/** At most this many soft-phones per inspector (the sign-in modal lists them). */
+export const MAX_PHONES = 10;
 
 /** `2005`, ` 2005 `, `#2005` → '2005' (validated), or the reason it is not an agent ID. */
 export function parseAgentArg(
@@ -148,11 +154,19 @@ export function parseQcCommand(text: string, maxAgentId: number): ParsedCommand 
         return usage('mention the Slack user (pick them from the list so Slack makes it a link)', USAGE.link);
       const inspector = parseAgentArg(args[1], maxAgentId);
       if (!inspector.ok) return usage(`the inspector ID: ${inspector.reason}`, USAGE.link);
-      const phone = args[2];
-      if (phone !== undefined && !PHONE.test(phone))
-        return usage('the phone must be digits (the soft-phone number)', USAGE.link);
-      if (args.length > 3) return usage('too many words', USAGE.link);
-      return { kind: 'link', userId: user, inspectorId: inspector.id, ...(phone ? { phone } : {}) };
+      if (args.length > 3) return usage('too many words (several phones: commas, no spaces)', USAGE.link);
+      const phones = [...new Set((args[2] ?? '').split(',').filter(Boolean))];
+      if (!phones.every((p) => PHONE.test(p)))
+        return usage('each phone must be digits (a soft-phone number)', USAGE.link);
+      if (phones.length > MAX_PHONES) return usage(`at most ${MAX_PHONES} phones`, USAGE.link);
+      const [phone, ...allowedPhones] = phones;
+      return {
+        kind: 'link',
+        userId: user,
+        inspectorId: inspector.id,
+        ...(phone ? { phone } : {}),
+        ...(allowedPhones.length ? { allowedPhones } : {}),
+      };
     }
     case 'unlink': {
       const user = mentionedUserId(args[0]);

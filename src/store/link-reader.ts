@@ -7,7 +7,7 @@ export interface LinkReader {
   getLink(teamId: string, userId: string): Promise<InspectorLink | undefined>;
 }
 
-type AttributeValue = { S?: string; N?: string; BOOL?: boolean; NULL?: boolean };
+type AttributeValue = { S?: string; N?: string; BOOL?: boolean; NULL?: boolean; L?: AttributeValue[] };
 
 /**
  * `GetItem` of a link over DynamoDB's JSON protocol, SigV4-signed by aws4fetch — a few KB instead
@@ -47,11 +47,15 @@ export class HttpLinkReader implements LinkReader {
     const n = (name: string) => (item[name]?.N !== undefined ? Number(item[name]?.N) : undefined);
     const inspectorId = s('inspectorId');
     if (!inspectorId) return undefined;
+    const allowedPhones = (item.allowedPhones?.L ?? [])
+      .map((v) => v.S)
+      .filter((v): v is string => typeof v === 'string');
     return {
       teamId: s('teamId') ?? teamId,
       userId: s('userId') ?? userId,
       inspectorId,
       ...(s('phone') ? { phone: s('phone') as string } : {}),
+      ...(allowedPhones.length ? { allowedPhones } : {}),
       ...(s('displayName') ? { displayName: s('displayName') as string } : {}),
       linkedBy: s('linkedBy') ?? '',
       linkedAt: n('linkedAt') ?? 0,

@@ -9,7 +9,10 @@ export interface InspectorLink {
   teamId: string;
   userId: string;
   inspectorId: string;
+  /** The soft-phone an admin set: the one sign-in uses unless the inspector picks another allowed one. */
   phone?: string;
+  /** More numbers an admin allowed for this inspector (`/qc link @u 1001 70001,70009`); never typed in. */
+  allowedPhones?: string[];
   displayName?: string;
   linkedBy: string;
   linkedAt: number;
@@ -28,6 +31,8 @@ export interface SessionRecord {
   /** The gateway Guid: a bearer credential. Never logged, never shown. */
   guid: string;
   mode: EventMode;
+  /** The soft-phone number the gateway calls for this session (one the link allowed). */
+  phone?: string;
   /** Push mode: our random per-session token the gateway sends back in `service_token`. */
   serviceToken?: string;
   status: 'active' | 'ended';

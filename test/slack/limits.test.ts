@@ -301,10 +301,16 @@ describe('every view qc-slack opens or publishes fits Slack’s limits', () => {
   });
 
   it('the sign-in modal (plain, forced with a note, prefilled phone) and the not-linked modal', () => {
-    expectViewFits('signin', signInModal({ inspectorId: INSPECTOR }), 'modal');
+    expectViewFits('signin', signInModal({ inspectorId: INSPECTOR, phones: [PHONE] }), 'modal');
     expectViewFits(
       'signin forced',
-      signInModal({ inspectorId: INSPECTOR, phone: PHONE, force: true, note: nasty(3000) }),
+      signInModal({
+        inspectorId: INSPECTOR,
+        phones: Array.from({ length: 10 }, (_, i) => `${PHONE.slice(0, -1)}${i}`),
+        phone: PHONE,
+        force: true,
+        note: nasty(3000),
+      }),
       'modal',
     );
     expectViewFits('not linked', notLinkedModal(), 'modal');

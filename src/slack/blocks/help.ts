@@ -20,7 +20,7 @@ export function helpMessage(topic?: string): SlackMessage {
     '',
     '*See:* `/qc who [agent]` — who monitors whom · `/qc audit [export] [@user|agent] [today|7d]` · `/qc status`',
     '*Your gateway session:* `/qc signin`, `/qc signout` (or the Home tab)',
-    '*Admins:* `/qc link @user <inspector-id> [phone]`, `/qc unlink @user`, `/qc allow|deny @user listen,insert,whisper,intercept,force,release`',
+    '*Admins:* `/qc link @user <inspector-id> <phone>[,<more allowed phones>]`, `/qc unlink @user`, `/qc allow|deny @user listen,insert,whisper,intercept,force,release`',
   ];
   const intro =
     topic === 'intercept'

@@ -1,3 +1,4 @@
+import { phonesOf } from '../../qc/phones';
 import type { InspectorLink } from '../../store/types';
 import type { Block } from './kit';
 import { escapeMrkdwn, fitMrkdwn, LIMITS } from './limits';
@@ -10,13 +11,19 @@ export const SIGNIN_ACTION = {
   force: 'force_input',
 } as const;
 
-/** The sign-in modal: password (never stored), phone prefilled from the link, optional forced sign-in. */
+/**
+ * The sign-in modal: password (never stored), and the soft-phone chosen among the numbers an admin
+ * allowed for this inspector (the admin-set one first and preselected); never a free text field.
+ */
 export function signInModal(opts: {
   inspectorId: string;
+  phones: readonly string[];
   phone?: string;
   force?: boolean;
   note?: string;
 }): Block {
+  const option = (p: string) => ({ text: { type: 'plain_text', text: p }, value: p });
+  const initial = opts.phone && opts.phones.includes(opts.phone) ? opts.phone : opts.phones[0];
   return {
     type: 'modal',
     callback_id: SIGNIN_CALLBACK,
@@ -44,23 +51,44 @@ export function signInModal(opts: {
       {
         type: 'input',
         block_id: SIGNIN_BLOCK.phone,
-        optional: true,
-        label: { type: 'plain_text', text: 'Soft-phone number (the gateway calls it when you monitor)' },
+        label: { type: 'plain_text', text: 'Soft-phone the gateway calls when you monitor' },
+        hint: { type: 'plain_text', text: 'The numbers a qc-slack admin allowed for you (/qc link).' },
         element: {
-          type: 'plain_text_input',
+          type: 'static_select',
           action_id: SIGNIN_ACTION.phone,
-          // A link's phone may be "+" and 24 digits: max_length below it makes Slack refuse the view.
-          max_length: 25,
-          ...(opts.phone ? { initial_value: opts.phone } : {}),
+          options: opts.phones.map(option),
+          ...(initial ? { initial_option: option(initial) } : {}),
         },
       },
     ],
   };
 }
 
-/** The modal for a linked inspector, phone prefilled from the link. */
+/** The modal for a linked inspector: their allowed phones, or why they cannot sign in yet. */
 export function signInModalFor(link: InspectorLink): Block {
-  return signInModal({ inspectorId: link.inspectorId, ...(link.phone ? { phone: link.phone } : {}) });
+  const phones = phonesOf(link);
+  if (phones.length === 0) return noPhoneModal(link.inspectorId);
+  return signInModal({ inspectorId: link.inspectorId, phones });
+}
+
+/** No admin set a soft-phone for the inspector: nothing to submit; say who can fix it. */
+export function noPhoneModal(inspectorId: string): Block {
+  return {
+    type: 'modal',
+    // The sign-in's own callback: a submission forged from it still meets the sign-in's checks.
+    callback_id: SIGNIN_CALLBACK,
+    title: { type: 'plain_text', text: 'Sign in to the gateway' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:telephone: Inspector *${inspectorId}* has no soft-phone number yet, and the gateway needs one to sign you in. Ask a qc-slack admin to set your phone: \`/qc link @you ${inspectorId} &lt;phone&gt;\`.`,
+        },
+      },
+    ],
+  };
 }
 
 /** The shortcut's answer to a user who is not linked yet (a modal: shortcuts have no channel). */
@@ -74,7 +102,7 @@ export function notLinkedModal(): Block {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: ':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet. Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; [phone]`.',
+          text: ':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet. Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; &lt;phone&gt;`.',
         },
       },
     ],

@@ -110,6 +110,7 @@ async function handle(
                 targetUserId: parsed.userId,
                 inspectorId: parsed.inspectorId,
                 ...(parsed.phone ? { phone: parsed.phone } : {}),
+                ...(parsed.allowedPhones ? { allowedPhones: parsed.allowedPhones } : {}),
               }
             : { kind: 'unlink', targetUserId: parsed.userId },
         );

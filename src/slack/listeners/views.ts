@@ -1,9 +1,17 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
-import { SIGNIN_ACTION, SIGNIN_BLOCK, SIGNIN_CALLBACK, signInModal } from '../blocks/signin-modal';
+import {
+  noPhoneModal,
+  SIGNIN_ACTION,
+  SIGNIN_BLOCK,
+  SIGNIN_CALLBACK,
+  signInModal,
+} from '../blocks/signin-modal';
 import type { AckDeps } from '../deps';
 
+/** A text input's value, or a select's chosen option's value. */
 function field(view: ViewSubmitAction['view'], block: string, action: string): string | undefined {
-  const value = view.state.values[block]?.[action]?.value;
+  const state = view.state.values[block]?.[action];
+  const value = state?.selected_option?.value ?? state?.value;
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -29,8 +37,12 @@ export function registerViews(app: App, deps: AckDeps): void {
       });
       return;
     }
+    // Which numbers the link allows is checked by the sign-in itself (it reads the link anyway).
     if (phone && !/^\+?[0-9]{2,24}$/.test(phone)) {
-      await ack({ response_action: 'errors', errors: { [SIGNIN_BLOCK.phone]: 'Digits only, e.g. 70001.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [SIGNIN_BLOCK.phone]: 'That is not a number an admin allowed for you.' },
+      });
       return;
     }
     let force = false;
@@ -76,13 +88,26 @@ export function registerViews(app: App, deps: AckDeps): void {
           ) as never,
         });
         return;
+      case 'no-phone':
+        await ack({ response_action: 'update', view: noPhoneModal(out.inspectorId) as never });
+        return;
+      case 'phone-not-allowed':
+        await ack({
+          response_action: 'errors',
+          errors: {
+            // Under 150 characters (Slack's limit for a field error).
+            [SIGNIN_BLOCK.phone]: `That is not a number an admin allowed for inspector ${out.inspectorId}. Pick one of the list, or ask a qc-slack admin.`,
+          },
+        });
+        return;
       case 'refused':
         if (out.canForce) {
           await ack({
             response_action: 'update',
             view: signInModal({
               inspectorId: out.inspectorId,
-              ...(phone ? { phone } : {}),
+              phones: out.phones,
+              phone: out.phone,
               force: true,
               note: `:warning: Inspector ${out.inspectorId} is already signed in elsewhere (retcode 100-002). Enter the password again to *force* sign-in: the other session is signed out.`,
             }) as never,

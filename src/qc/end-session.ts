@@ -1,0 +1,120 @@
+import { GatewayTransportError } from '../gateway';
+import type { MonitoringRecord, SessionRecord } from '../store/types';
+import { clearTarget, updateMonitoring } from './monitoring-record';
+import type { QcDeps } from './ports';
+import { gatewaySession } from './run-qc';
+
+/** The gateway's "in a call or monitoring one": a plain sign-out is refused. */
+const IN_CALL = '100-010';
+
+/** How the sign-out at the gateway went (our record is ended either way). */
+export type GatewaySignOut = { signedOut: true } | { signedOut: false; problem: string };
+
+/** Why an admin's link change ends a session, in words for its user (who is told by DM). */
+export interface EndCause {
+  teamId: string;
+  adminId: string;
+  /** e.g. "unlinked you from inspector 1001"; follows "An admin (<@U…>) ". */
+  what: string;
+  /** Short, for the session record and the audit ("unlinked by an admin"). */
+  reason: string;
+}
+
+/**
+ * End a live session an admin's link change left without its Slack user. Our record first: from then
+ * on nobody can use it, the keeper stops polling it (its lease and Guid are gone) and pushed events
+ * are refused. Then, best effort, the sign-out at the gateway with the Guid read (if it fails, the
+ * gateway drops the session by itself within ~2 minutes without polls). The monitoring state is
+ * released, events not yet posted are dropped, the user is told by DM, and an audit row is written.
+ * Undefined when the session was ended or replaced meanwhile (whoever did that told the user).
+ */
+export async function endSessionByAdmin(
+  deps: QcDeps,
+  session: SessionRecord,
+  cause: EndCause,
+): Promise<GatewaySignOut | undefined> {
+  const { store, logger } = deps;
+  if (!(await store.endSession(session.inspectorId, session.sessionId, cause.reason, deps.now())))
+    return undefined;
+  const monitoring = await store.getMonitoring(session.inspectorId);
+  const out = await signOutAtGateway(deps, session, monitoring);
+  await releaseMonitoring(deps, session, monitoring);
+  for (const ev of await store.listPending(session.inspectorId, session.sessionId))
+    await store.markPosted(session.inspectorId, session.sessionId, ev.seq);
+  await deps.notifier
+    .dm(session.teamId, session.userId, {
+      kind: 'text',
+      text: `:electric_plug: An admin (<@${cause.adminId}>) ${cause.what}, so your gateway session as inspector ${session.inspectorId} was ended${outcomeWords(out)}.`,
+    })
+    .catch((err: unknown) =>
+      // The admin's reply says the session ended; a DM Slack refused must not undo that.
+      logger.warn({ error: (err as Error).name }, 'could not DM the user whose session an admin ended'),
+    );
+  await store.record({
+    teamId: cause.teamId,
+    userId: cause.adminId,
+    inspectorId: session.inspectorId,
+    operation: 'session-ended',
+    outcome: out.signedOut ? 'signed-out' : 'sign-out-failed',
+    at: deps.now(),
+    detail: session.userId,
+  });
+  logger.info(
+    { inspector: session.inspectorId, signedOut: out.signedOut },
+    'session ended by an admin link change',
+  );
+  return out;
+}
+
+/** The end of a sentence about the sign-out: " (signed out at the gateway)" or what went wrong. */
+export function outcomeWords(out: GatewaySignOut): string {
+  return out.signedOut
+    ? ' (signed out at the gateway)'
+    : ` here; the gateway did not confirm the sign-out (${out.problem}), so it drops the session by itself within about 2 minutes`;
+}
+
+/**
+ * A plain sign-out; when the gateway refuses it because the inspector is monitoring (100-010), a
+ * forced one, which drops only the inspector's own leg. Not while they hold a customer's call they
+ * intercepted: a forced sign-out would release the customer's call.
+ */
+async function signOutAtGateway(
+  deps: QcDeps,
+  session: SessionRecord,
+  monitoring: MonitoringRecord | undefined,
+): Promise<GatewaySignOut> {
+  const gw = gatewaySession(session);
+  try {
+    let out = await deps.gateway.signOut(gw);
+    if (out.retcode === IN_CALL && monitoring?.mode !== 'intercept')
+      out = await deps.gateway.forceSignOut(gw);
+    if (out.ok || out.explanation.sessionEnded) return { signedOut: true };
+    const code = /^[0-9A-Za-z-]{1,20}$/.test(out.retcode) ? ` (retcode ${out.retcode})` : '';
+    return { signedOut: false, problem: `${out.explanation.meaning}${code}` };
+  } catch (err) {
+    if (!(err instanceof GatewayTransportError)) throw err;
+    return { signedOut: false, problem: err.explanation };
+  }
+}
+
+/** The inspector monitors nobody any more, and the next session's events start no old thread. */
+async function releaseMonitoring(
+  deps: QcDeps,
+  session: SessionRecord,
+  current: MonitoringRecord | undefined,
+): Promise<void> {
+  if (!current) return;
+  const released = await updateMonitoring(
+    deps,
+    session,
+    (draft) => {
+      clearTarget(draft);
+      delete draft.thread;
+      delete draft.reply;
+      delete draft.awaitingThreadSince;
+    },
+    { first: current },
+  );
+  if (!released)
+    deps.logger.warn({ inspector: session.inspectorId }, 'monitoring state kept changing; not released');
+}
