@@ -119,15 +119,19 @@ Ctrl-C stops everything.
 `;
 }
 
-/** Ctrl-C (or SIGTERM) stops quietly; a second one exits at once. */
+/**
+ * Ctrl-C (or SIGTERM) stops quietly; another one later exits at once. A terminal's Ctrl-C reaches npm,
+ * tsx and this process, and tsx may relay it once more: a repeat within a second is the same Ctrl-C.
+ */
 function stopOnSignals(started: Started): void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < 1_000) return;
       console.log(`${signal} again: exiting now`);
       process.exit(130);
     }
-    stopping = true;
+    firstAt = Date.now();
     console.log(`\n${signal}: stopping…`);
     await started.stop();
     process.exit(0);

@@ -3,13 +3,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, logLevelConfig } from '../../src/config';
+import { GatewayTransportError } from '../../src/gateway/errors';
+import { Secret } from '../../src/gateway/secret';
+import { startLocalStack } from '../../src/local/stack';
 import { readStackFile } from '../../src/local/stack-file';
 import { main, type Started } from '../../src/local/start';
 import { planStart, START_USAGE } from '../../src/local/start-options';
 import { DEFAULT_PERMISSIONS } from '../../src/qc/permissions';
 import { SlackDriver } from '../e2e/driver';
+import { captureLogger } from '../helpers/log-capture';
 
 /** `npm start` as a user meets it: what a bad flag or setting prints, and that good settings apply. */
 
@@ -135,5 +139,28 @@ describe('npm start: the settings apply to the local stack', () => {
     }
     expect(readStackFile(t.stackFile)).toBeUndefined();
     expect(() => readFileSync(t.stackFile)).toThrow();
+  });
+});
+
+describe('stopping the stack', () => {
+  it('cuts held long polls without a warning: shutting down is not a failure', async () => {
+    const logs = captureLogger();
+    const stack = await startLocalStack({ logger: logs, keeper: { rescanMs: 100 } });
+    const sim = stack.sim?.sim;
+    if (!sim) throw new Error('no simulator');
+    let held: Promise<unknown> | undefined;
+    try {
+      await new SlackDriver(stack).signIn('U_DEMO');
+      const guid = sim.currentGuid('1001');
+      if (!guid) throw new Error('not signed in');
+      // A long poll the simulator holds (10 s) when the stack stops, as the keeper's are on Ctrl-C.
+      held = stack.deps.gateway
+        .pollEvent({ agentId: '1001', guid: new Secret(guid) })
+        .catch((err: unknown) => err);
+    } finally {
+      await stack.close();
+    }
+    expect(await held).toBeInstanceOf(GatewayTransportError);
+    expect(logs.lines.filter((l) => /"level":"(warn|error)"/.test(l))).toEqual([]);
   });
 });
