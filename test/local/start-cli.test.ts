@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, logLevelConfig } from '../../src/config';
 import { GatewayTransportError } from '../../src/gateway/errors';
 import { Secret } from '../../src/gateway/secret';
