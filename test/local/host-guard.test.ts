@@ -224,6 +224,16 @@ describe('every route of the local stack refuses a foreign Host or Origin', () =
     );
     const page = await raw(port, 'GET', '/console/api/state', { host: host(), origin: `http://${host()}` });
     expect(page.status).toBe(200);
+    // The gateway's pushes (push mode) name the callback URL's host, 127.0.0.1:<port>: they reach the handler.
+    const push = await raw(
+      port,
+      'POST',
+      '/gateway/events',
+      { host: host(), 'content-type': 'application/json' },
+      '{}',
+    );
+    expect(push.status).not.toBe(403);
+    expect(push.status).toBeLessThan(500);
   });
 
   it('the response_url and upload URLs it hands out keep working (fetch, no Origin)', async () => {
