@@ -19,6 +19,7 @@ import { SlackAlertPublisher } from '../slack/alert-publisher';
 import { createSlackApp } from '../slack/app';
 import type { AckDeps } from '../slack/deps';
 import { SlackNotifier } from '../slack/notifier';
+import { slackErrorCode } from '../slack/web-api-errors';
 import { DynamoStore } from '../store/dynamo';
 import { HttpLinkReader } from '../store/link-reader';
 import { type ConsoleBridge, createConsole } from './console/index';
@@ -79,6 +80,14 @@ export class ListenError extends Error {
   ) {
     super(`cannot listen on 127.0.0.1:${port} (${code})`);
     this.name = 'ListenError';
+  }
+}
+
+/** Socket Mode could not connect to the workspace (a wrong or revoked token, no network…). */
+export class SocketModeError extends Error {
+  constructor(readonly reason: string) {
+    super(`Socket Mode could not connect to Slack (${reason})`);
+    this.name = 'SocketModeError';
   }
 }
 
@@ -316,9 +325,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         logger,
         publisher: new SlackAlertPublisher({ client: web, store, now: Date.now }),
       };
-  const socket = opts.socketMode
-    ? await (opts.startSocketMode ?? startSocketMode)(opts.socketMode, ackDeps)
-    : undefined;
+  let socket: Awaited<ReturnType<typeof startSocketMode>> | undefined;
+  if (opts.socketMode) {
+    try {
+      socket = await (opts.startSocketMode ?? startSocketMode)(opts.socketMode, ackDeps);
+    } catch (err) {
+      // Nothing runs without the workspace: free the port and stop what started, then say why.
+      server.close();
+      await sim?.close();
+      await db.close();
+      throw new SocketModeError(slackErrorCode(err) ?? (err instanceof Error ? err.message : String(err)));
+    }
+  }
   const consoleBridge =
     opts.socketMode || opts.console === false
       ? undefined

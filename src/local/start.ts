@@ -13,6 +13,7 @@ import {
   LOCAL_CHANNEL,
   LOCAL_SIGNING_SECRET,
   type LocalStack,
+  SocketModeError,
   startLocalStack,
 } from './stack';
 import { defaultStackFile, removeStackFile, type StackFile, writeStackFile } from './stack-file';
@@ -48,9 +49,17 @@ export async function main(argv: string[], env: Env, io: StartIo): Promise<numbe
   try {
     stack = await startLocalStack({ ...plan.options, logger: createLogger(plan.logLevel) });
   } catch (err) {
-    if (!(err instanceof ListenError)) throw err;
-    io.err(`qc-slack: ${listenErrorLine(err.port, err.code, plan.portSetting)}`);
-    return 2;
+    if (err instanceof ListenError) {
+      io.err(`qc-slack: ${listenErrorLine(err.port, err.code, plan.portSetting)}`);
+      return 2;
+    }
+    if (err instanceof SocketModeError) {
+      io.err(
+        `qc-slack: ${err.message}: check SLACK_APP_TOKEN (xapp-…, scope connections:write) and SLACK_BOT_TOKEN, and that Socket Mode is on in the app's settings`,
+      );
+      return 2;
+    }
+    throw err;
   }
   const stackFile = io.stackFile ?? defaultStackFile();
   const entry: StackFile = { url: stack.url, pid: process.pid };

@@ -8,6 +8,7 @@ import {
   LOCAL_BOT_TOKEN,
   LOCAL_SIGNING_SECRET,
   type LocalStack,
+  SocketModeError,
   startLocalStack,
 } from '../../src/local/stack';
 import { captureLogger } from '../helpers/log-capture';
@@ -320,5 +321,21 @@ describe('Socket Mode', () => {
     } finally {
       await stack.close();
     }
+  });
+
+  it('a connection that fails stops everything it started and says why', async () => {
+    const logs = captureLogger();
+    const failing = startLocalStack({
+      logger: logs,
+      socketMode: { appToken: 'xapp-revoked', botToken: 'xoxb-test' },
+      startSocketMode: async () => {
+        throw Object.assign(new Error('An API error occurred: invalid_auth'), {
+          code: 'slack_webapi_platform_error',
+          data: { ok: false, error: 'invalid_auth' },
+        });
+      },
+    });
+    await expect(failing).rejects.toThrow(SocketModeError);
+    await expect(failing).rejects.toThrow('Socket Mode could not connect to Slack (invalid_auth)');
   });
 });
