@@ -176,11 +176,6 @@ async function route(r: Routes, req: IncomingMessage, res: ServerResponse): Prom
   res.end('not found\n');
 }
 
-/**
- * The whole product in one process: the same handlers as on Lambda behind one HTTP server with
- * API Gateway's routes, dynalite, an in-process FIFO queue, the keeper loop, the CC-Gateway
- * simulator, and a local Slack Web API standing in for Slack.
- */
 /** Opens the stack's port first, so a busy port is one clear error before anything else starts. */
 async function listen(port: number): Promise<{ server: Server; url: string }> {
   const server: Server = createServer();
@@ -204,6 +199,11 @@ function quietWhenStopping(logger: Logger, stopping: () => boolean): Logger {
   };
 }
 
+/**
+ * The whole product in one process: the same handlers as on Lambda behind one HTTP server with
+ * API Gateway's routes, dynalite, an in-process FIFO queue, the keeper loop, the CC-Gateway
+ * simulator, and a local Slack Web API standing in for Slack.
+ */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const logger = opts.logger ?? createLogger(logLevelConfig(process.env, 'warn'));
   const { server, url } = await listen(opts.port ?? 0);
