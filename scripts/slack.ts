@@ -1,8 +1,10 @@
 /**
  * `npm run slack -- "/intercept 2005" --user U_DEMO` — act as Slack towards the local stack (`npm start`):
- * sign and POST a slash command to /slack/events, print the ack, then follow the local fake Slack's messages
- * (channel posts, thread replies, ephemerals, edits) until nothing new arrives for --wait seconds.
- * With --password, a modal opened for the user (e.g. by `/qc signin`) is submitted with that password.
+ * find the running stack (the URL `npm start` recorded, else $PORT or 3000; checked on GET /healthz), sign
+ * and POST a slash command to /slack/events, print the ack, then follow the local fake Slack's messages
+ * (channel posts, thread replies, ephemerals, edits) until the app has no job left and nothing changed for
+ * --settle seconds (at most --wait). With --password, a modal opened for the user (e.g. by `/qc signin`)
+ * is submitted with that password.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,22 +23,28 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from '../src/local/slack-sign';
+import { defaultStackFile, readStackFile } from '../src/local/stack-file';
 
 export const LOCAL_DEFAULT_SECRET = 'local-signing-secret';
+const DEFAULT_SETTLE_S = 1.5;
+const DEFAULT_WAIT_S = 30;
 
 export const USAGE = `Usage: npm run slack -- "<slash command>" [options]
 
 Acts as Slack towards the local stack (npm start): signs and sends the slash command to
 <url>/slack/events, prints the ack, then prints the messages the app posts (channel, thread
-replies "↳", ephemerals "(only you)", edits) until none arrive for --wait seconds.
+replies "↳", ephemerals "(only you)", edits) until the app has no job left and nothing new
+arrived for --settle seconds.
 
 Options:
   --user <id>        Slack user id of the sender (default U_DEMO)
   --channel <id>     channel the command is typed in (default C_QC)
   --team <id>        team id (default T_LOCAL)
-  --url <url>        the local stack (default http://127.0.0.1:$PORT, PORT default 3000)
+  --port <n>         the local stack's port (default: the running npm start's, else $PORT or 3000)
+  --url <url>        the local stack's URL instead (e.g. http://127.0.0.1:3101)
   --secret <s>       signing secret (default $SLACK_SIGNING_SECRET or '${LOCAL_DEFAULT_SECRET}')
-  --wait <seconds>   keep following messages until this long without a new one (default 6)
+  --settle <seconds> done once nothing new arrived for this long (default ${DEFAULT_SETTLE_S})
+  --wait <seconds>   follow for at most this long (default ${DEFAULT_WAIT_S})
   --password <pw>    if the app opens a modal for you (e.g. /qc signin), submit it with this password
                      in its first password input (other inputs keep their initial values)
   --json             print JSON lines instead of text
@@ -47,7 +55,8 @@ Examples:
   npm run slack -- "/listen 2005" --user U_DEMO --channel C_QC
   npm run slack -- "/qc signin" --password simulator     sign in from the terminal (the sign-in
                                                           modal otherwise needs the console page)
-  npm run slack -- "/qc help" --wait 2 --json
+  npm run slack -- "/qc help" --json
+  npm run slack -- "/qc who" --port 3101                  a stack started with npm start -- --port 3101
 `;
 
 export interface CliOptions {
@@ -56,8 +65,12 @@ export interface CliOptions {
   user: string;
   channel: string;
   team: string;
-  url: string;
+  /** Where to look for the stack, in order (the first that answers GET /healthz as qc-slack is used). */
+  urls: string[];
   secret: string;
+  /** Seconds without anything new (and no job left) after which the result has settled. */
+  settle: number;
+  /** At most this many seconds of following. */
   wait: number;
   json: boolean;
   password?: string;
@@ -65,8 +78,48 @@ export interface CliOptions {
 
 export type ParsedCli = { help: true } | { error: string } | (CliOptions & { help?: false });
 
-/** argv (after the script name) + env → options. Pure. */
-export function parseCliArgs(argv: string[], env: Record<string, string | undefined> = {}): ParsedCli {
+function seconds(raw: string | undefined, name: string, fallback: number): number | string {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  return raw.trim() !== '' && Number.isFinite(n) && n >= 0
+    ? n
+    : `${name} must be a number of seconds: got "${raw}"`;
+}
+
+function portUrl(raw: string, name: string): string | { error: string } {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < 1 || n > 65535)
+    return { error: `${name} must be a TCP port number from 1 to 65535: got "${raw}"` };
+  return `http://127.0.0.1:${n}`;
+}
+
+/** Where to look: --url, else --port, else the URL npm start recorded, then $PORT or 3000. */
+function stackUrls(
+  values: { url?: string | undefined; port?: string | undefined },
+  env: Record<string, string | undefined>,
+  recorded?: string,
+): string[] | { error: string } {
+  if (values.url !== undefined) {
+    const url = values.url.replace(/\/+$/, '');
+    if (!/^https?:\/\//.test(url))
+      return { error: `--url must start with http:// or https://: got "${url}"` };
+    return [url];
+  }
+  if (values.port !== undefined) {
+    const url = portUrl(values.port, '--port');
+    return typeof url === 'string' ? [url] : url;
+  }
+  const fallback = portUrl(env.PORT || '3000', 'PORT');
+  if (typeof fallback !== 'string') return fallback;
+  return [...new Set([...(recorded ? [recorded] : []), fallback])];
+}
+
+/** argv (after the script name) + env (+ the URL npm start recorded) → options. Pure. */
+export function parseCliArgs(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+  recordedUrl?: string,
+): ParsedCli {
   let parsed: ReturnType<typeof parseArgsStrict>;
   try {
     parsed = parseArgsStrict(argv);
@@ -81,19 +134,21 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
   const space = line.search(/\s/);
   const command = space < 0 ? line : line.slice(0, space);
   const text = space < 0 ? '' : line.slice(space + 1).trim();
-  const wait = values.wait === undefined ? 6 : Number(values.wait);
-  if (!Number.isFinite(wait) || wait < 0)
-    return { error: `--wait must be a number of seconds: got "${values.wait}"` };
-  const url = (values.url ?? `http://127.0.0.1:${env.PORT || '3000'}`).replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(url)) return { error: `--url must start with http:// or https://: got "${url}"` };
+  const wait = seconds(values.wait, '--wait', DEFAULT_WAIT_S);
+  if (typeof wait === 'string') return { error: wait };
+  const settle = seconds(values.settle, '--settle', DEFAULT_SETTLE_S);
+  if (typeof settle === 'string') return { error: settle };
+  const urls = stackUrls(values, env, recordedUrl);
+  if ('error' in urls) return urls;
   const opts: CliOptions = {
     command,
     text,
     user: values.user ?? 'U_DEMO',
     channel: values.channel ?? 'C_QC',
     team: values.team ?? 'T_LOCAL',
-    url,
+    urls,
     secret: values.secret ?? (env.SLACK_SIGNING_SECRET || LOCAL_DEFAULT_SECRET),
+    settle,
     wait,
     json: values.json ?? false,
   };
@@ -112,7 +167,9 @@ function parseArgsStrict(argv: string[]) {
       channel: { type: 'string' },
       team: { type: 'string' },
       url: { type: 'string' },
+      port: { type: 'string' },
       secret: { type: 'string' },
+      settle: { type: 'string' },
       wait: { type: 'string' },
       password: { type: 'string' },
       'modal-password': { type: 'string' },
@@ -291,6 +348,50 @@ interface ResponseUrlInfo {
   now: number;
 }
 
+/** GET /healthz of the local stack (src/local/stack.ts). */
+interface Health {
+  service?: string;
+  mode?: string;
+  pendingJobs?: number;
+}
+
+async function health(url: string): Promise<Health | undefined> {
+  const res = await request(`${url}/healthz`);
+  const text = await res.text();
+  try {
+    const json: unknown = JSON.parse(text);
+    return res.ok && typeof json === 'object' && json !== null ? (json as Health) : undefined;
+  } catch {
+    return undefined; // not JSON: not the stack
+  }
+}
+
+/** The first URL where a qc-slack local stack answers, or the line that says why there is none. */
+export async function locateStack(urls: string[]): Promise<{ url: string } | { error: string }> {
+  const tried: string[] = [];
+  for (const url of urls) {
+    let h: Health | undefined;
+    try {
+      h = await health(url);
+    } catch (err) {
+      tried.push(`${url} (${(err as Error).message})`);
+      continue;
+    }
+    if (h?.service !== 'qc-slack-local') {
+      tried.push(`${url} (something else answers there, not the qc-slack local stack)`);
+      continue;
+    }
+    if (h.mode === 'socket')
+      return {
+        error: `The local stack at ${url} runs in Socket Mode against a real workspace: type the command in Slack.`,
+      };
+    return { url };
+  }
+  return {
+    error: `Cannot reach the local stack at ${tried.join(', ')}. Start it with: npm start (on another port? npm run slack -- "<command>" --port <n>)`,
+  };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(opts: CliOptions, out: (line: string) => void = console.log): Promise<number> {
@@ -302,17 +403,20 @@ export async function run(opts: CliOptions, out: (line: string) => void = consol
   };
   process.on('SIGINT', onSigint);
   try {
+    const located = await locateStack(opts.urls);
+    if ('error' in located) {
+      out(located.error);
+      return 1;
+    }
+    const { url } = located;
     // 1. a response_url (and trigger_id) from the local fake Slack
-    const res = await request(`${opts.url}/_local/response-url`, {
+    const res = await request(`${url}/_local/response-url`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ channel: opts.channel, user: opts.user }),
     });
     if (!res.ok) {
-      out(
-        `${opts.url} answered HTTP ${res.status} to POST /_local/response-url: is this the local stack (npm start)` +
-          ' with the local Slack console? (Against real Slack, type the command in Slack instead.)',
-      );
+      out(`${url} answered HTTP ${res.status} to POST /_local/response-url: ${await res.text()}`);
       return 1;
     }
     const info = (await res.json()) as ResponseUrlInfo;
@@ -329,7 +433,7 @@ export async function run(opts: CliOptions, out: (line: string) => void = consol
       triggerId: info.triggerId,
     });
     const started = Date.now();
-    const ack = await request(`${opts.url}/slack/events`, {
+    const ack = await request(`${url}/slack/events`, {
       method: 'POST',
       headers: signedHeaders(opts.secret, body),
       body,
@@ -345,43 +449,17 @@ export async function run(opts: CliOptions, out: (line: string) => void = consol
     const refused = ack.status === 200 ? commandAckFailure(opts.command, ack.status, ackBody) : undefined;
     if (refused) print(`(only you) Slackbot: ${refused}`, { type: 'ack_refused', error: refused });
 
-    // 3. follow the messages until --wait seconds pass without a new one
-    const seen = new Map<string, string>();
-    const modalsDone = new Set<string>();
-    let lastActivity = Date.now();
-    while (!stopped && Date.now() - lastActivity < opts.wait * 1000) {
-      const items = await getJson<LocalMessage[]>(`${opts.url}/_local/messages?since=${info.now}`);
-      for (const item of items) {
-        if (item.ephemeralTo && item.ephemeralTo !== opts.user) continue;
-        const key = `${item.channel}/${item.ts}`;
-        const version = `${item.edits}/${item.deleted ? 'deleted' : ''}`;
-        const previous = seen.get(key);
-        if (previous === version) continue;
-        seen.set(key, version);
-        print(formatMessage(item, opts.user, { edited: previous !== undefined }), {
-          type: 'message',
-          edited: previous !== undefined,
-          ...item,
-        });
-        lastActivity = Date.now();
-      }
-      const views = await getJson<StoredView[]>(`${opts.url}/_local/views?since=${info.now}`);
-      const modal = pickModal(
-        views,
-        { user: opts.user, triggerId: info.triggerId, since: info.now },
-        modalsDone,
+    // 3. follow the messages until the result and its thread settle
+    const outcome = await follow(opts, url, info, print, () => stopped);
+    if (outcome !== 'settled' && !stopped)
+      print(
+        `(stopped following after ${opts.wait} s: ${outcome}; later messages show in the console or GET ${url}/_local/messages)`,
+        { type: 'timeout', waitingFor: outcome },
       );
-      if (modal) {
-        modalsDone.add(modal.id);
-        lastActivity = Date.now();
-        await handleModal(opts, modal, print);
-      }
-      if (!stopped) await sleep(200);
-    }
     return 0;
   } catch (err) {
     if (err instanceof StackDown) {
-      out(`Cannot reach the local stack at ${opts.url} (${err.message}). Start it with: npm start`);
+      out(`The local stack stopped answering (${err.message}). Start it with: npm start`);
       return 1;
     }
     throw err;
@@ -390,7 +468,63 @@ export async function run(opts: CliOptions, out: (line: string) => void = consol
   }
 }
 
-async function handleModal(opts: CliOptions, modal: StoredView, print: (text: string, json: object) => void) {
+/**
+ * Prints each new message, edit and modal until the app has no job left and nothing changed for
+ * `settle` seconds: 'settled', or what it was still waiting for when `wait` ran out (or Ctrl-C).
+ */
+async function follow(
+  opts: CliOptions,
+  url: string,
+  info: ResponseUrlInfo,
+  print: (text: string, json: object) => void,
+  stopped: () => boolean,
+): Promise<string> {
+  const seen = new Map<string, string>();
+  const modalsDone = new Set<string>();
+  const startedAt = Date.now();
+  let lastActivity = Date.now();
+  for (;;) {
+    const items = await getJson<LocalMessage[]>(`${url}/_local/messages?since=${info.now}`);
+    for (const item of items) {
+      if (item.ephemeralTo && item.ephemeralTo !== opts.user) continue;
+      const key = `${item.channel}/${item.ts}`;
+      const version = `${item.edits}/${item.deleted ? 'deleted' : ''}`;
+      const previous = seen.get(key);
+      if (previous === version) continue;
+      seen.set(key, version);
+      print(formatMessage(item, opts.user, { edited: previous !== undefined }), {
+        type: 'message',
+        edited: previous !== undefined,
+        ...item,
+      });
+      lastActivity = Date.now();
+    }
+    const views = await getJson<StoredView[]>(`${url}/_local/views?since=${info.now}`);
+    const modal = pickModal(
+      views,
+      { user: opts.user, triggerId: info.triggerId, since: info.now },
+      modalsDone,
+    );
+    if (modal) {
+      modalsDone.add(modal.id);
+      await handleModal(opts, url, modal, print);
+      lastActivity = Date.now();
+    }
+    const pending = (await health(url))?.pendingJobs ?? 0;
+    const quietFor = Date.now() - lastActivity;
+    if (pending === 0 && quietFor >= opts.settle * 1000) return 'settled';
+    if (stopped() || Date.now() - startedAt >= opts.wait * 1000)
+      return pending > 0 ? `the app was still working on ${pending} job(s)` : 'messages were still arriving';
+    await sleep(150);
+  }
+}
+
+async function handleModal(
+  opts: CliOptions,
+  url: string,
+  modal: StoredView,
+  print: (text: string, json: object) => void,
+) {
   const shown = renderView(modal.view)
     .split('\n')
     .map((l) => `  ${l}`)
@@ -414,7 +548,7 @@ async function handleModal(opts: CliOptions, modal: StoredView, print: (text: st
   });
   const body = interactionBody(payload);
   const started = Date.now();
-  const res = await request(`${opts.url}/slack/events`, {
+  const res = await request(`${url}/slack/events`, {
     method: 'POST',
     headers: signedHeaders(opts.secret, body),
     body,
@@ -431,7 +565,7 @@ async function handleModal(opts: CliOptions, modal: StoredView, print: (text: st
 }
 
 async function main(): Promise<number> {
-  const parsed = parseCliArgs(process.argv.slice(2), process.env);
+  const parsed = parseCliArgs(process.argv.slice(2), process.env, readStackFile(defaultStackFile())?.url);
   if ('help' in parsed && parsed.help) {
     console.log(USAGE);
     return 0;

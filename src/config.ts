@@ -46,6 +46,23 @@ export function maxAgentIdConfig(env: Env = process.env): number {
   );
 }
 
+/**
+ * The gateway client's tuning from CCGW_* variables (timeouts, connections, CCGW_MAX_AGENT_ID…): for a
+ * real gateway (gatewayConfig) and for the local stack's simulator alike.
+ */
+export function gatewaySettingsConfig(env: Env = process.env): Omit<GatewayClientOptions, 'baseUrl'> {
+  return {
+    insecureSkipVerify: boolVar(env, 'CCGW_INSECURE_SKIP_VERIFY', false),
+    connectTimeoutMs: intVar(env, 'CCGW_CONNECT_TIMEOUT_MS', 3_000, 100, 60_000),
+    requestTimeoutMs: intVar(env, 'CCGW_REQUEST_TIMEOUT_MS', 5_000, 100, 60_000),
+    pollTimeoutMs: intVar(env, 'CCGW_POLL_TIMEOUT_MS', 15_000, 1_000, 120_000),
+    maxConnections: intVar(env, 'CCGW_MAX_CONNECTIONS', 256, 1, 10_000),
+    keepAliveTimeoutMs: intVar(env, 'CCGW_KEEPALIVE_MS', 15_000, 1_000, 600_000),
+    maxAgentId: maxAgentIdConfig(env),
+    stickyCookies: boolVar(env, 'CCGW_STICKY_COOKIES', true),
+  };
+}
+
 /** Gateway client settings from CCGW_* variables (see README "Configuration"). */
 export function gatewayConfig(env: Env = process.env): GatewayClientOptions {
   const baseUrl = env.CCGW_BASE_URL?.trim();
@@ -59,17 +76,7 @@ export function gatewayConfig(env: Env = process.env): GatewayClientOptions {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(`CCGW_BASE_URL must start with https:// (got "${url.protocol}")`);
   }
-  const options: GatewayClientOptions = {
-    baseUrl,
-    insecureSkipVerify: boolVar(env, 'CCGW_INSECURE_SKIP_VERIFY', false),
-    connectTimeoutMs: intVar(env, 'CCGW_CONNECT_TIMEOUT_MS', 3_000, 100, 60_000),
-    requestTimeoutMs: intVar(env, 'CCGW_REQUEST_TIMEOUT_MS', 5_000, 100, 60_000),
-    pollTimeoutMs: intVar(env, 'CCGW_POLL_TIMEOUT_MS', 15_000, 1_000, 120_000),
-    maxConnections: intVar(env, 'CCGW_MAX_CONNECTIONS', 256, 1, 10_000),
-    keepAliveTimeoutMs: intVar(env, 'CCGW_KEEPALIVE_MS', 15_000, 1_000, 600_000),
-    maxAgentId: maxAgentIdConfig(env),
-    stickyCookies: boolVar(env, 'CCGW_STICKY_COOKIES', true),
-  };
+  const options: GatewayClientOptions = { baseUrl, ...gatewaySettingsConfig(env) };
   const caPem = env.CCGW_CA_PEM?.trim();
   if (caPem) options.caPem = caPem;
   const caFile = env.CCGW_CA_FILE?.trim();
@@ -104,8 +111,28 @@ export function slackConfig(env: Env = process.env) {
     botUserId: env.SLACK_BOT_USER_ID?.trim() || undefined,
     apiUrl: env.SLACK_API_URL?.trim() || undefined,
     adminUserIds: adminUserIdsConfig(env),
-    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    logLevel: logLevelConfig(env),
   };
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** How much the JSON logs say (`LOG_LEVEL`, one of LOG_LEVELS; default info, `npm start` warn). */
+export function logLevelConfig(
+  env: Env = process.env,
+  fallback: (typeof LOG_LEVELS)[number] = 'info',
+): string {
+  const raw = env.LOG_LEVEL?.trim();
+  if (!raw) return fallback;
+  const level = raw.toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+  return level;
+}
+
+/** The local stack's HTTP port (`PORT`, default 3000; `npm start -- --port` wins). */
+export function localPortConfig(env: Env = process.env): number {
+  return intVar(env, 'PORT', 3000, 0, 65535);
 }
 
 /** Slack user IDs allowed to link and unlink inspectors (`QC_ADMIN_USER_IDS`, comma or space separated). */

@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { FakeClock, type RunningSimulator, type Scenario, startSimulator } from '../../simulator/index';
 import { type AlertDeps, receiveAlert } from '../alerts/receive';
-import { workerLimitsConfig } from '../config';
+import { logLevelConfig, workerLimitsConfig } from '../config';
 import { GatewayClient, type GatewayClientOptions } from '../gateway/client';
 import type { Logger } from '../gateway/logger';
 import { createLogger } from '../log';
@@ -19,10 +19,12 @@ import { SlackAlertPublisher } from '../slack/alert-publisher';
 import { createSlackApp } from '../slack/app';
 import type { AckDeps } from '../slack/deps';
 import { SlackNotifier } from '../slack/notifier';
+import { slackErrorCode } from '../slack/web-api-errors';
 import { DynamoStore } from '../store/dynamo';
 import { HttpLinkReader } from '../store/link-reader';
 import { type ConsoleBridge, createConsole } from './console/index';
 import { type LocalDynamo, startLocalDynamo } from './dynalite';
+import { refuseForeignCaller } from './host-guard';
 import { readBody, sendLambdaResult, toApiGatewayEvent } from './http-event';
 import { createFakeSlack, dmChannelId, type FakeSlack, type FakeUser } from './slack-api/index';
 import { type SocketModeTokens, startSocketMode } from './socket-mode';
@@ -46,6 +48,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** A real gateway instead of the simulator. */
   gateway?: GatewayClientOptions;
+  /** Gateway client settings (CCGW_* timeouts, CCGW_MAX_AGENT_ID…) for the simulator too; `gateway` has its own. */
+  gatewaySettings?: Omit<GatewayClientOptions, 'baseUrl' | 'caPem' | 'logger'>;
   /** Simulator knobs (tests use a fake clock and short holds; load tests a bigger scenario). */
   simulator?: { pollHoldMs?: number; fakeClock?: boolean; authMode?: 1 | 2; scenario?: Scenario };
   /** More users the local Slack API knows, besides DEMO_USERS (load tests). */
@@ -58,12 +62,41 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** A real workspace over Socket Mode instead of the local Slack Web API (`npm start` with tokens). */
   socketMode?: SocketModeTokens;
+  /** How Socket Mode connects (default: Bolt over Slack's WebSocket; tests pass one that reaches nothing). */
+  startSocketMode?: typeof startSocketMode;
   /** The permissions inspectors have until an admin changes them (default: listen, insert, whisper, intercept). */
   defaultPermissions?: readonly Permission[];
   /** Slack user IDs allowed to link/unlink (default: the demo admin). */
   adminUserIds?: ReadonlySet<string>;
   /** The browser console at /console/ (default: on, except in Socket Mode, where it never runs). */
   console?: boolean;
+}
+
+/** The stack's HTTP port could not be opened (in use, or not allowed). */
+export class ListenError extends Error {
+  constructor(
+    readonly port: number,
+    readonly code: string,
+  ) {
+    super(`cannot listen on 127.0.0.1:${port} (${code})`);
+    this.name = 'ListenError';
+  }
+}
+
+/** Socket Mode could not connect to the workspace (a wrong or revoked token, no network…). */
+export class SocketModeError extends Error {
+  constructor(readonly reason: string) {
+    super(`Socket Mode could not connect to Slack (${reason})`);
+    this.name = 'SocketModeError';
+  }
+}
+
+/** What GET /healthz answers: the CLI checks it talks to a qc-slack stack, and how busy it is. */
+export interface LocalHealth {
+  service: 'qc-slack-local';
+  mode: 'local' | 'socket';
+  /** Jobs queued or running in the worker. */
+  pendingJobs: number;
 }
 
 export interface LocalStack {
@@ -79,13 +112,101 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+type SlackHandler = ReturnType<typeof createSlackApp>['handler'];
+
+/** What the HTTP routes reach; the Slack and alert routes are absent in Socket Mode. */
+interface Routes {
+  url: string;
+  slack: FakeSlack;
+  deps: WorkerDeps;
+  health(): LocalHealth;
+  consoleBridge?: ConsoleBridge;
+  slackHandler?: SlackHandler;
+  alertDeps?: AlertDeps;
+}
+
+/** API Gateway's routes plus the local ones, every one behind the host guard. */
+async function route(r: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (refuseForeignCaller(req, res)) return;
+  if (await r.slack.handle(req, res)) return;
+  if (r.consoleBridge && (await r.consoleBridge.handle(req, res))) return;
+  const path = new URL(req.url ?? '/', r.url).pathname;
+  if (req.method === 'POST' && path === '/slack/events' && r.slackHandler) {
+    const body = await readBody(req);
+    sendLambdaResult(res, await r.slackHandler(toApiGatewayEvent(req, body) as never, {} as never));
+    return;
+  }
+  // The JSON endpoints get the event Lambda would get, decoded as their handlers decode it.
+  if (req.method === 'POST' && path === '/alerts' && r.alertDeps) {
+    const event = toApiGatewayEvent(req, await readBody(req));
+    const result = await receiveAlert(r.alertDeps, {
+      method: 'POST',
+      headers: headersOf(event),
+      body: bodyOf(event),
+    });
+    sendLambdaResult(res, jsonResult(result.status, result.body));
+    return;
+  }
+  if (req.method === 'POST' && path === '/gateway/events') {
+    const event = toApiGatewayEvent(req, await readBody(req));
+    const result = await receivePush(r.deps, { headers: headersOf(event), body: bodyOf(event) });
+    sendLambdaResult(res, jsonResult(result.status, result.body));
+    return;
+  }
+  if (req.method === 'GET' && path === '/healthz') {
+    sendLambdaResult(res, jsonResult(200, r.health()));
+    return;
+  }
+  if (req.method === 'GET' && path === '/' && r.consoleBridge) {
+    res.writeHead(302, { location: '/console/' });
+    res.end();
+    return;
+  }
+  if (req.method === 'GET' && path === '/') {
+    const routes = r.slackHandler
+      ? 'POST /slack/events, POST /alerts, POST /gateway/events'
+      : 'Socket Mode (Slack over its WebSocket), POST /gateway/events';
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(
+      `qc-slack local stack: ${routes}; Slack Web API at /api/${r.consoleBridge ? '; console at /console/' : ''}\n`,
+    );
+    return;
+  }
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('not found\n');
+}
+
+/** Opens the stack's port first, so a busy port is one clear error before anything else starts. */
+async function listen(port: number): Promise<{ server: Server; url: string }> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(port, err.code ?? 'error')));
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/**
+ * The gateway clients' logger: while the stack stops, the calls it cuts (held long polls) are not
+ * failures, so they are logged at debug instead of as warnings.
+ */
+function quietWhenStopping(logger: Logger, stopping: () => boolean): Logger {
+  return {
+    debug: (o, m) => logger.debug(o, m),
+    info: (o, m) => logger.info(o, m),
+    warn: (o, m) => (stopping() ? logger.debug(o, m) : logger.warn(o, m)),
+    error: (o, m) => (stopping() ? logger.debug(o, m) : logger.error(o, m)),
+  };
+}
+
 /**
  * The whole product in one process: the same handlers as on Lambda behind one HTTP server with
  * API Gateway's routes, dynalite, an in-process FIFO queue, the keeper loop, the CC-Gateway
  * simulator, and a local Slack Web API standing in for Slack.
  */
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const logger = opts.logger ?? createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const logger = opts.logger ?? createLogger(logLevelConfig(process.env, 'warn'));
+  const { server, url } = await listen(opts.port ?? 0);
   const sim = opts.gateway
     ? undefined
     : await startSimulator({
@@ -96,6 +217,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         ...(opts.simulator?.scenario ? { scenario: opts.simulator.scenario } : {}),
       });
   const gatewayOptions: GatewayClientOptions = opts.gateway ?? {
+    ...opts.gatewaySettings,
     baseUrl: sim?.url ?? '',
     ...(sim?.caPem ? { caPem: sim.caPem } : {}),
   };
@@ -120,9 +242,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     ],
   });
 
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   slack.setPublicBaseUrl(url);
 
   const web = opts.socketMode
@@ -133,7 +252,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         slackApiUrl: `${url}/api/`,
         retryConfig: { retries: 2, minTimeout: 50, maxTimeout: 2000 },
       });
-  const gateway = new GatewayClient({ ...gatewayOptions, logger });
+  let stopping = false;
+  const gatewayLogger = quietWhenStopping(logger, () => stopping);
+  const gateway = new GatewayClient({ ...gatewayOptions, logger: gatewayLogger });
   const admins =
     opts.adminUserIds ?? new Set<string>(DEMO_USERS.filter((u) => 'isAdmin' in u).map((u) => u.id));
   const deps: WorkerDeps = {
@@ -155,7 +276,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     ...gatewayOptions,
     connectTimeoutMs: 1_000,
     requestTimeoutMs: 2_000,
-    logger,
+    logger: gatewayLogger,
   });
   const ackDeps: AckDeps = {
     links: new HttpLinkReader({
@@ -181,25 +302,42 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         req,
       ),
   };
-  const { handler: slackHandler } = createSlackApp(
-    {
-      signingSecret: LOCAL_SIGNING_SECRET,
-      botToken: LOCAL_BOT_TOKEN,
-      botId: 'B_QCBOT',
-      botUserId: 'U_QCBOT',
-      apiUrl: `${url}/api/`,
-      logLevel: 'error',
-    },
-    ackDeps,
-  );
-  const alertDeps: AlertDeps = {
-    secret: LOCAL_ALERTS_SECRET,
-    maxAgentId: gateway.maxAgentId,
-    now: Date.now,
-    logger,
-    publisher: new SlackAlertPublisher({ client: web, store, now: Date.now }),
-  };
-  const socket = opts.socketMode ? await startSocketMode(opts.socketMode, ackDeps) : undefined;
+  // In Socket Mode the app hears Slack over the WebSocket only: its local signing and alerts secrets are
+  // public (printed), so no HTTP route takes requests signed with them.
+  const slackHandler = opts.socketMode
+    ? undefined
+    : createSlackApp(
+        {
+          signingSecret: LOCAL_SIGNING_SECRET,
+          botToken: LOCAL_BOT_TOKEN,
+          botId: 'B_QCBOT',
+          botUserId: 'U_QCBOT',
+          apiUrl: `${url}/api/`,
+          logLevel: 'error',
+        },
+        ackDeps,
+      ).handler;
+  const alertDeps: AlertDeps | undefined = opts.socketMode
+    ? undefined
+    : {
+        secret: LOCAL_ALERTS_SECRET,
+        maxAgentId: gateway.maxAgentId,
+        now: Date.now,
+        logger,
+        publisher: new SlackAlertPublisher({ client: web, store, now: Date.now }),
+      };
+  let socket: Awaited<ReturnType<typeof startSocketMode>> | undefined;
+  if (opts.socketMode) {
+    try {
+      socket = await (opts.startSocketMode ?? startSocketMode)(opts.socketMode, ackDeps);
+    } catch (err) {
+      // Nothing runs without the workspace: free the port and stop what started, then say why.
+      server.close();
+      await sim?.close();
+      await db.close();
+      throw new SocketModeError(slackErrorCode(err) ?? (err instanceof Error ? err.message : String(err)));
+    }
+  }
   const consoleBridge =
     opts.socketMode || opts.console === false
       ? undefined
@@ -221,57 +359,28 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           channels: [{ id: LOCAL_CHANNEL, name: 'qc-floor' }],
         });
 
+  const routes: Routes = {
+    url,
+    slack,
+    deps,
+    health: () => ({
+      service: 'qc-slack-local',
+      mode: opts.socketMode ? 'socket' : 'local',
+      pendingJobs: queue.pending,
+    }),
+    ...(consoleBridge ? { consoleBridge } : {}),
+    ...(slackHandler ? { slackHandler } : {}),
+    ...(alertDeps ? { alertDeps } : {}),
+  };
   server.on('request', (req, res) => {
-    void (async () => {
-      try {
-        if (await slack.handle(req, res)) return;
-        if (consoleBridge && (await consoleBridge.handle(req, res))) return;
-        const path = new URL(req.url ?? '/', url).pathname;
-        if (req.method === 'POST' && path === '/slack/events') {
-          const body = await readBody(req);
-          sendLambdaResult(res, await slackHandler(toApiGatewayEvent(req, body) as never, {} as never));
-          return;
-        }
-        // The JSON endpoints get the event Lambda would get, decoded as their handlers decode it.
-        if (req.method === 'POST' && path === '/alerts') {
-          const event = toApiGatewayEvent(req, await readBody(req));
-          const result = await receiveAlert(alertDeps, {
-            method: 'POST',
-            headers: headersOf(event),
-            body: bodyOf(event),
-          });
-          sendLambdaResult(res, jsonResult(result.status, result.body));
-          return;
-        }
-        if (req.method === 'POST' && path === '/gateway/events') {
-          const event = toApiGatewayEvent(req, await readBody(req));
-          const result = await receivePush(deps, { headers: headersOf(event), body: bodyOf(event) });
-          sendLambdaResult(res, jsonResult(result.status, result.body));
-          return;
-        }
-        if (req.method === 'GET' && path === '/' && consoleBridge) {
-          res.writeHead(302, { location: '/console/' });
-          res.end();
-          return;
-        }
-        if (req.method === 'GET' && (path === '/' || path === '/healthz')) {
-          res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-          res.end(
-            `qc-slack local stack: POST /slack/events, POST /alerts, POST /gateway/events; Slack Web API at /api/${consoleBridge ? '; console at /console/' : ''}\n`,
-          );
-          return;
-        }
-        res.writeHead(404, { 'content-type': 'text/plain' });
-        res.end('not found\n');
-      } catch (err) {
-        logger.error(
-          { error: (err as Error).name, msg: (err as Error).message },
-          'local server request failed',
-        );
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      }
-    })();
+    route(routes, req, res).catch((err: unknown) => {
+      logger.error(
+        { error: (err as Error).name, msg: (err as Error).message },
+        'local server request failed',
+      );
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
 
   // Demo links: the inspectors of the simulator's default scenario (not in a real workspace).
@@ -315,6 +424,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     queue,
     deps,
     close: async () => {
+      stopping = true;
       abort.abort();
       consoleBridge?.close();
       await socket?.stop().catch(() => {});

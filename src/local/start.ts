@@ -3,98 +3,113 @@
  * simulator (or CCGW_BASE_URL), a local Slack Web API and the browser console at /console/ — in one
  * process. With SLACK_APP_TOKEN + SLACK_BOT_TOKEN: Socket Mode against a real workspace, no console.
  */
-import { parseArgs } from 'node:util';
-import { adminUserIdsConfig, ConfigError, gatewayConfig, socketModeConfig } from '../config';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '../log';
 import {
   DEMO_USERS,
+  ListenError,
   LOCAL_ALERTS_SECRET,
   LOCAL_CHANNEL,
   LOCAL_SIGNING_SECRET,
+  type LocalStack,
+  SocketModeError,
   startLocalStack,
 } from './stack';
+import { defaultStackFile, removeStackFile, type StackFile, writeStackFile } from './stack-file';
+import { listenErrorLine, planStart, START_USAGE } from './start-options';
 
-// This machine class runs Node 20; Lambda runs Node 22. The AWS SDK's "upgrade Node" notice would
-// be the first thing a newcomer reads, and it is not about qc-slack: keep it out of the banner.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+type Env = Record<string, string | undefined>;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    'data-dir': { type: 'string' },
-    push: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-
-if (values.help) {
-  console.log(`qc-slack local stack
-
-  npm start [-- --port 3000] [--data-dir .data] [--push]
-
-  --port       HTTP port (default $PORT or 3000)
-  --data-dir   keep the DynamoDB table on disk (default: in memory)
-  --push       sign inspectors in in push mode (events POSTed to /gateway/events)
-
-  Open the printed console URL (http://127.0.0.1:3000/console/) and use qc-slack as a supervisor would.
-
-  CCGW_BASE_URL (+ CCGW_CA_FILE) points at a real gateway instead of the simulator.
-  SLACK_APP_TOKEN + SLACK_BOT_TOKEN: a real workspace over Socket Mode instead of the local
-  Slack API (QC_ADMIN_USER_IDS names the admins; link users with /qc link @user <inspectorId>).`);
-  process.exit(0);
+export interface StartIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Where `npm run slack` looks for the running stack (tests: a temporary file). */
+  stackFile?: string;
 }
 
-const port = Number(values.port ?? process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`--port must be a TCP port number (got ${values.port ?? process.env.PORT})`);
-  process.exit(2);
+export interface Started {
+  stack: LocalStack;
+  /** Stops the stack and forgets the stack file. */
+  stop(): Promise<void>;
 }
 
-let gateway: ReturnType<typeof gatewayConfig> | undefined;
-let socketMode: ReturnType<typeof socketModeConfig>;
-try {
-  gateway = process.env.CCGW_BASE_URL ? gatewayConfig() : undefined;
-  socketMode = socketModeConfig();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`qc-slack: ${err.message}`);
-  process.exit(2);
+/** Parses, validates and starts; an exit code (after one line saying why) when it cannot. */
+export async function main(argv: string[], env: Env, io: StartIo): Promise<number | Started> {
+  const plan = planStart(argv, env);
+  if (plan.kind === 'help') {
+    io.out(START_USAGE);
+    return 0;
+  }
+  if (plan.kind === 'error') {
+    io.err(`qc-slack: ${plan.message}${plan.showUsage ? `\n\n${START_USAGE}` : ''}`);
+    return 2;
+  }
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ ...plan.options, logger: createLogger(plan.logLevel) });
+  } catch (err) {
+    if (err instanceof ListenError) {
+      io.err(`qc-slack: ${listenErrorLine(err.port, err.code, plan.portSetting)}`);
+      return 2;
+    }
+    if (err instanceof SocketModeError) {
+      io.err(
+        `qc-slack: ${err.message}: check SLACK_APP_TOKEN (xapp-…, scope connections:write) and SLACK_BOT_TOKEN, and that Socket Mode is on in the app's settings`,
+      );
+      return 2;
+    }
+    throw err;
+  }
+  const stackFile = io.stackFile ?? defaultStackFile();
+  const entry: StackFile = { url: stack.url, pid: process.pid };
+  const unwritten = writeStackFile(stackFile, entry);
+  io.out(await banner(stack, env, plan.options));
+  if (unwritten) io.out(`(npm run slack will not find this stack by itself: ${unwritten}; give it --port)`);
+  return {
+    stack,
+    stop: async () => {
+      removeStackFile(stackFile, entry);
+      await stack.close();
+    },
+  };
 }
-const stack = await startLocalStack({
-  port,
-  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-  ...(gateway ? { gateway } : {}),
-  ...(socketMode ? { socketMode, adminUserIds: adminUserIdsConfig() } : {}),
-  push: values.push,
-});
 
-const users = DEMO_USERS.map(
-  (u) =>
-    `    ${u.id.padEnd(11)} ${'inspectorId' in u ? `inspector ${u.inspectorId} (phone ${u.phone})` : 'isAdmin' in u ? 'admin (can /qc link)' : 'not linked'}`,
-).join('\n');
-if (socketMode) {
-  console.log(`
+async function banner(
+  stack: LocalStack,
+  env: Env,
+  options: { dataDir?: string; socketMode?: unknown; adminUserIds?: ReadonlySet<string> },
+): Promise<string> {
+  const gatewayLine = stack.sim ? `${stack.sim.url} (simulator; CA ${stack.sim.caFile})` : env.CCGW_BASE_URL;
+  const dbLine = `${stack.db.endpoint} table ${stack.db.tableName}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in memory)'}`;
+  if (options.socketMode) {
+    return `
 qc-slack is up in Socket Mode (a real Slack workspace)
 
-  CC-Gateway         ${stack.sim ? `${stack.sim.url} (simulator; CA ${stack.sim.caFile})` : process.env.CCGW_BASE_URL}
-  DynamoDB           ${stack.db.endpoint} table ${stack.db.tableName}${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory)'}
-  Admins             ${[...adminUserIdsConfig()].join(', ') || 'none: set QC_ADMIN_USER_IDS to link users'}
+  CC-Gateway         ${gatewayLine}
+  DynamoDB           ${dbLine}
+  Admins             ${[...(options.adminUserIds ?? [])].join(', ') || 'none: set QC_ADMIN_USER_IDS to link users'}
 
 In Slack: /qc link @you 1001 70001 (as an admin), then /qc signin, /qc listen 2005, /intercept 2005.
 Ctrl-C stops everything.
-`);
-} else {
+`;
+  }
+  const users = DEMO_USERS.map(
+    (u) =>
+      `    ${u.id.padEnd(11)} ${'inspectorId' in u ? `inspector ${u.inspectorId} (phone ${u.phone})` : 'isAdmin' in u ? 'admin (can /qc link)' : 'not linked'}`,
+  ).join('\n');
   const consoleLine = await stack.console?.bundle().then(
     (b) =>
       `${stack.url}/console/   ← open this in a browser (bundle ${Math.round(b.js.length / 1024)} KB, built in ${b.ms} ms)`,
     (err: unknown) =>
       `unavailable: the page did not build (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`,
   );
-  console.log(`
+  return `
 qc-slack local stack is up
 
   Console            ${consoleLine}
-  CC-Gateway         ${stack.sim ? `${stack.sim.url} (simulator; CA ${stack.sim.caFile})` : process.env.CCGW_BASE_URL}
-  DynamoDB           ${stack.db.endpoint} table ${stack.db.tableName}${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory)'}
+  CC-Gateway         ${gatewayLine}
+  DynamoDB           ${dbLine}
   Channel            ${LOCAL_CHANNEL} (#qc-floor)
   Demo users         (the console's "Acting as"; gateway password: simulator)
 ${users}
@@ -104,24 +119,46 @@ ${users}
   Gateway events     POST ${stack.url}/gateway/events
   Local Slack API    ${stack.url}/api/   (messages: GET ${stack.url}/_local/messages)
 
-In the console type /qc signin, then /qc listen 2005 and /intercept 2005. From a terminal instead:
+In the console type /qc signin, then /qc listen 2005 and /intercept 2005. From a terminal instead
+(npm run slack finds this stack on its own):
   npm run slack -- "/qc signin" --password simulator
   npm run slack -- "/qc listen 2005"
 
 Ctrl-C stops everything.
-`);
+`;
 }
 
-let stopping = false;
-const stop = async (signal: string) => {
-  if (stopping) {
-    console.log(`${signal} again: exiting now`);
-    process.exit(130);
-  }
-  stopping = true;
-  console.log(`\n${signal}: stopping…`);
-  await stack.close();
-  process.exit(0);
-};
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+/**
+ * Ctrl-C (or SIGTERM) stops quietly; another one later exits at once. A terminal's Ctrl-C reaches npm,
+ * tsx and this process, and tsx may relay it once more: a repeat within a second is the same Ctrl-C.
+ */
+function stopOnSignals(started: Started): void {
+  let firstAt: number | undefined;
+  const stop = async (signal: string) => {
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < 1_000) return;
+      console.log(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    firstAt = Date.now();
+    console.log(`\n${signal}: stopping…`);
+    await started.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  // This machine class runs Node 20; Lambda runs Node 22. The AWS SDK's "upgrade Node" notice would
+  // be the first thing a newcomer reads, and it is not about qc-slack: keep it out of the banner.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const result = await main(process.argv.slice(2), process.env, {
+    out: (l) => console.log(l),
+    err: (l) => console.error(l),
+  });
+  if (typeof result === 'number') process.exit(result);
+  stopOnSignals(result);
+}

@@ -61,6 +61,11 @@ export class InProcessFifoQueue implements JobQueue {
     });
   }
 
+  /** Messages sent and not yet consumed (queued or running). */
+  get pending(): number {
+    return this.#inFlight;
+  }
+
   /** Resolves when every sent message has been consumed (tests and benchmarks await this). */
   drained(): Promise<void> {
     return this.#inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve));

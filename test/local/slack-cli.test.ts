@@ -9,6 +9,7 @@ import {
   formatMessage,
   LOCAL_DEFAULT_SECRET,
   type LocalMessage,
+  locateStack,
   parseCliArgs,
   pickModal,
   run,
@@ -25,10 +26,32 @@ describe('parseCliArgs', () => {
       user: 'U_DEMO',
       channel: 'C_QC',
       team: 'T_LOCAL',
-      url: 'http://127.0.0.1:3000',
+      urls: ['http://127.0.0.1:3000'],
       secret: LOCAL_DEFAULT_SECRET,
-      wait: 6,
+      settle: 1.5,
+      wait: 30,
       json: false,
+    });
+  });
+
+  it('finds the stack: --url, else --port, else the URL npm start recorded, then $PORT or 3000', () => {
+    const recorded = 'http://127.0.0.1:3101';
+    expect(parseCliArgs(['/qc'], {}, recorded)).toMatchObject({ urls: [recorded, 'http://127.0.0.1:3000'] });
+    expect(parseCliArgs(['/qc'], { PORT: '3101' }, recorded)).toMatchObject({ urls: [recorded] });
+    expect(parseCliArgs(['/qc'], { PORT: '4000' }, recorded)).toMatchObject({
+      urls: [recorded, 'http://127.0.0.1:4000'],
+    });
+    expect(parseCliArgs(['/qc', '--port', '3102'], { PORT: '4000' }, recorded)).toMatchObject({
+      urls: ['http://127.0.0.1:3102'],
+    });
+    expect(parseCliArgs(['/qc', '--url', 'http://127.0.0.1:9/'], {}, recorded)).toMatchObject({
+      urls: ['http://127.0.0.1:9'],
+    });
+    expect(parseCliArgs(['/qc', '--port', 'abc'], {})).toEqual({
+      error: '--port must be a TCP port number from 1 to 65535: got "abc"',
+    });
+    expect(parseCliArgs(['/qc'], { PORT: 'abc' })).toEqual({
+      error: 'PORT must be a TCP port number from 1 to 65535: got "abc"',
     });
   });
 
@@ -57,14 +80,14 @@ describe('parseCliArgs', () => {
       user: 'U_ANN',
       channel: 'C_OTHER',
       team: 'T2',
-      url: 'http://127.0.0.1:4000',
+      urls: ['http://127.0.0.1:4000'],
       secret: 'from-env',
       wait: 1.5,
       json: true,
       password: 'pw',
     });
     expect(parseCliArgs(['/x', '--url', 'http://h:1/', '--secret', 's'], {})).toMatchObject({
-      url: 'http://h:1',
+      urls: ['http://h:1'],
       secret: 's',
     });
     expect(parseCliArgs(['/qc signin', '--modal-password', 'pw2'], {})).toMatchObject({ password: 'pw2' });
@@ -274,8 +297,9 @@ describe('run', () => {
         user: 'U_DEMO',
         channel: 'C_QC',
         team: 'T_LOCAL',
-        url: `http://127.0.0.1:${port}`,
+        urls: [`http://127.0.0.1:${port}`],
         secret: 's',
+        settle: 0,
         wait: 0,
         json: false,
       },
@@ -283,8 +307,47 @@ describe('run', () => {
     );
     expect(code).toBe(1);
     expect(lines.join('\n')).toBe(
-      `Cannot reach the local stack at http://127.0.0.1:${port} (ECONNREFUSED). Start it with: npm start`,
+      `Cannot reach the local stack at http://127.0.0.1:${port} (ECONNREFUSED). Start it with: npm start (on another port? npm run slack -- "<command>" --port <n>)`,
     );
+  });
+
+  it('sends nothing to a program that is not the qc-slack stack, nor to one in Socket Mode', async () => {
+    const received: string[] = [];
+    let healthz = '{"service":"qc-slack-local","mode":"socket","pendingJobs":0}';
+    const other = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      res.writeHead(req.url === '/healthz' && healthz ? 200 : 404);
+      res.end(req.url === '/healthz' ? healthz : 'nope');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      expect(await locateStack([otherUrl])).toEqual({
+        error: `The local stack at ${otherUrl} runs in Socket Mode against a real workspace: type the command in Slack.`,
+      });
+      healthz = '';
+      const lines: string[] = [];
+      const code = await run(
+        {
+          command: '/qc',
+          text: 'help',
+          user: 'U_DEMO',
+          channel: 'C_QC',
+          team: 'T_LOCAL',
+          urls: [otherUrl],
+          secret: 's',
+          settle: 0,
+          wait: 0,
+          json: false,
+        },
+        (l) => lines.push(l),
+      );
+      expect(code).toBe(1);
+      expect(lines[0]).toMatch(/something else answers there, not the qc-slack local stack/);
+      expect(received.every((r) => r === 'GET /healthz')).toBe(true);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
   });
 });
 
@@ -298,12 +361,19 @@ describe('run against a stand-in local stack', () => {
   let server: Server;
   let url: string;
   const passwords: string[] = [];
+  /** What the stand-in's /healthz reports as jobs in progress. */
+  let pending = 0;
 
   beforeAll(async () => {
     fake = createFakeSlack({ botToken: 'xoxb-local' });
     let handler: ReturnType<AwsLambdaReceiver['toHandler']> | undefined;
     server = createServer(async (req, res) => {
       if (await fake.handle(req, res)) return;
+      if (req.url === '/healthz') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ service: 'qc-slack-local', mode: 'local', pendingJobs: pending }));
+        return;
+      }
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
@@ -389,11 +459,37 @@ describe('run against a stand-in local stack', () => {
     user: 'U_DEMO',
     channel: 'C_QC',
     team: 'T_LOCAL',
-    url,
+    urls: [url],
     secret: SECRET,
-    wait: 0.6,
+    settle: 0.5,
+    wait: 20,
     json: false,
     ...over,
+  });
+
+  it('returns once the result and its thread have settled, not after a fixed wait', async () => {
+    const lines: string[] = [];
+    const started = Date.now();
+    expect(await run(opts({ wait: 60 }), (l) => lines.push(l))).toBe(0);
+    // Settled after 0.5 s of quiet: far below the 60 s cap whatever the machine.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(lines.join('\n')).toContain('  ↳ qc-slack: AgentEvent_Talking');
+    expect(lines.join('\n')).not.toContain('stopped following');
+  });
+
+  it('waits while the app still has a job, and says so when the cap comes first', async () => {
+    pending = 1;
+    try {
+      const lines: string[] = [];
+      expect(await run(opts({ command: '/qc', text: 'help-nothing', wait: 0.5 }), (l) => lines.push(l))).toBe(
+        0,
+      );
+      expect(lines.at(-1)).toMatch(
+        /^\(stopped following after 0\.5 s: the app was still working on 1 job\(s\); later messages show in the console/,
+      );
+    } finally {
+      pending = 0;
+    }
   });
 
   it('prints the ack, then each message and edit once', async () => {

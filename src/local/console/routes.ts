@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FAULT_KINDS } from '../../../simulator/index';
+import { foreignCaller } from '../host-guard';
 import { buildConsoleBundle, CONSOLE_HTML } from './bundle';
 import type { ConsoleContext } from './context';
 import { BadInput, isObj, jsonBody, oneOf, optStr, str } from './input';
@@ -174,26 +175,15 @@ function match(method: string, path: string): { handler?: Handler; param?: strin
   };
 }
 
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
-
 /**
  * The bridge acts as any user towards the app (and the gateway behind it), so only this page may call
- * it: a loopback Host (no DNS rebinding), no foreign Origin, and JSON bodies (a cross-site form or
- * text/plain POST cannot send application/json without a CORS preflight, which is never granted).
+ * it: the stack's own loopback Host and no foreign Origin (host-guard.ts, as on every route of the
+ * stack), and JSON bodies (a cross-site form or text/plain POST cannot send application/json without a
+ * CORS preflight, which is never granted).
  */
 function checkCaller(req: IncomingMessage): void {
-  const host = req.headers.host ?? '';
-  if (!LOOPBACK_HOST.test(host))
-    throw new BadInput(
-      `the console answers on 127.0.0.1 / localhost only (Host: ${JSON.stringify(host)})`,
-      403,
-    );
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`)
-    throw new BadInput(
-      `requests from ${JSON.stringify(origin)} are not allowed: open the console at http://${host}/console/`,
-      403,
-    );
+  const foreign = foreignCaller(req);
+  if (foreign !== undefined) throw new BadInput(foreign, 403);
   if (req.method === 'POST') {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json')

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { refuseForeignCaller } from '../host-guard';
 import { fileMethods } from './files';
 import { type Answer, type Args, channelName, methods, parseJsonFields } from './methods';
 import { renderMessage } from './render';
@@ -216,6 +217,8 @@ export async function handleRequest(
   const path = url.pathname.slice(prefix.length);
   const match = /^\/(api|response|upload|_local)\/([^/]+)$/.exec(path);
   if (!match) return false;
+  // It acts as the bot and hands out response_urls: only this machine's programs, never another site's page.
+  if (refuseForeignCaller(req, res)) return true;
   const [, kind, name = ''] = match;
   try {
     if (kind === 'api') {
