@@ -159,6 +159,11 @@ describe('acks, judged once for the console and npm run slack', () => {
       fake = createFakeSlack({ botToken: 'xoxb-cli' });
       server = createServer(async (req, res) => {
         if (await fake.handle(req, res)) return;
+        if (req.url === '/healthz') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ service: 'qc-slack-local', mode: 'local', pendingJobs: 0 }));
+          return;
+        }
         // The app's ack: 51 blocks, which Slack refuses.
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
@@ -184,8 +189,9 @@ describe('acks, judged once for the console and npm run slack', () => {
         user: 'U_DEMO',
         channel: 'C_QC',
         team: 'T_LOCAL',
-        url,
+        urls: [url],
         secret: 'local-signing-secret',
+        settle: 0,
         wait: 0,
         json: false,
       };
