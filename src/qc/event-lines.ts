@@ -1,4 +1,6 @@
+import { cleanLine } from '../alerts/text';
 import { contentField, type GatewayEvent } from '../gateway/events';
+import { escapeText } from '../slack/blocks/alert';
 import type { MonitoringRecord } from '../store/types';
 import { MODE_VERB } from './monitoring';
 
@@ -15,8 +17,14 @@ export interface EventEffect {
 
 const NOISE = new Set(['AgentOther_InService', 'AgentState_SetNotReady_Success']);
 
+/** A gateway string as Slack text: one line, and `&`, `<`, `>` escaped (no mentions, no links). */
+const asText = (value: string): string => escapeText(cleanLine(value));
+
 export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord | undefined): EventEffect {
-  const f = (name: string) => contentField(event, name);
+  const f = (name: string) => {
+    const value = contentField(event, name);
+    return value === undefined ? undefined : asText(value);
+  };
   const target = monitoring?.agentId;
   switch (event.type) {
     case 'AgentOther_PhoneAlerting':
@@ -59,7 +67,7 @@ export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord 
     case 'AgentEvent_Customer_Release':
       return { line: `👋 The customer hung up (call ${f('callid') ?? '?'})` };
     case 'AgentEvent_Call_Release':
-      return { line: `🔚 Call ${typeof event.content === 'string' ? event.content : '?'} released` };
+      return { line: `🔚 Call ${typeof event.content === 'string' ? asText(event.content) : '?'} released` };
     case 'AgentState_Work':
       return { line: '📝 Wrap-up' };
     case 'AgentOther_ShutdownService':
@@ -74,6 +82,6 @@ export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord 
       };
     }
     default:
-      return NOISE.has(event.type) ? { line: null } : { line: `· ${event.type}` };
+      return NOISE.has(event.type) ? { line: null } : { line: `· ${asText(event.type)}` };
   }
 }
