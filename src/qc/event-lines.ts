@@ -1,7 +1,7 @@
 import { cleanLine } from '../alerts/text';
 import { contentField, type GatewayEvent } from '../gateway/events';
 import { escapeText } from '../slack/blocks/alert';
-import type { MonitoringRecord } from '../store/types';
+import type { MonitoringRecord, OperationThread } from '../store/types';
 import { MODE_VERB } from './monitoring';
 
 /**
@@ -20,21 +20,28 @@ const NOISE = new Set(['AgentOther_InService', 'AgentState_SetNotReady_Success']
 /** A gateway string as Slack text: one line, and `&`, `<`, `>` escaped (no mentions, no links). */
 const asText = (value: string): string => escapeText(cleanLine(value));
 
-export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord | undefined): EventEffect {
+/**
+ * `op` is the operation the event belongs to (docs/architecture.md): "phone answered" says what
+ * that operation started, even when a later one changed the state meanwhile.
+ */
+export function describeEvent(
+  event: GatewayEvent,
+  monitoring: Omit<MonitoringRecord, 'version'> | undefined,
+  op?: Pick<OperationThread, 'agentId' | 'mode'>,
+): EventEffect {
   const f = (name: string) => {
     const value = contentField(event, name);
     return value === undefined ? undefined : asText(value);
   };
-  const target = monitoring?.agentId;
+  const target = op?.mode ? op.agentId : monitoring?.agentId;
+  const mode = op?.mode ?? monitoring?.mode;
   switch (event.type) {
     case 'AgentOther_PhoneAlerting':
       return { line: '☎️ Your phone is ringing: answer it to join' };
     case 'AgentOther_PhoneOffhook':
       return {
         line:
-          target && monitoring?.mode
-            ? `🎧 Phone answered: you are ${MODE_VERB[monitoring.mode]} ${target}`
-            : '🎧 Phone answered',
+          target && mode ? `🎧 Phone answered: you are ${MODE_VERB[mode]} ${target}` : '🎧 Phone answered',
         state: 'confirm',
       };
     case 'AgentEvent_Talking':

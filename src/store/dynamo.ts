@@ -10,6 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from './dynamo-alerts';
+import { DynamoEventStore } from './dynamo-events';
 import { isConditionFailure, strip } from './dynamo-util';
 import { ACTIVE_SESSIONS, DAY_SECONDS, dayOf, keys, ttlAfter } from './keys';
 import {
@@ -42,6 +43,7 @@ export class DynamoStore implements Store {
   readonly #table: string;
   readonly #auditDays: number;
   readonly #now: () => number;
+  readonly #events: DynamoEventStore;
 
   readonly alerts: AlertStore;
 
@@ -52,6 +54,7 @@ export class DynamoStore implements Store {
     this.alerts = new DynamoAlertStore(this.#doc, this.#table, opts.alertRetentionDays ?? 30);
     this.#auditDays = opts.auditRetentionDays ?? 90;
     this.#now = opts.now ?? Date.now;
+    this.#events = new DynamoEventStore(this.#doc, this.#table);
   }
 
   // ── links ──────────────────────────────────────────────────────────────────────────────
@@ -495,6 +498,34 @@ export class DynamoStore implements Store {
     await this.#doc.send(
       new DeleteCommand({ TableName: this.#table, Key: keys.event(inspectorId, sessionId, seq) }),
     );
+  }
+
+  savePendingMany(events: PendingEvent[]): Promise<void> {
+    return this.#events.savePendingMany(events);
+  }
+
+  markPostedMany(inspectorId: string, sessionId: string, seqs: number[]): Promise<void> {
+    return this.#events.markPostedMany(inspectorId, sessionId, seqs);
+  }
+
+  reserveEventSeqs(inspectorId: string, sessionId: string, count: number): Promise<number> {
+    return this.#events.reserveEventSeqs(inspectorId, sessionId, count);
+  }
+
+  claimPushed(inspectorId: string, ids: string[], now: number, windowMs: number): Promise<Set<string>> {
+    return this.#events.claimPushed(inspectorId, ids, now, windowMs);
+  }
+
+  releasePushed(inspectorId: string, ids: string[]): Promise<void> {
+    return this.#events.releasePushed(inspectorId, ids);
+  }
+
+  claimFlush(inspectorId: string, owner: string, now: number, ms: number): Promise<boolean> {
+    return this.#events.claimFlush(inspectorId, owner, now, ms);
+  }
+
+  releaseFlush(inspectorId: string, owner: string): Promise<void> {
+    return this.#events.releaseFlush(inspectorId, owner);
   }
 
   /** Every item of a query, following LastEvaluatedKey page by page. */

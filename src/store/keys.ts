@@ -9,6 +9,10 @@ export const keys = {
     sk: `EVENT#${sessionId}#${String(seq).padStart(10, '0')}`,
   }),
   eventPrefix: (sessionId: string) => `EVENT#${sessionId}#`,
+  /** A pushed event already received (deduplication of the gateway's retries). */
+  pushed: (inspectorId: string, key: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: `PUSHED#${key}` }),
+  /** Who is turning an inspector's pending events into replies right now. */
+  flush: (inspectorId: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: 'FLUSH' }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   audit: (teamId: string, day: string) => `AUDIT#${teamId}#${day}`,
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),

@@ -47,10 +47,29 @@ export interface SessionRecord {
 
 export type MonitorMode = 'listen' | 'insert' | 'whisper' | 'intercept';
 
-/** Where an inspector's follow-up events go: the thread of the last result message. */
+/** A result message in a channel: follow-up events of its operation are replied in its thread. */
 export interface ThreadRef {
   channel: string;
   ts: string;
+}
+
+/**
+ * A recent QC operation of an inspector and where its events go. An event goes to the oldest
+ * operation still expecting its type, else to the newest operation (docs/architecture.md).
+ */
+export interface OperationThread {
+  /** The operation (listen, intercept…), and when its result was posted: together its identity. */
+  op: string;
+  at: number;
+  /** Its result message; absent = the result was shown to the requester alone: events go to the DM. */
+  thread?: ThreadRef;
+  /** The agent and the mode the operation set (for lines like "you are listening to 2005"). */
+  agentId?: string;
+  mode?: MonitorMode;
+  /** Event types this operation causes and has not received yet. */
+  expects: string[];
+  /** The folded reply currently being edited in its thread, and when it was last touched. */
+  reply?: { ts: string; lines: string[]; at: number };
 }
 
 export interface MonitoringRecord {
@@ -64,9 +83,10 @@ export interface MonitoringRecord {
   confirmed: boolean;
   /** AgentState_Busy seen since the operation: a Ready before it is stale (queued earlier). */
   busySeen?: boolean;
-  thread?: ThreadRef;
-  /** The folded thread reply currently being edited, and when it was last touched. */
-  reply?: { ts: string; lines: string[]; at: number; lastSeq?: number; sessionId?: string };
+  /** Recent operations, oldest first; the last one is the current operation (its thread). */
+  ops?: OperationThread[];
+  /** The last event sequence applied (per session): a retried flush never doubles a line. */
+  eventsUpTo?: { sessionId: string; seq: number };
   /** Set while a QC result is being posted: the keeper holds events until the thread exists. */
   awaitingThreadSince?: number;
   version: number;
@@ -172,8 +192,25 @@ export interface AuditStore {
 export interface EventStore {
   /** Keep an event until its thread reply is posted. Idempotent on (inspector, session, seq). */
   savePending(ev: PendingEvent): Promise<void>;
+  /** Keep many events (batched writes); idempotent on (inspector, session, seq) like savePending. */
+  savePendingMany(events: PendingEvent[]): Promise<void>;
+  /** Pending events of a session, in sequence order. */
   listPending(inspectorId: string, sessionId: string): Promise<PendingEvent[]>;
   markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void>;
+  markPostedMany(inspectorId: string, sessionId: string, seqs: number[]): Promise<void>;
+  /** Reserve `count` event sequence numbers at once (push deliveries); returns the first. */
+  reserveEventSeqs(inspectorId: string, sessionId: string, count: number): Promise<number>;
+  /**
+   * Note pushed events as received: the keys not seen within `windowMs` are returned (and noted
+   * until then); a key seen before is left out. Conditional per key, so two deliveries of the
+   * same events at once still take each event once.
+   */
+  claimPushed(inspectorId: string, keys: string[], now: number, windowMs: number): Promise<Set<string>>;
+  /** Give claimed keys back (the events could not be stored: the gateway's retry must take them). */
+  releasePushed(inspectorId: string, keys: string[]): Promise<void>;
+  /** One flusher of an inspector's pending events at a time (the keeper, a push delivery). */
+  claimFlush(inspectorId: string, owner: string, now: number, ms: number): Promise<boolean>;
+  releaseFlush(inspectorId: string, owner: string): Promise<void>;
 }
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
