@@ -39,11 +39,15 @@ export async function flushPendingEvents(
 ): Promise<FlushResult> {
   const pending = await deps.store.listPending(session.inspectorId, session.sessionId);
   if (pending.length === 0) return 'done';
+  const deadline = opts.deadline ?? deps.now() + DEFAULT_FLUSH_MS;
+  // Poll mode: only the keeper holding the inspector's lease adds and flushes events. Push mode:
+  // a push delivery and the keeper may both try; one at a time.
+  if (session.mode !== 'push') return flushRuns(deps, session, pending, deadline);
   const owner = randomUUID();
   if (!(await deps.store.claimFlush(session.inspectorId, owner, deps.now(), FLUSH_CLAIM_MS)))
     return 'waiting';
   try {
-    return await flushRuns(deps, session, pending, opts.deadline ?? deps.now() + DEFAULT_FLUSH_MS);
+    return await flushRuns(deps, session, pending, deadline);
   } finally {
     await deps.store.releaseFlush(session.inspectorId, owner);
   }
