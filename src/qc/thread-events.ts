@@ -44,12 +44,12 @@ export async function flushPendingEvents(
   // a push delivery and the keeper may both try; one at a time.
   if (session.mode !== 'push') return flushRuns(deps, session, pending, deadline);
   const owner = randomUUID();
-  if (!(await deps.store.claimFlush(session.inspectorId, owner, deps.now(), FLUSH_CLAIM_MS)))
+  if (!(await deps.store.claimTurn(session.inspectorId, 'flush', owner, deps.now(), FLUSH_CLAIM_MS)))
     return 'waiting';
   try {
     return await flushRuns(deps, session, pending, deadline);
   } finally {
-    await deps.store.releaseFlush(session.inspectorId, owner);
+    await deps.store.releaseTurn(session.inspectorId, 'flush', owner);
   }
 }
 
@@ -71,21 +71,19 @@ async function flushRuns(
     const start = done < 0 ? pending.length : i + done;
     if (start > i) {
       // Applied before (a retry after a failed delete): only the pending items are left to remove.
-      await deps.store.markPostedMany(session.inspectorId, session.sessionId, seqs(pending.slice(i, start)));
+      await deps.store.markPostedMany(pending.slice(i, start));
       i = start;
       continue;
     }
     const run = planRun(session, pending.slice(i, i + MAX_RUN), monitoring, deps.now());
     await postRun(deps, session, run);
     await writeRun(deps, session, run, monitoring);
-    await deps.store.markPostedMany(session.inspectorId, session.sessionId, seqs(run.events));
+    await deps.store.markPostedMany(run.events);
     if (run.ended) ended = true;
     i += run.events.length;
   }
   return ended ? 'session-ended' : 'done';
 }
-
-const seqs = (events: PendingEvent[]) => events.map((ev) => ev.seq);
 
 /** A run: consecutive events whose lines go to one operation, and the record they leave. */
 interface Run {

@@ -1,13 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import {
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from './dynamo-util';
+import { isConditionFailure, strip } from './dynamo-util';
 import { DAY_SECONDS, keys, ttlAfter } from './keys';
-import { ConflictError, type PendingEvent } from './types';
+import { ConflictError, type EventTurn, type PendingEvent } from './types';
 
 /** DynamoDB's BatchWriteItem limit. */
 const BATCH = 25;
@@ -31,28 +33,65 @@ export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) 
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-/** Pushed events' bookkeeping: batched pending writes, deduplication keys, the flush claim. */
+/** Events of one push stored per item (a few tens of KB; DynamoDB items hold 400 KB). */
+const PACK = 100;
+/** Pushed-event keys per marker item (22 characters each). */
+const KEYS_PER_ITEM = 2_000;
+
+/** Pushed events' bookkeeping: packed pending items, deduplication keys, turns. */
 export class DynamoEventStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly queryAll: (
+      input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+    ) => Promise<Record<string, unknown>[]>,
   ) {}
 
+  /** Up to PACK events per item, keyed by its first seq; a retried write writes the same items. */
   async savePendingMany(events: PendingEvent[]): Promise<void> {
-    const puts = events.map((ev) => ({
-      PutRequest: {
-        Item: {
-          ...keys.event(ev.inspectorId, ev.sessionId, ev.seq),
-          ...ev,
-          ttl: ttlAfter(ev.receivedAt, DAY_SECONDS),
+    const puts = chunks(events, PACK).map((pack) => {
+      const first = pack[0] as PendingEvent;
+      const last = pack.at(-1) as PendingEvent;
+      return {
+        PutRequest: {
+          Item: {
+            ...keys.event(first.inspectorId, first.sessionId, first.seq),
+            inspectorId: first.inspectorId,
+            sessionId: first.sessionId,
+            seq: first.seq,
+            lastSeq: last.seq,
+            receivedAt: first.receivedAt,
+            events: pack.map((ev) => ({ seq: ev.seq, event: ev.event })),
+            ttl: ttlAfter(first.receivedAt, DAY_SECONDS),
+          },
         },
-      },
-    }));
+      };
+    });
     await mapLimit(chunks(puts, BATCH), PARALLEL, (batch) => this.#batchWrite(batch));
   }
 
-  async markPostedMany(inspectorId: string, sessionId: string, seqs: number[]): Promise<void> {
-    const deletes = seqs.map((seq) => ({ DeleteRequest: { Key: keys.event(inspectorId, sessionId, seq) } }));
+  /** Stored items → events in order (a packed item becomes its events). */
+  static unpack(item: Record<string, unknown>): PendingEvent[] {
+    const base = strip<
+      PendingEvent & { events?: Array<Pick<PendingEvent, 'seq' | 'event'>>; lastSeq?: number }
+    >(item);
+    if (!base) return [];
+    const { events, lastSeq, ...rest } = base;
+    if (!events) return [rest];
+    const pack = { first: rest.seq, last: lastSeq ?? rest.seq };
+    return events.map((e) => ({ ...rest, seq: e.seq, event: e.event, pack }));
+  }
+
+  async markPostedMany(events: PendingEvent[]): Promise<void> {
+    const gone = new Map<string, { pk: string; sk: string }>();
+    for (const ev of events) {
+      // A packed item goes once its last event is posted (events are posted in order).
+      if (ev.pack && ev.seq !== ev.pack.last) continue;
+      const key = keys.event(ev.inspectorId, ev.sessionId, ev.pack?.first ?? ev.seq);
+      gone.set(key.sk, key);
+    }
+    const deletes = [...gone.values()].map((Key) => ({ DeleteRequest: { Key } }));
     await mapLimit(chunks(deletes, BATCH), PARALLEL, (batch) => this.#batchWrite(batch));
   }
 
@@ -87,43 +126,47 @@ export class DynamoEventStore {
     }
   }
 
-  async claimPushed(inspectorId: string, ids: string[], now: number, windowMs: number): Promise<Set<string>> {
-    const claimed = await mapLimit(ids, PARALLEL, async (id) => {
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: {
-              ...keys.pushed(inspectorId, id),
-              until: now + windowMs,
-              ttl: ttlAfter(now + windowMs, 0),
-            },
-            // An expired key (TTL deletion is lazy) is a new event again.
-            ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
-            ExpressionAttributeNames: { '#until': 'until' },
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        );
-        return id;
-      } catch (err) {
-        if (isConditionFailure(err)) return undefined;
-        throw err;
-      }
+  async recentPushed(inspectorId: string, now: number): Promise<Set<string>> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :k)',
+      ExpressionAttributeValues: { ':p': keys.session(inspectorId).pk, ':k': keys.pushedPrefix },
+      ConsistentRead: true,
     });
-    return new Set(claimed.filter((id): id is string => id !== undefined));
+    const out = new Set<string>();
+    for (const item of items) {
+      // Expiry checked here: TTL deletion is lazy.
+      if (Number(item.until) < now || !Array.isArray(item.keys)) continue;
+      for (const k of item.keys) if (typeof k === 'string') out.add(k);
+    }
+    return out;
   }
 
-  async releasePushed(inspectorId: string, ids: string[]): Promise<void> {
-    const deletes = ids.map((id) => ({ DeleteRequest: { Key: keys.pushed(inspectorId, id) } }));
-    await mapLimit(chunks(deletes, BATCH), PARALLEL, (batch) => this.#batchWrite(batch));
+  async notePushed(inspectorId: string, ids: string[], until: number): Promise<void> {
+    const puts = chunks(ids, KEYS_PER_ITEM).map((part) => ({
+      PutRequest: {
+        Item: { ...keys.pushed(inspectorId, randomUUID()), keys: part, until, ttl: ttlAfter(until, 0) },
+      },
+    }));
+    await mapLimit(chunks(puts, BATCH), PARALLEL, (batch) => this.#batchWrite(batch));
   }
 
-  async claimFlush(inspectorId: string, owner: string, now: number, ms: number): Promise<boolean> {
+  async claimTurn(
+    inspectorId: string,
+    turn: EventTurn,
+    owner: string,
+    now: number,
+    ms: number,
+  ): Promise<boolean> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.flush(inspectorId), owner, until: now + ms, ttl: ttlAfter(now + ms, DAY_SECONDS) },
+          Item: {
+            ...keys.turn(inspectorId, turn),
+            owner,
+            until: now + ms,
+            ttl: ttlAfter(now + ms, DAY_SECONDS),
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
           ExpressionAttributeNames: { '#until': 'until' },
           ExpressionAttributeValues: { ':now': now },
@@ -136,19 +179,19 @@ export class DynamoEventStore {
     }
   }
 
-  async releaseFlush(inspectorId: string, owner: string): Promise<void> {
+  async releaseTurn(inspectorId: string, turn: EventTurn, owner: string): Promise<void> {
     await this.doc
       .send(
         new DeleteCommand({
           TableName: this.table,
-          Key: keys.flush(inspectorId),
+          Key: keys.turn(inspectorId, turn),
           ConditionExpression: '#owner = :o',
           ExpressionAttributeNames: { '#owner': 'owner' },
           ExpressionAttributeValues: { ':o': owner },
         }),
       )
       .catch((err: unknown) => {
-        // Expired and taken by another flusher meanwhile: that claim is theirs to release.
+        // Expired and taken by another owner meanwhile: that turn is theirs to release.
         if (!isConditionFailure(err)) throw err;
       });
   }

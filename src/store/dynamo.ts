@@ -17,6 +17,7 @@ import {
   type AlertStore,
   type AuditEntry,
   ConflictError,
+  type EventTurn,
   type IdempotencyState,
   type InspectorLink,
   type MonitoringRecord,
@@ -54,7 +55,7 @@ export class DynamoStore implements Store {
     this.alerts = new DynamoAlertStore(this.#doc, this.#table, opts.alertRetentionDays ?? 30);
     this.#auditDays = opts.auditRetentionDays ?? 90;
     this.#now = opts.now ?? Date.now;
-    this.#events = new DynamoEventStore(this.#doc, this.#table);
+    this.#events = new DynamoEventStore(this.#doc, this.#table, (input) => this.#queryAll(input));
   }
 
   // ── links ──────────────────────────────────────────────────────────────────────────────
@@ -491,7 +492,7 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':p': keys.session(inspectorId).pk, ':e': keys.eventPrefix(sessionId) },
       ConsistentRead: true,
     });
-    return items.map((i) => strip<PendingEvent>(i) as PendingEvent);
+    return items.flatMap((i) => DynamoEventStore.unpack(i));
   }
 
   async markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void> {
@@ -504,28 +505,28 @@ export class DynamoStore implements Store {
     return this.#events.savePendingMany(events);
   }
 
-  markPostedMany(inspectorId: string, sessionId: string, seqs: number[]): Promise<void> {
-    return this.#events.markPostedMany(inspectorId, sessionId, seqs);
+  markPostedMany(events: PendingEvent[]): Promise<void> {
+    return this.#events.markPostedMany(events);
   }
 
   reserveEventSeqs(inspectorId: string, sessionId: string, count: number): Promise<number> {
     return this.#events.reserveEventSeqs(inspectorId, sessionId, count);
   }
 
-  claimPushed(inspectorId: string, ids: string[], now: number, windowMs: number): Promise<Set<string>> {
-    return this.#events.claimPushed(inspectorId, ids, now, windowMs);
+  recentPushed(inspectorId: string, now: number): Promise<Set<string>> {
+    return this.#events.recentPushed(inspectorId, now);
   }
 
-  releasePushed(inspectorId: string, ids: string[]): Promise<void> {
-    return this.#events.releasePushed(inspectorId, ids);
+  notePushed(inspectorId: string, ids: string[], until: number): Promise<void> {
+    return this.#events.notePushed(inspectorId, ids, until);
   }
 
-  claimFlush(inspectorId: string, owner: string, now: number, ms: number): Promise<boolean> {
-    return this.#events.claimFlush(inspectorId, owner, now, ms);
+  claimTurn(inspectorId: string, turn: EventTurn, owner: string, now: number, ms: number): Promise<boolean> {
+    return this.#events.claimTurn(inspectorId, turn, owner, now, ms);
   }
 
-  releaseFlush(inspectorId: string, owner: string): Promise<void> {
-    return this.#events.releaseFlush(inspectorId, owner);
+  releaseTurn(inspectorId: string, turn: EventTurn, owner: string): Promise<void> {
+    return this.#events.releaseTurn(inspectorId, turn, owner);
   }
 
   /** Every item of a query, following LastEvaluatedKey page by page. */

@@ -10,9 +10,10 @@ export const keys = {
   }),
   eventPrefix: (sessionId: string) => `EVENT#${sessionId}#`,
   /** A pushed event already received (deduplication of the gateway's retries). */
-  pushed: (inspectorId: string, key: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: `PUSHED#${key}` }),
-  /** Who is turning an inspector's pending events into replies right now. */
-  flush: (inspectorId: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: 'FLUSH' }),
+  pushed: (inspectorId: string, id: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: `PUSHED#${id}` }),
+  pushedPrefix: 'PUSHED#',
+  /** Who is flushing (or storing) an inspector's pending events right now. */
+  turn: (inspectorId: string, turn: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: `TURN#${turn}` }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   audit: (teamId: string, day: string) => `AUDIT#${teamId}#${day}`,
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),

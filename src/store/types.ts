@@ -119,6 +119,8 @@ export interface PendingEvent {
   seq: number;
   event: { type: string; workNo: string; genTime?: number; content: unknown };
   receivedAt: number;
+  /** Stored with other events of a push in one item (first and last seq of that item). */
+  pack?: { first: number; last: number };
 }
 
 export class ConflictError extends Error {
@@ -189,28 +191,31 @@ export interface AuditStore {
   listDays(teamId: string, days: string[]): Promise<AuditEntry[]>;
 }
 
+export type EventTurn = 'flush' | 'store';
+
 export interface EventStore {
   /** Keep an event until its thread reply is posted. Idempotent on (inspector, session, seq). */
   savePending(ev: PendingEvent): Promise<void>;
-  /** Keep many events (batched writes); idempotent on (inspector, session, seq) like savePending. */
+  /** Keep many events (a push delivery) in few items; idempotent on (inspector, session, seq). */
   savePendingMany(events: PendingEvent[]): Promise<void>;
   /** Pending events of a session, in sequence order. */
   listPending(inspectorId: string, sessionId: string): Promise<PendingEvent[]>;
   markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void>;
-  markPostedMany(inspectorId: string, sessionId: string, seqs: number[]): Promise<void>;
+  /** Events (as listed) whose replies are posted; an item of several goes with its last event. */
+  markPostedMany(events: PendingEvent[]): Promise<void>;
   /** Reserve `count` event sequence numbers at once (push deliveries); returns the first. */
   reserveEventSeqs(inspectorId: string, sessionId: string, count: number): Promise<number>;
+  /** Keys of pushed events received until now (deduplication of the gateway's retries). */
+  recentPushed(inspectorId: string, now: number): Promise<Set<string>>;
+  /** Note pushed events' keys as received, until `until`. */
+  notePushed(inspectorId: string, keys: string[], until: number): Promise<void>;
   /**
-   * Note pushed events as received: the keys not seen within `windowMs` are returned (and noted
-   * until then); a key seen before is left out. Conditional per key, so two deliveries of the
-   * same events at once still take each event once.
+   * One at a time per inspector: 'flush' = turning pending events into replies (the keeper, a push
+   * delivery); 'store' = storing a push delivery (so two deliveries keep the events in order).
+   * False while another owner holds an unexpired turn.
    */
-  claimPushed(inspectorId: string, keys: string[], now: number, windowMs: number): Promise<Set<string>>;
-  /** Give claimed keys back (the events could not be stored: the gateway's retry must take them). */
-  releasePushed(inspectorId: string, keys: string[]): Promise<void>;
-  /** One flusher of an inspector's pending events at a time (the keeper, a push delivery). */
-  claimFlush(inspectorId: string, owner: string, now: number, ms: number): Promise<boolean>;
-  releaseFlush(inspectorId: string, owner: string): Promise<void>;
+  claimTurn(inspectorId: string, turn: EventTurn, owner: string, now: number, ms: number): Promise<boolean>;
+  releaseTurn(inspectorId: string, turn: EventTurn, owner: string): Promise<void>;
 }
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
