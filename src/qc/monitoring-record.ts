@@ -50,14 +50,17 @@ export function clearTarget(draft: MonitoringDraft): void {
   draft.busySeen = false;
 }
 
-/** Inspector events each successful operation causes (the simulator and the reference agree). */
+/**
+ * Inspector events each successful gateway call causes (the reference and the simulator agree),
+ * by the call's log name: a listen on an agent already monitored is a switch, which rings nothing.
+ */
 const EXPECTED_EVENTS: Record<string, readonly string[]> = {
-  listen: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook'],
-  insert: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook'],
-  whisper: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook'],
+  addSupervise: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook'],
+  addInsert: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook'],
+  requestWhisperAgent: ['AgentState_Busy', 'AgentOther_PhoneAlerting', 'AgentOther_PhoneOffhook'],
   intercept: ['AgentEvent_Talking', 'AgentMediaEvent_Record'],
-  stop: ['AgentOther_PhoneRelease', 'AgentState_Ready'],
-  'stop-whisper': ['AgentOther_PhoneRelease', 'AgentState_Ready'],
+  stopSuperviseOrInsert: ['AgentOther_PhoneRelease', 'AgentState_Ready'],
+  requestStopWhisperAgent: ['AgentOther_PhoneRelease', 'AgentState_Ready'],
 };
 /** Another name for an expected event (a failed recording answers the intercept too). */
 const SAME_AS: Record<string, string> = { AgentMediaEvent_Record_Fail: 'AgentMediaEvent_Record' };
@@ -66,13 +69,16 @@ const SAME_AS: Record<string, string> = { AgentMediaEvent_Record_Fail: 'AgentMed
 export const OPEN_MS = 60_000;
 const MAX_OPERATIONS = 4;
 
-/** A new result message: the newest operation, whose thread gets the events nobody else expects. */
+/**
+ * A new result message: the newest operation, whose thread gets the events nobody else expects.
+ * `call` is the gateway interface a successful operation called (absent: it failed, expects nothing).
+ */
 export function addOperation(
   draft: MonitoringDraft,
-  o: Omit<OperationThread, 'expects'> & { ok: boolean },
+  o: Omit<OperationThread, 'expects'> & { call?: string },
 ): void {
-  const { ok, ...rest } = o;
-  const expects = ok ? [...(EXPECTED_EVENTS[o.op] ?? [])] : [];
+  const { call, ...rest } = o;
+  const expects = call ? [...(EXPECTED_EVENTS[call] ?? [])] : [];
   draft.ops = openOperations([...(draft.ops ?? []), { ...rest, expects }], o.at);
 }
 
@@ -86,14 +92,18 @@ export function openOperations(ops: OperationThread[], now: number): OperationTh
 
 /**
  * Which operation an event belongs to: the oldest one still expecting its type (the type is then
- * no longer expected), else the newest. -1 when there is no operation (the events go to the DM).
+ * no longer expected), else the newest. The gateway hands an inspector's events over in the order
+ * it made them, so an event of an operation also means the older ones' events have all come: they
+ * expect nothing more. -1 when there is no operation (the events go to the DM).
  */
 export function routeEvent(ops: OperationThread[], type: string): number {
   const kind = SAME_AS[type] ?? type;
   const at = ops.findIndex((o) => o.expects.includes(kind));
   if (at < 0) return ops.length - 1;
-  const op = ops[at] as OperationThread;
-  ops[at] = { ...op, expects: op.expects.filter((t) => t !== kind) };
+  for (let i = 0; i <= at; i++) {
+    const op = ops[i] as OperationThread;
+    ops[i] = { ...op, expects: i < at ? [] : op.expects.filter((t) => t !== kind) };
+  }
   return at;
 }
 

@@ -330,7 +330,7 @@ async function settleMonitoring(
       ...(a.thread ? { thread: a.thread } : {}),
       agentId: a.job.agentId,
       ...(effect !== 'none' && effect !== 'unchanged' ? { mode: effect.mode } : {}),
-      ok: a.outcome.kind === 'gateway' && a.outcome.ok,
+      ...(a.outcome.kind === 'gateway' && a.outcome.ok ? { call: a.outcome.call } : {}),
     });
   });
   if (!settled)
