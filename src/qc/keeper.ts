@@ -178,6 +178,8 @@ export class Keeper {
         await pause(200, signal);
         continue;
       }
+      // A long backlog is flushed in slices (the lease is renewed in between), before any poll.
+      if (flushed === 'more') continue;
       let outcome: GatewayOutcome<{ event?: GatewayEvent | null }>;
       try {
         if (session.mode === 'push') {

@@ -127,15 +127,19 @@ export class DynamoEventStore {
   }
 
   async recentPushed(inspectorId: string, now: number): Promise<Set<string>> {
+    // Only the unexpired ones: the sort key starts with the expiry time.
     const items = await this.queryAll({
-      KeyConditionExpression: 'pk = :p AND begins_with(sk, :k)',
-      ExpressionAttributeValues: { ':p': keys.session(inspectorId).pk, ':k': keys.pushedPrefix },
+      KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':p': keys.session(inspectorId).pk,
+        ':from': keys.pushedFrom(now),
+        ':to': keys.pushedEnd,
+      },
       ConsistentRead: true,
     });
     const out = new Set<string>();
     for (const item of items) {
-      // Expiry checked here: TTL deletion is lazy.
-      if (Number(item.until) < now || !Array.isArray(item.keys)) continue;
+      if (!Array.isArray(item.keys)) continue;
       for (const k of item.keys) if (typeof k === 'string') out.add(k);
     }
     return out;
@@ -144,7 +148,12 @@ export class DynamoEventStore {
   async notePushed(inspectorId: string, ids: string[], until: number): Promise<void> {
     const puts = chunks(ids, KEYS_PER_ITEM).map((part) => ({
       PutRequest: {
-        Item: { ...keys.pushed(inspectorId, randomUUID()), keys: part, until, ttl: ttlAfter(until, 0) },
+        Item: {
+          ...keys.pushed(inspectorId, until, randomUUID()),
+          keys: part,
+          until,
+          ttl: ttlAfter(until, 0),
+        },
       },
     }));
     await mapLimit(chunks(puts, BATCH), PARALLEL, (batch) => this.#batchWrite(batch));
