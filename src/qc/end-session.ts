@@ -109,8 +109,7 @@ async function releaseMonitoring(
     session,
     (draft) => {
       clearTarget(draft);
-      delete draft.thread;
-      delete draft.reply;
+      delete draft.ops;
       delete draft.awaitingThreadSince;
     },
     { first: current },

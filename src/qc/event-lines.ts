@@ -1,5 +1,8 @@
+import { cleanLine } from '../alerts/text';
 import { contentField, type GatewayEvent } from '../gateway/events';
-import type { MonitoringRecord } from '../store/types';
+import { escapeText } from '../slack/blocks/alert';
+import type { MonitoringRecord, OperationThread } from '../store/types';
+import { extraEventLine, notifyLine } from './event-words';
 import { MODE_VERB } from './monitoring';
 
 /**
@@ -15,18 +18,31 @@ export interface EventEffect {
 
 const NOISE = new Set(['AgentOther_InService', 'AgentState_SetNotReady_Success']);
 
-export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord | undefined): EventEffect {
-  const f = (name: string) => contentField(event, name);
-  const target = monitoring?.agentId;
+/** A gateway string as Slack text: one line, and `&`, `<`, `>` escaped (no mentions, no links). */
+const asText = (value: string): string => escapeText(cleanLine(value));
+
+/**
+ * `op` is the operation the event belongs to (docs/architecture.md): "phone answered" says what
+ * that operation started, even when a later one changed the state meanwhile.
+ */
+export function describeEvent(
+  event: GatewayEvent,
+  monitoring: Omit<MonitoringRecord, 'version'> | undefined,
+  op?: Pick<OperationThread, 'agentId' | 'mode'>,
+): EventEffect {
+  const f = (name: string) => {
+    const value = contentField(event, name);
+    return value === undefined ? undefined : asText(value);
+  };
+  const target = op?.mode ? op.agentId : monitoring?.agentId;
+  const mode = op?.mode ?? monitoring?.mode;
   switch (event.type) {
     case 'AgentOther_PhoneAlerting':
       return { line: '☎️ Your phone is ringing: answer it to join' };
     case 'AgentOther_PhoneOffhook':
       return {
         line:
-          target && monitoring?.mode
-            ? `🎧 Phone answered: you are ${MODE_VERB[monitoring.mode]} ${target}`
-            : '🎧 Phone answered',
+          target && mode ? `🎧 Phone answered: you are ${MODE_VERB[mode]} ${target}` : '🎧 Phone answered',
         state: 'confirm',
       };
     case 'AgentEvent_Talking':
@@ -59,21 +75,22 @@ export function describeEvent(event: GatewayEvent, monitoring: MonitoringRecord 
     case 'AgentEvent_Customer_Release':
       return { line: `👋 The customer hung up (call ${f('callid') ?? '?'})` };
     case 'AgentEvent_Call_Release':
-      return { line: `🔚 Call ${typeof event.content === 'string' ? event.content : '?'} released` };
+      return { line: `🔚 Call ${typeof event.content === 'string' ? asText(event.content) : '?'} released` };
     case 'AgentState_Work':
       return { line: '📝 Wrap-up' };
     case 'AgentOther_ShutdownService':
       return { line: '⛔ The gateway signed you out', state: 'ended' };
     case 'QC_AgentState_Notify': {
-      const who = f('monitoredagent') ?? '?';
-      return {
-        line:
-          f('subtype') === 'QC_AgentState_Logout'
-            ? `🚪 Agent ${who} signed out`
-            : `🚪 Agent ${who} signed in`,
-      };
+      const agent = contentField(event, 'monitoredagent');
+      const subtype = contentField(event, 'subtype');
+      const { line, effect } = notifyLine(subtype, f('monitoredagent') ?? '?', f('subtype') ?? '');
+      // Only a notice about the agent this inspector monitors changes the inspector's own state.
+      return effect && agent !== undefined && agent === target ? { line, state: effect } : { line };
     }
-    default:
-      return NOISE.has(event.type) ? { line: null } : { line: `· ${event.type}` };
+    default: {
+      if (NOISE.has(event.type)) return { line: null };
+      // Anything else still gets a plain line: nothing a gateway sends is dropped silently.
+      return { line: extraEventLine(event.type, f) ?? `· ${asText(event.type)}` };
+    }
   }
 }

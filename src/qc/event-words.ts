@@ -7,7 +7,10 @@
  * Callers escape the agent ID before it reaches Slack text.
  */
 
-/** What an agent-state notification does to the inspector's own monitoring of that same agent. */
+/**
+ * What an agent-state notification does to the inspector's own monitoring of that same agent: only a
+ * sign-out is unambiguous (nobody monitors an agent who is signed out), so only Logout clears it.
+ */
 export type NotifyEffect = 'confirm' | 'clear' | undefined;
 
 /** Subtype (without the `QC_AgentState_` prefix) → words after "Agent 2005 …", and its effect. */
@@ -24,10 +27,12 @@ const NOTIFY: Record<string, [words: string, effect?: NotifyEffect]> = {
   HungUp: ['hung up'],
   ThreeParty: ['is in a three-party call'],
   Mute: ['is muted'],
-  Monitor: ['is being listened to', 'confirm'],
-  StopMonitor: ['is no longer being listened to', 'clear'],
-  SuperviseInsert: ['is being listened to or barged into', 'confirm'],
-  StopSuperviseInsert: ['is no longer listened to or barged into', 'clear'],
+  // Monitor / SuperviseInsert and their Stop… say someone monitors the agent, not who: another
+  // supervisor's listening must not confirm or clear this inspector's own state, so no effect.
+  Monitor: ['is being listened to'],
+  StopMonitor: ['is no longer being listened to'],
+  SuperviseInsert: ['is being listened to or barged into'],
+  StopSuperviseInsert: ['is no longer listened to or barged into'],
   MonitorSupervisorOther: ['is monitored by another supervisor'],
   MonitorInsertCall: ['has a supervisor inserted in the call'],
   RecordBegin: ['is being recorded'],

@@ -228,6 +228,8 @@ export class Keeper {
         await pause(200, signal);
         continue;
       }
+      // A long backlog is flushed in slices (the lease is renewed in between), before any poll.
+      if (flushed === 'more') continue;
       const step = await this.#exchange(st, signal);
       if (step === 'stop') return;
       if (step === 'again' || step === null) continue;

@@ -1,10 +1,10 @@
 import { type GatewayOutcome, type GatewaySession, GatewayTransportError } from '../gateway';
 import { Secret } from '../gateway/secret';
 import type { Job, QcOperation, SlackContext } from '../queue/jobs';
-import type { InspectorLink, MonitoringRecord, SessionRecord } from '../store/types';
+import type { InspectorLink, MonitoringRecord, SessionRecord, ThreadRef } from '../store/types';
 import { alertFor, claimIntercept, recordOnAlert } from './alert-actions';
 import { effectOf, isMonitoringMode } from './monitoring';
-import { clearTarget, updateMonitoring } from './monitoring-record';
+import { addOperation, clearTarget, updateMonitoring } from './monitoring-record';
 import { auditOutcome, type QcAction, type QcOutcome } from './outcome';
 import { effectivePermissions, permissionFor } from './permissions';
 import type { QcDeps, QcPolicy } from './ports';
@@ -318,7 +318,7 @@ async function settleMonitoring(
     teamId: string;
     job: QcJob;
     outcome: QcOutcome;
-    thread: MonitoringRecord['thread'] | null;
+    thread: ThreadRef | null;
   },
 ): Promise<void> {
   const settled = await updateMonitoring(deps, a, (draft) => {
@@ -337,11 +337,17 @@ async function settleMonitoring(
         clearTarget(draft);
       }
     }
-    // A new result message starts a new folded reply. A result that could not go in a channel was
-    // shown to the requester alone: its events go to their DM, not to an older operation's thread.
-    if (a.thread) draft.thread = a.thread;
-    else delete draft.thread;
-    delete draft.reply;
+    // A new result message: the operation's events go in its thread (docs/architecture.md). A
+    // result that could not go in a channel was shown to the requester alone: its events go to
+    // their DM, not to an older operation's thread.
+    addOperation(draft, {
+      op: a.job.op,
+      at: deps.now(),
+      ...(a.thread ? { thread: a.thread } : {}),
+      agentId: a.job.agentId,
+      ...(effect !== 'none' && effect !== 'unchanged' ? { mode: effect.mode } : {}),
+      ...(a.outcome.kind === 'gateway' && a.outcome.ok ? { call: a.outcome.call } : {}),
+    });
   });
   if (!settled)
     deps.logger.warn({ inspector: a.inspectorId }, 'monitoring state kept changing; left as the events say');
@@ -353,7 +359,7 @@ export async function audit(
   outcome: QcOutcome,
   inspectorId: string | undefined,
   latencyMs: number,
-  thread: MonitoringRecord['thread'] | null,
+  thread: ThreadRef | null,
 ): Promise<void> {
   try {
     await deps.store.record({

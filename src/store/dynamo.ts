@@ -10,12 +10,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from './dynamo-alerts';
+import { DynamoEventStore } from './dynamo-events';
 import { isConditionFailure, strip } from './dynamo-util';
 import { ACTIVE_SESSIONS, DAY_SECONDS, dayOf, keys, ttlAfter } from './keys';
 import {
   type AlertStore,
   type AuditEntry,
   ConflictError,
+  type EventTurn,
   type GatewayFallback,
   type IdempotencyState,
   type InspectorLink,
@@ -43,6 +45,7 @@ export class DynamoStore implements Store {
   readonly #table: string;
   readonly #auditDays: number;
   readonly #now: () => number;
+  readonly #events: DynamoEventStore;
 
   readonly alerts: AlertStore;
 
@@ -53,6 +56,7 @@ export class DynamoStore implements Store {
     this.alerts = new DynamoAlertStore(this.#doc, this.#table, opts.alertRetentionDays ?? 30);
     this.#auditDays = opts.auditRetentionDays ?? 90;
     this.#now = opts.now ?? Date.now;
+    this.#events = new DynamoEventStore(this.#doc, this.#table, (input) => this.#queryAll(input));
   }
 
   // ── links ──────────────────────────────────────────────────────────────────────────────
@@ -552,13 +556,41 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ':p': keys.session(inspectorId).pk, ':e': keys.eventPrefix(sessionId) },
       ConsistentRead: true,
     });
-    return items.map((i) => strip<PendingEvent>(i) as PendingEvent);
+    return items.flatMap((i) => DynamoEventStore.unpack(i));
   }
 
   async markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void> {
     await this.#doc.send(
       new DeleteCommand({ TableName: this.#table, Key: keys.event(inspectorId, sessionId, seq) }),
     );
+  }
+
+  savePendingMany(events: PendingEvent[]): Promise<void> {
+    return this.#events.savePendingMany(events);
+  }
+
+  markPostedMany(events: PendingEvent[]): Promise<void> {
+    return this.#events.markPostedMany(events);
+  }
+
+  reserveEventSeqs(inspectorId: string, sessionId: string, count: number): Promise<number> {
+    return this.#events.reserveEventSeqs(inspectorId, sessionId, count);
+  }
+
+  recentPushed(inspectorId: string, now: number): Promise<Set<string>> {
+    return this.#events.recentPushed(inspectorId, now);
+  }
+
+  notePushed(inspectorId: string, ids: string[], until: number): Promise<void> {
+    return this.#events.notePushed(inspectorId, ids, until);
+  }
+
+  claimTurn(inspectorId: string, turn: EventTurn, owner: string, now: number, ms: number): Promise<boolean> {
+    return this.#events.claimTurn(inspectorId, turn, owner, now, ms);
+  }
+
+  releaseTurn(inspectorId: string, turn: EventTurn, owner: string): Promise<void> {
+    return this.#events.releaseTurn(inspectorId, turn, owner);
   }
 
   /** Every item of a query, following LastEvaluatedKey page by page. */

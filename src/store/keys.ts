@@ -9,6 +9,16 @@ export const keys = {
     sk: `EVENT#${sessionId}#${String(seq).padStart(10, '0')}`,
   }),
   eventPrefix: (sessionId: string) => `EVENT#${sessionId}#`,
+  /** A pushed event already received (deduplication of the gateway's retries). */
+  /** Keyed by when it expires, so a read skips the expired ones (TTL deletion is lazy). */
+  pushed: (inspectorId: string, until: number, id: string) => ({
+    pk: `INSPECTOR#${inspectorId}`,
+    sk: `PUSHED#${String(until).padStart(15, '0')}#${id}`,
+  }),
+  pushedFrom: (now: number) => `PUSHED#${String(now).padStart(15, '0')}`,
+  pushedEnd: 'PUSHED#~',
+  /** Who is flushing (or storing) an inspector's pending events right now. */
+  turn: (inspectorId: string, turn: string) => ({ pk: `INSPECTOR#${inspectorId}`, sk: `TURN#${turn}` }),
   idempotency: (key: string) => ({ pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' }),
   audit: (teamId: string, day: string) => `AUDIT#${teamId}#${day}`,
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),

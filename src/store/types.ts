@@ -52,10 +52,29 @@ export interface SessionRecord {
 
 export type MonitorMode = 'listen' | 'insert' | 'whisper' | 'intercept';
 
-/** Where an inspector's follow-up events go: the thread of the last result message. */
+/** A result message in a channel: follow-up events of its operation are replied in its thread. */
 export interface ThreadRef {
   channel: string;
   ts: string;
+}
+
+/**
+ * A recent QC operation of an inspector and where its events go. An event goes to the oldest
+ * operation still expecting its type, else to the newest operation (docs/architecture.md).
+ */
+export interface OperationThread {
+  /** The operation (listen, intercept…), and when its result was posted: together its identity. */
+  op: string;
+  at: number;
+  /** Its result message; absent = the result was shown to the requester alone: events go to the DM. */
+  thread?: ThreadRef;
+  /** The agent and the mode the operation set (for lines like "you are listening to 2005"). */
+  agentId?: string;
+  mode?: MonitorMode;
+  /** Event types this operation causes and has not received yet. */
+  expects: string[];
+  /** The folded reply currently being edited in its thread, and when it was last touched. */
+  reply?: { ts: string; lines: string[]; at: number };
 }
 
 export interface MonitoringRecord {
@@ -69,9 +88,10 @@ export interface MonitoringRecord {
   confirmed: boolean;
   /** AgentState_Busy seen since the operation: a Ready before it is stale (queued earlier). */
   busySeen?: boolean;
-  thread?: ThreadRef;
-  /** The folded thread reply currently being edited, and when it was last touched. */
-  reply?: { ts: string; lines: string[]; at: number; lastSeq?: number; sessionId?: string };
+  /** Recent operations, oldest first; the last one is the current operation (its thread). */
+  ops?: OperationThread[];
+  /** The last event sequence applied (per session): a retried flush never doubles a line. */
+  eventsUpTo?: { sessionId: string; seq: number };
   /** Set while a QC result is being posted: the keeper holds events until the thread exists. */
   awaitingThreadSince?: number;
   version: number;
@@ -104,6 +124,8 @@ export interface PendingEvent {
   seq: number;
   event: { type: string; workNo: string; genTime?: number; content: unknown };
   receivedAt: number;
+  /** Stored with other events of a push in one item (first and last seq of that item). */
+  pack?: { first: number; last: number };
 }
 
 export class ConflictError extends Error {
@@ -184,11 +206,31 @@ export interface AuditStore {
   listDays(teamId: string, days: string[]): Promise<AuditEntry[]>;
 }
 
+export type EventTurn = 'flush' | 'store';
+
 export interface EventStore {
   /** Keep an event until its thread reply is posted. Idempotent on (inspector, session, seq). */
   savePending(ev: PendingEvent): Promise<void>;
+  /** Keep many events (a push delivery) in few items; idempotent on (inspector, session, seq). */
+  savePendingMany(events: PendingEvent[]): Promise<void>;
+  /** Pending events of a session, in sequence order. */
   listPending(inspectorId: string, sessionId: string): Promise<PendingEvent[]>;
   markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void>;
+  /** Events (as listed) whose replies are posted; an item of several goes with its last event. */
+  markPostedMany(events: PendingEvent[]): Promise<void>;
+  /** Reserve `count` event sequence numbers at once (push deliveries); returns the first. */
+  reserveEventSeqs(inspectorId: string, sessionId: string, count: number): Promise<number>;
+  /** Keys of pushed events received until now (deduplication of the gateway's retries). */
+  recentPushed(inspectorId: string, now: number): Promise<Set<string>>;
+  /** Note pushed events' keys as received, until `until`. */
+  notePushed(inspectorId: string, keys: string[], until: number): Promise<void>;
+  /**
+   * One at a time per inspector: 'flush' = turning pending events into replies (the keeper, a push
+   * delivery); 'store' = storing a push delivery (so two deliveries keep the events in order).
+   * False while another owner holds an unexpired turn.
+   */
+  claimTurn(inspectorId: string, turn: EventTurn, owner: string, now: number, ms: number): Promise<boolean>;
+  releaseTurn(inspectorId: string, turn: EventTurn, owner: string): Promise<void>;
 }
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';

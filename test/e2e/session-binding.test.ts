@@ -71,7 +71,7 @@ describe('a gateway session is bound to the Slack user who signed in', () => {
     // even once B has signed in to the same inspector and the keeper polls B's session.
     const monitoring = await env.stack.store.getMonitoring('1001');
     expect(monitoring?.agentId).toBeUndefined();
-    expect(monitoring?.thread).toBeUndefined();
+    expect(monitoring?.ops ?? []).toEqual([]);
     await toSender('/qc who 2005', /Nobody is monitoring agent 2005/, 'U_ADMIN');
     await env.signIn('U_STRANGER', '1001');
     await keeperIdle(env.stack, '1001', 100);
