@@ -1,7 +1,8 @@
 import { Keeper, type KeeperReport } from '../qc/keeper';
+import { withSecrets } from '../runtime/secrets';
 import { workerDepsFromEnv } from '../runtime/worker-deps';
 
-const deps = workerDepsFromEnv();
+const deps = workerDepsFromEnv(await withSecrets());
 
 /** λ keeper: every minute, ~55 s of keeping sessions alive for one shard of inspectors. */
 export async function handler(event: { shard?: number; shards?: number } = {}): Promise<KeeperReport> {

@@ -290,7 +290,8 @@ const EXPECTED_ENV: Record<Fn, string[]> = {
     'AUDIT_RETENTION_DAYS',
   ],
   keeper: [...COMMON_ENV, ...GATEWAY_ENV, 'SLACK_BOT_TOKEN_PARAM'],
-  'gateway-events': [...COMMON_ENV, 'SLACK_BOT_TOKEN_PARAM'],
+  // receivePush takes the worker's deps (QcDeps), gateway client included, though it never calls it.
+  'gateway-events': [...COMMON_ENV, ...GATEWAY_ENV, 'SLACK_BOT_TOKEN_PARAM'],
   alerts: [...COMMON_ENV, 'SLACK_BOT_TOKEN_PARAM', 'ALERTS_SECRET_PARAM'],
 };
 /** The SecureString parameter behind each `<NAME>_PARAM` variable. */
