@@ -1,6 +1,8 @@
-import { AwsClient } from 'aws4fetch';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { SECRET_VARS, type SecretSource, type SecretVar, secretSourceConfig } from '../config';
 import { credentialsFromEnv } from '../queue/sqs';
+import { signV4 } from './sigv4';
 
 type Env = Record<string, string | undefined>;
 
@@ -21,8 +23,9 @@ interface SsmParameter {
 /**
  * The environment with every secret filled in: a secret set directly is kept; one named by
  * `<SECRET>_PARAM` is read from SSM (SecureString, decrypted) in one SigV4-signed `GetParameters`
- * call over the AWS JSON protocol (aws4fetch, not the AWS SDK: the Slack function's cold start).
- * Called once per container, at module load: the values live as long as the container.
+ * call over the AWS JSON protocol — node:https and node:crypto, not the AWS SDK nor `fetch`, to keep
+ * the Slack function's cold start short (see sigv4.ts). Called once per container, at module load:
+ * the values live as long as the container.
  */
 export async function withSecrets(env: Env = process.env): Promise<Env> {
   const source = secretSourceConfig(env);
@@ -34,29 +37,59 @@ export async function withSecrets(env: Env = process.env): Promise<Env> {
   return filled;
 }
 
+const TIMEOUT_MS = 3_000;
+const ATTEMPTS = 3;
+
 async function getParameters(
   source: SecretSource,
   credentials: ReturnType<typeof credentialsFromEnv>,
   wanted: SecretVar[],
 ): Promise<Map<SecretVar, string>> {
   const names = wanted.map((name) => source.params[name] as string);
-  const aws = new AwsClient({ ...credentials, service: 'ssm', region: source.region, retries: 2 });
-  const res = await aws
-    .fetch(`${source.endpoint.replace(/\/$/, '')}/`, {
-      method: 'POST',
+  const url = new URL(`${source.endpoint.replace(/\/$/, '')}/`);
+  const body = JSON.stringify({ Names: names, WithDecryption: true });
+  let last = '';
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const headers = signV4({
+      url,
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameters' },
-      body: JSON.stringify({ Names: names, WithDecryption: true }),
-    })
-    .catch((err: unknown) => {
-      throw new SecretsError(`SSM GetParameters failed: ${(err as Error).name} (${names.join(', ')})`);
+      body,
+      service: 'ssm',
+      region: source.region,
+      credentials,
     });
-  const text = await res.text();
-  if (!res.ok) {
+    const res = await post(url, headers, body).catch((err: Error) => ({ status: 0, text: '', error: err }));
+    if (res.status === 200) return pick(source, wanted, parseParameters(res.text));
     // Only the error type: SSM's message may quote what was asked for.
-    const type = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(text)?.[1] ?? `HTTP ${res.status}`;
-    throw new SecretsError(`SSM GetParameters failed: ${type} (${names.join(', ')})`);
+    last =
+      'error' in res
+        ? `${res.error.name}${(res.error as NodeJS.ErrnoException).code ? ` ${(res.error as NodeJS.ErrnoException).code}` : ''}`
+        : (/"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(res.text)?.[1] ?? `HTTP ${res.status}`);
+    const retryable = res.status === 0 || res.status >= 500 || /Throttl/.test(last);
+    if (!retryable) break;
   }
-  return pick(source, wanted, parseParameters(text));
+  throw new SecretsError(`SSM GetParameters failed: ${last} (${names.join(', ')})`);
+}
+
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers, timeout: TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function parseParameters(text: string): SsmParameter[] {

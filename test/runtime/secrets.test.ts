@@ -116,6 +116,16 @@ describe('withSecrets', () => {
   });
 });
 
+it('names the parameters and the network error when SSM cannot be reached', async () => {
+  const err = await withSecrets({
+    ...base(),
+    AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9',
+    SLACK_BOT_TOKEN_PARAM: '/qc-slack/t/slack-bot-token',
+  }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(SecretsError);
+  expect((err as Error).message).toMatch(/ECONNREFUSED.*\/qc-slack\/t\/slack-bot-token/);
+});
+
 describe('secretSourceConfig', () => {
   it('uses the regional SSM endpoint unless AWS_ENDPOINT_URL_SSM is set', () => {
     const c = secretSourceConfig({ AWS_REGION: 'eu-west-1', SLACK_BOT_TOKEN_PARAM: '/a/b' });
