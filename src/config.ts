@@ -211,6 +211,11 @@ export function socketModeConfig(env: Env = process.env): { appToken: string; bo
   return { appToken, botToken };
 }
 
+/** How long one keeper run lasts (`KEEPER_RUN_MS`, default 55 s of each minute; tests run shorter). */
+export function keeperRunMsConfig(env: Env = process.env): number {
+  return intVar(env, 'KEEPER_RUN_MS', 55_000, 500, 840_000);
+}
+
 /** AWS resources the functions use (names from CloudFormation; endpoints only for local runs). */
 export function awsConfig(env: Env = process.env) {
   return {
