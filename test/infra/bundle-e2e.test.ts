@@ -106,7 +106,7 @@ class LambdaProcess {
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) =>
-        reject(new Error(`${bundle} exited ${code} at init: ${proc.output.join('')}`)),
+        reject(new Error(`${bundle} exited ${code} at init: ${proc.output.join('').slice(-1500)}`)),
       );
     });
     return proc;
