@@ -69,11 +69,10 @@ export async function benchColdLoad(runs = Number(process.env.BENCH_RUNS ?? 9)):
     bundle: [load, ENV],
     bundle_ssm: [load, ssmEnv],
   };
-  const times: Record<string, number[]> = {};
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
   try {
     for (let i = 0; i < runs; i++)
-      for (const [name, [args, env]] of Object.entries(cases))
-        (times[name] ??= []).push(await wall(args, env));
+      for (const [name, [args, env]] of Object.entries(cases)) times[name]?.push(await wall(args, env));
   } finally {
     await ssm.close();
   }
