@@ -58,17 +58,23 @@ async function getParameters(
       region: source.region,
       credentials,
     });
-    const res = await post(url, headers, body).catch((err: Error) => ({ status: 0, text: '', error: err }));
+    const res = await post(url, headers, body).catch((err: NodeJS.ErrnoException) => ({
+      status: 0,
+      text: '',
+      error: [err.name, err.code].filter(Boolean).join(' '),
+    }));
     if (res.status === 200) return pick(source, wanted, parseParameters(res.text));
-    // Only the error type: SSM's message may quote what was asked for.
-    last =
-      'error' in res
-        ? `${res.error.name}${(res.error as NodeJS.ErrnoException).code ? ` ${(res.error as NodeJS.ErrnoException).code}` : ''}`
-        : (/"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(res.text)?.[1] ?? `HTTP ${res.status}`);
+    last = 'error' in res ? res.error : errorType(res);
     const retryable = res.status === 0 || res.status >= 500 || /Throttl/.test(last);
     if (!retryable) break;
+    if (attempt < ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
   }
   throw new SecretsError(`SSM GetParameters failed: ${last} (${names.join(', ')})`);
+}
+
+/** Only the error type: SSM's message may quote what was asked for. */
+function errorType(res: { status: number; text: string }): string {
+  return /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(res.text)?.[1] ?? `HTTP ${res.status}`;
 }
 
 function post(

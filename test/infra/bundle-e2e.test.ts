@@ -401,7 +401,8 @@ describe('the built bundles, driven with Lambda-shaped events', () => {
     expect(JSON.parse(res.body)).toHaveProperty('retcode');
   });
 
-  it('no function logged a secret, the password or a Guid', () => {
+  it('no function logged a secret, the password or a Guid, nor asked SSM again after init', () => {
+    expect(ssm.calls).toHaveLength(5);
     const logs = [...lambdas.values()].map((l) => l.output.join('')).join('\n');
     expect(logs.length).toBeGreaterThan(0);
     for (const secret of [SIGNING_SECRET, BOT_TOKEN, ALERTS_SECRET, 'e2e-aws-secret', '"simulator"']) {
