@@ -104,12 +104,11 @@ export function slackConfig(env: Env = process.env) {
     signingSecret: required(
       env,
       'SLACK_SIGNING_SECRET',
-      'Basic Information → Signing Secret of the Slack app',
+      'Basic Information → Signing Secret of the Slack app, or SLACK_SIGNING_SECRET_PARAM',
     ),
-    botToken: required(env, 'SLACK_BOT_TOKEN', 'OAuth & Permissions → Bot User OAuth Token, xoxb-…'),
+    ...slackWebConfig(env),
     botId: env.SLACK_BOT_ID?.trim() || undefined,
     botUserId: env.SLACK_BOT_USER_ID?.trim() || undefined,
-    apiUrl: env.SLACK_API_URL?.trim() || undefined,
     adminUserIds: adminUserIdsConfig(env),
     logLevel: logLevelConfig(env),
   };
@@ -133,6 +132,56 @@ export function logLevelConfig(
 /** The local stack's HTTP port (`PORT`, default 3000; `npm start -- --port` wins). */
 export function localPortConfig(env: Env = process.env): number {
   return intVar(env, 'PORT', 3000, 0, 65535);
+}
+
+/** What posting to Slack needs (worker, keeper, push receiver, alerts): no signing secret. */
+export function slackWebConfig(env: Env = process.env) {
+  return {
+    botToken: required(
+      env,
+      'SLACK_BOT_TOKEN',
+      'OAuth & Permissions → Bot User OAuth Token, xoxb-…, or SLACK_BOT_TOKEN_PARAM',
+    ),
+    apiUrl: env.SLACK_API_URL?.trim() || undefined,
+    logLevel: logLevelConfig(env),
+  };
+}
+
+/** The secrets, each set directly (local stack, tests) or read from SSM at cold start (Lambda). */
+export const SECRET_VARS = ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'ALERTS_SECRET'] as const;
+export type SecretVar = (typeof SECRET_VARS)[number];
+
+/** Where the secrets that are not set directly come from: SecureString parameter names, the endpoint. */
+export interface SecretSource {
+  /** Secret → SSM parameter name, from `<SECRET>_PARAM`, for the secrets not set directly. */
+  params: Partial<Record<SecretVar, string>>;
+  region: string;
+  endpoint: string;
+}
+
+const SSM_NAME = /^[A-Za-z0-9_.\-/]{1,2048}$/;
+
+export function secretSourceConfig(env: Env = process.env): SecretSource {
+  const params: Partial<Record<SecretVar, string>> = {};
+  for (const name of SECRET_VARS) {
+    if (env[name]?.trim()) continue;
+    const param = env[`${name}_PARAM`]?.trim();
+    if (!param) continue;
+    // The message never repeats the value: a secret pasted here by mistake must not reach the logs.
+    if (!SSM_NAME.test(param))
+      throw new ConfigError(`${name}_PARAM must be an SSM parameter name such as /qc-slack/prod/…`);
+    params[name] = param;
+  }
+  const region = regionConfig(env);
+  return {
+    params,
+    region,
+    endpoint: env.AWS_ENDPOINT_URL_SSM?.trim() || `https://ssm.${region}.amazonaws.com`,
+  };
+}
+
+function regionConfig(env: Env): string {
+  return env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
 }
 
 /** Slack user IDs allowed to link and unlink inspectors (`QC_ADMIN_USER_IDS`, comma or space separated). */
@@ -206,10 +255,15 @@ export function workerLimitsConfig(env: Env = process.env): {
   };
 }
 
+/** How long one keeper run lasts (`KEEPER_RUN_MS`, default 55 s of each minute; tests run shorter). */
+export function keeperRunMsConfig(env: Env = process.env): number {
+  return intVar(env, 'KEEPER_RUN_MS', 55_000, 500, 840_000);
+}
+
 /** AWS resources the functions use (names from CloudFormation; endpoints only for local runs). */
 export function awsConfig(env: Env = process.env) {
   return {
-    region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
+    region: regionConfig(env),
     tableName: required(env, 'TABLE_NAME', 'the DynamoDB table, set by serverless.yml'),
     queueUrl: env.QUEUE_URL?.trim() || undefined,
     dynamoEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,

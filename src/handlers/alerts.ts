@@ -1,8 +1,9 @@
 import { receiveAlert } from '../alerts/receive';
 import { alertsDepsFromEnv } from '../runtime/alerts-deps';
 import { bodyOf, type HttpEvent, type HttpResult, headersOf, jsonResult } from '../runtime/http-event';
+import { withSecrets } from '../runtime/secrets';
 
-const deps = alertsDepsFromEnv();
+const deps = alertsDepsFromEnv(await withSecrets());
 
 /** λ alerts: HMAC-signed monitoring alerts (POST /alerts) → a Block Kit alert with QC buttons. */
 export async function handler(event: HttpEvent): Promise<HttpResult> {

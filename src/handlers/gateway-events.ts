@@ -1,8 +1,9 @@
 import { receivePush } from '../qc/push-events';
 import { bodyOf, type HttpEvent, type HttpResult, headersOf, jsonResult } from '../runtime/http-event';
+import { withSecrets } from '../runtime/secrets';
 import { workerDepsFromEnv } from '../runtime/worker-deps';
 
-const deps = workerDepsFromEnv();
+const deps = workerDepsFromEnv(await withSecrets());
 
 /** λ gateway-events: the gateway's push callback (POST /gateway/events). */
 export async function handler(event: HttpEvent): Promise<HttpResult> {

@@ -1,9 +1,11 @@
 import { slackConfig } from '../config';
 import { ackDepsFromEnv } from '../runtime/ack-deps';
+import { withSecrets } from '../runtime/secrets';
 import { createSlackApp } from '../slack/app';
 
-/** λ slack: signature check, parse, validate, enqueue, ack. Built once per container. */
-const { handler: boltHandler } = createSlackApp(slackConfig(), ackDepsFromEnv());
+/** λ slack: signature check, parse, validate, enqueue, ack. Built once per container (secrets too). */
+const env = await withSecrets();
+const { handler: boltHandler } = createSlackApp(slackConfig(env), ackDepsFromEnv(env));
 
 export const handler = (
   event: Parameters<typeof boltHandler>[0],

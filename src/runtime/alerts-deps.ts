@@ -1,13 +1,13 @@
 import { WebClient } from '@slack/web-api';
 import type { AlertDeps } from '../alerts/receive';
-import { alertsConfig, awsConfig, maxAgentIdConfig, slackConfig } from '../config';
+import { alertsConfig, awsConfig, maxAgentIdConfig, slackWebConfig } from '../config';
 import { createLogger } from '../log';
 import { SlackAlertPublisher } from '../slack/alert-publisher';
 import { DynamoStore } from '../store/dynamo';
 
 /** What the alerts function needs, from the environment (one per container). */
 export function alertsDepsFromEnv(env: Record<string, string | undefined> = process.env): AlertDeps {
-  const slack = slackConfig(env);
+  const slack = slackWebConfig(env);
   const aws = awsConfig(env);
   const logger = createLogger(slack.logLevel);
   const store = new DynamoStore({

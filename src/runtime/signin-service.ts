@@ -1,4 +1,4 @@
-import { awsConfig, gatewayConfig, slackConfig } from '../config';
+import { awsConfig, gatewayConfig, logLevelConfig } from '../config';
 import { GatewayClient } from '../gateway/client';
 import { createLogger } from '../log';
 import { type SignInOutcome, type SignInRequest, signInInspector } from '../qc/signin';
@@ -12,7 +12,7 @@ export function signInServiceFromEnv(
   env: Record<string, string | undefined>,
 ): (req: SignInRequest) => Promise<SignInOutcome> {
   const aws = awsConfig(env);
-  const logger = createLogger(slackConfig(env).logLevel);
+  const logger = createLogger(logLevelConfig(env));
   const gateway = new GatewayClient({
     ...gatewayConfig(env),
     connectTimeoutMs: 1_000,

@@ -1,5 +1,5 @@
 import { WebClient } from '@slack/web-api';
-import { awsConfig, gatewayConfig, qcPolicyConfig, slackConfig, workerLimitsConfig } from '../config';
+import { awsConfig, gatewayConfig, qcPolicyConfig, slackWebConfig, workerLimitsConfig } from '../config';
 import { GatewayClient } from '../gateway/client';
 import { createLogger } from '../log';
 import type { JobLimits } from '../qc/job-limits';
@@ -15,7 +15,7 @@ export type WorkerDeps = QcDeps & QcPolicy & { maxAgentId: number; limits?: Work
 
 /** Everything the worker, keeper and push receiver need, from the environment (one per container). */
 export function workerDepsFromEnv(env: Record<string, string | undefined> = process.env): WorkerDeps {
-  const slack = slackConfig(env);
+  const slack = slackWebConfig(env);
   const aws = awsConfig(env);
   const logger = createLogger(slack.logLevel);
   const store = new DynamoStore({

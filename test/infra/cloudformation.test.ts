@@ -127,9 +127,19 @@ function statementsOf(r: Resource): Statement[] {
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) continue;
     const st = doc.Statement;
     const list = Array.isArray(st) ? st : st ? [st] : [];
-    for (const s of list) out.push(s as unknown as Statement);
+    for (const s of list) out.push(...conditionalStatements(s));
   }
   return out;
+}
+
+/** A statement, or both branches of `Fn::If: [cond, statement, AWS::NoValue]` (a conditional statement). */
+function conditionalStatements(s: Json): Statement[] {
+  if (s && typeof s === 'object' && !Array.isArray(s) && Array.isArray(s['Fn::If'])) {
+    return s['Fn::If']
+      .slice(1)
+      .flatMap((b) => (b && typeof b === 'object' && 'Effect' in b ? conditionalStatements(b) : []));
+  }
+  return [s as unknown as Statement];
 }
 
 /** Renders a Resource value (string, array, Ref, GetAtt, Join, Sub) into strings, intrinsics as {…}. */
@@ -240,13 +250,65 @@ function findCycle(t: Template): string[] | undefined {
 const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const DDB_RW = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const DDB_ALL = [...DDB_RW, 'dynamodb:DeleteItem', 'dynamodb:Query'];
+// Secrets: SecureString parameters read at cold start (kms:Decrypt only with a customer managed key).
+const SECRETS = ['ssm:GetParameters', 'kms:Decrypt'];
 const EXPECTED_ACTIONS: Record<Fn, string[]> = {
-  slack: [...LOGS, ...DDB_RW, 'sqs:SendMessage'],
-  worker: [...LOGS, ...DDB_ALL, 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-  keeper: [...LOGS, ...DDB_ALL],
-  'gateway-events': [...LOGS, ...DDB_ALL],
-  alerts: [...LOGS, ...DDB_RW, 'dynamodb:DeleteItem'],
+  slack: [...LOGS, ...DDB_RW, 'sqs:SendMessage', ...SECRETS],
+  worker: [
+    ...LOGS,
+    ...DDB_ALL,
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    ...SECRETS,
+  ],
+  keeper: [...LOGS, ...DDB_ALL, ...SECRETS],
+  'gateway-events': [...LOGS, ...DDB_ALL, ...SECRETS],
+  alerts: [...LOGS, ...DDB_RW, 'dynamodb:DeleteItem', ...SECRETS],
 };
+/** Every function's environment, exactly: what its code reads, and secrets only as SSM parameter names. */
+const COMMON_ENV = ['TABLE_NAME', 'LOG_LEVEL', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED', 'NODE_OPTIONS'];
+const GATEWAY_ENV = ['CCGW_BASE_URL', 'CCGW_CA_PEM'];
+const EXPECTED_ENV: Record<Fn, string[]> = {
+  slack: [
+    ...COMMON_ENV,
+    ...GATEWAY_ENV,
+    'QUEUE_URL',
+    'SLACK_SIGNING_SECRET_PARAM',
+    'SLACK_BOT_TOKEN_PARAM',
+    'SLACK_BOT_ID',
+    'SLACK_BOT_USER_ID',
+    'QC_ADMIN_USER_IDS',
+    'GATEWAY_CALLBACK_URL',
+  ],
+  worker: [
+    ...COMMON_ENV,
+    ...GATEWAY_ENV,
+    'SLACK_BOT_TOKEN_PARAM',
+    'QC_ADMIN_USER_IDS',
+    'QC_DEFAULT_PERMISSIONS',
+    'AUDIT_RETENTION_DAYS',
+  ],
+  keeper: [...COMMON_ENV, ...GATEWAY_ENV, 'SLACK_BOT_TOKEN_PARAM'],
+  // receivePush takes the worker's deps (QcDeps), gateway client included, though it never calls it.
+  'gateway-events': [...COMMON_ENV, ...GATEWAY_ENV, 'SLACK_BOT_TOKEN_PARAM'],
+  alerts: [...COMMON_ENV, 'SLACK_BOT_TOKEN_PARAM', 'ALERTS_SECRET_PARAM'],
+};
+/** The SecureString parameter behind each `<NAME>_PARAM` variable. */
+const SECRET_PARAMS: Record<string, string> = {
+  SLACK_SIGNING_SECRET_PARAM: 'slack-signing-secret',
+  SLACK_BOT_TOKEN_PARAM: 'slack-bot-token',
+  ALERTS_SECRET_PARAM: 'alerts-secret',
+};
+const ssmArn = (name: string, stage = 'ci') =>
+  `arn:${sub('AWS::Partition')}:ssm:${sub('AWS::Region')}:${sub('AWS::AccountId')}:parameter/qc-slack/${stage}/${name}`;
+/** The statements of a function's role that grant `action`. */
+function grantsOf(t: Template, fn: Fn, action: string): Statement[] {
+  const roleId = refId(functionOf(t, fn)[1].Properties?.Role);
+  return statementsOf(t.Resources[roleId ?? ''] as Resource).filter((s) =>
+    (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action),
+  );
+}
 const EXPECTED_SIZES: Record<Fn, { memory: number; timeout: number }> = {
   slack: { memory: 512, timeout: 10 },
   worker: { memory: 512, timeout: 30 },
@@ -281,7 +343,6 @@ describe('osls package --stage ci (offline, dummy credentials)', () => {
       expect(f.Properties?.Architectures).toEqual(['arm64']);
       expect(f.Properties?.MemorySize).toBe(EXPECTED_SIZES[fn].memory);
       expect(f.Properties?.Timeout).toBe(EXPECTED_SIZES[fn].timeout);
-      expect(f.Properties?.ReservedConcurrentExecutions).toBeUndefined();
     },
   );
 
@@ -328,30 +389,35 @@ describe('osls package --stage ci (offline, dummy credentials)', () => {
     expect(names.sort()).toEqual(FUNCTIONS.map((fn) => `qc-slack-ci-${fn}`).sort());
   });
 
-  it('passes the environment: table, queue, SSM-backed secrets, runtime flags', () => {
-    for (const fn of FUNCTIONS) {
+  it.each(FUNCTIONS.map((fn) => [fn]))(
+    'gives %s exactly the configuration it uses, and its secrets only as SSM parameter names',
+    (fn) => {
       const env = envOf(template, fn);
+      expect(Object.keys(env).sort()).toEqual([...EXPECTED_ENV[fn]].sort());
       expect(env.TABLE_NAME).toEqual({ Ref: 'QcTable' });
-      expect(env.QUEUE_URL).toEqual({ Ref: 'QcJobsQueue' });
-      expect(env.SLACK_SIGNING_SECRET).toEqual({ Ref: 'SlackSigningSecretParam' });
-      expect(env.SLACK_BOT_TOKEN).toEqual({ Ref: 'SlackBotTokenParam' });
-      expect(env.ALERTS_SECRET).toEqual({ Ref: 'AlertsSecretParam' });
-      expect(env.CCGW_BASE_URL).toEqual({ Ref: 'CcgwBaseUrlParam' });
-      expect(env.CCGW_CA_PEM).toEqual({ Ref: 'CcgwCaPemParam' });
-      expect(env.SLACK_BOT_ID).toEqual({ Ref: 'SlackBotIdParam' });
-      expect(env.SLACK_BOT_USER_ID).toEqual({ Ref: 'SlackBotUserIdParam' });
-      expect(env.QC_ADMIN_USER_IDS).toEqual({ Ref: 'QcAdminUserIdsParam' });
       expect(env.LOG_LEVEL).toBe('info');
       expect(env.AWS_NODEJS_CONNECTION_REUSE_ENABLED).toBe('1');
       expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
-    }
+      if ('QUEUE_URL' in env) expect(env.QUEUE_URL).toEqual({ Ref: 'QcJobsQueue' });
+      if ('CCGW_BASE_URL' in env) expect(env.CCGW_BASE_URL).toEqual({ Ref: 'CcgwBaseUrlParam' });
+      if ('CCGW_CA_PEM' in env) expect(env.CCGW_CA_PEM).toEqual({ Ref: 'CcgwCaPemParam' });
+      if ('QC_ADMIN_USER_IDS' in env) expect(env.QC_ADMIN_USER_IDS).toEqual({ Ref: 'QcAdminUserIdsParam' });
+      for (const [name, value] of Object.entries(env)) {
+        if (!name.endsWith('_PARAM')) continue;
+        // A parameter NAME, a plain string: never a value resolved by CloudFormation.
+        expect(value, name).toBe(`/qc-slack/ci/${SECRET_PARAMS[name]}`);
+      }
+      for (const secret of ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'ALERTS_SECRET']) {
+        expect(env[secret], `${fn}: ${secret}`).toBeUndefined();
+      }
+    },
+  );
+
+  it('resolves no secret at deploy time: only the non-secret settings are CloudFormation SSM parameters', () => {
     const params = template.Parameters ?? {};
     const ssm = {
-      SlackSigningSecretParam: 'slack-signing-secret',
-      SlackBotTokenParam: 'slack-bot-token',
       SlackBotIdParam: 'slack-bot-id',
       SlackBotUserIdParam: 'slack-bot-user-id',
-      AlertsSecretParam: 'alerts-secret',
       CcgwBaseUrlParam: 'ccgw-base-url',
       CcgwCaPemParam: 'ccgw-ca-pem',
       QcAdminUserIdsParam: 'qc-admin-user-ids',
@@ -360,9 +426,111 @@ describe('osls package --stage ci (offline, dummy credentials)', () => {
       expect(params[name]?.Type).toBe('AWS::SSM::Parameter::Value<String>');
       expect(params[name]?.Default).toBe(`/qc-slack/ci/${key}`);
     }
-    for (const secret of ['SlackSigningSecretParam', 'SlackBotTokenParam', 'AlertsSecretParam']) {
-      expect(params[secret]?.NoEcho).toBe(true);
+    for (const [name, p] of Object.entries(params)) {
+      expect(p.Default ?? '', name).not.toMatch(/slack-signing-secret|slack-bot-token|alerts-secret/);
     }
+    // Nothing in the whole template names a secret except as a parameter name or ARN.
+    const text = JSON.stringify(template);
+    for (const key of ['slack-signing-secret', 'slack-bot-token', 'alerts-secret']) {
+      for (const m of text.matchAll(new RegExp(`.{0,40}${key}`, 'g'))) {
+        expect(m[0]).toMatch(new RegExp(`(parameter)?/qc-slack/ci/${key}$`));
+      }
+    }
+  });
+
+  it.each(FUNCTIONS.map((fn) => [fn]))(
+    '%s may read exactly its own secret parameters (ssm:GetParameters, no wildcard)',
+    (fn) => {
+      const wanted = Object.keys(envOf(template, fn))
+        .filter((name) => name.endsWith('_PARAM'))
+        .map((name) => ssmArn(SECRET_PARAMS[name] ?? '?'))
+        .sort();
+      const grants = grantsOf(template, fn, 'ssm:GetParameters');
+      expect(grants).toHaveLength(1);
+      expect(grants[0]?.Action).toEqual(['ssm:GetParameters']);
+      expect(resourceStrings(grants[0]?.Resource).sort()).toEqual(wanted);
+      for (const other of ['ssm:GetParameter', 'ssm:GetParametersByPath', 'ssm:DescribeParameters']) {
+        expect(grantsOf(template, fn, other), other).toEqual([]);
+      }
+    },
+  );
+
+  it.each(FUNCTIONS.map((fn) => [fn]))(
+    '%s gets kms:Decrypt only with a customer managed key, only through SSM, only for its parameters',
+    (fn) => {
+      // aws/ssm (the default) already lets every principal of the account decrypt through SSM: an IAM
+      // grant would add nothing. With secretsKmsKeyArn set, the grant names that one key.
+      expect(template.Conditions?.UseSecretsKmsKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+      const roleId = refId(functionOf(template, fn)[1].Properties?.Role) ?? '';
+      const policies = template.Resources[roleId]?.Properties?.Policies as {
+        PolicyDocument: { Statement: Json[] };
+      }[];
+      const conditional = policies
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((s) => JSON.stringify(s).includes('kms:Decrypt'));
+      expect(conditional).toHaveLength(1);
+      const branches = (conditional[0] as { 'Fn::If': Json[] })['Fn::If'];
+      expect(branches[0]).toBe('UseSecretsKmsKey');
+      expect(branches[2]).toEqual({ Ref: 'AWS::NoValue' });
+      const grant = branches[1] as unknown as Statement & { Condition: Record<string, Record<string, Json>> };
+      expect(grant.Action).toEqual(['kms:Decrypt']);
+      expect(grant.Resource).toBe('');
+      expect(grant.Condition.StringEquals?.['kms:ViaService']).toEqual({
+        'Fn::Sub': `ssm.${sub('AWS::Region')}.amazonaws.com`,
+      });
+      const arns = resourceStrings(grant.Condition.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN']);
+      expect(arns.sort()).toEqual(
+        resourceStrings(grantsOf(template, fn, 'ssm:GetParameters')[0]?.Resource).sort(),
+      );
+    },
+  );
+
+  it('reserves concurrency for the keeper and the worker, and caps the queue poller below the reservation', () => {
+    const reserved = (fn: Fn) => functionOf(template, fn)[1].Properties?.ReservedConcurrentExecutions;
+    // Two runs per shard can overlap (55 s runs, 70 s timeout, one per minute).
+    expect(reserved('keeper')).toBe(2);
+    expect(reserved('worker')).toBe(10);
+    for (const fn of ['slack', 'gateway-events', 'alerts'] as const) expect(reserved(fn)).toBeUndefined();
+    const mapping = byType(template, 'AWS::Lambda::EventSourceMapping')[0]?.[1].Properties ?? {};
+    // Without this, a burst past the reservation throttles the worker and SQS counts it as a receive.
+    expect(mapping.ScalingConfig).toEqual({ MaximumConcurrency: 10 });
+  });
+
+  it('throttles the public HTTP API routes', () => {
+    const stage = template.Resources.HttpApiStage;
+    expect(stage?.Type).toBe('AWS::ApiGatewayV2::Stage');
+    const p = stage?.Properties ?? {};
+    expect(p.DefaultRouteSettings).toEqual(
+      expect.objectContaining({ ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 }),
+    );
+    expect(p.RouteSettings).toEqual({
+      'POST /slack/events': { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+      'POST /gateway/events': { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+      'POST /alerts': { ThrottlingBurstLimit: 10, ThrottlingRateLimit: 5 },
+    });
+    // Route settings name routes by key: the stage must come after the routes.
+    const routeIds = byType(template, 'AWS::ApiGatewayV2::Route').map(([id]) => id);
+    const dependsOn = typeof stage?.DependsOn === 'string' ? [stage.DependsOn] : (stage?.DependsOn ?? []);
+    for (const id of routeIds) expect(dependsOn, id).toContain(id);
+  });
+
+  it('alarms when the dead-letter queue holds a message', () => {
+    const alarms = byType(template, 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(1);
+    const a = alarms[0]?.[1].Properties ?? {};
+    expect(a.Namespace).toBe('AWS/SQS');
+    expect(a.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+    expect(a.Dimensions).toEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': ['QcJobsDlq', 'QueueName'] } },
+    ]);
+    expect(a.ComparisonOperator).toBe('GreaterThanThreshold');
+    expect(a.Threshold).toBe(0);
+    expect(a.Statistic).toBe('Maximum');
+    expect(a.EvaluationPeriods).toBe(1);
+    expect(a.TreatMissingData).toBe('notBreaching');
+    // No topic by default (alarmTopicArn empty); the prod package below sets one.
+    expect(template.Conditions?.UseAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect(a.AlarmActions).toEqual({ 'Fn::If': ['UseAlarmTopic', [''], { Ref: 'AWS::NoValue' }] });
   });
 
   it('routes POST /slack/events, /gateway/events, /alerts on an HTTP API (payload 2.0) to their functions', () => {
@@ -384,7 +552,7 @@ describe('osls package --stage ci (offline, dummy credentials)', () => {
     }
   });
 
-  it('has a FIFO queue with SSE, visibility ≥ 6× worker timeout, redrive to a FIFO DLQ after 3 receives', () => {
+  it('has a FIFO queue with SSE, retention that fits the 60 s job age, redrive to a FIFO DLQ after 3 receives', () => {
     const q = template.Resources.QcJobsQueue?.Properties ?? {};
     const dlq = template.Resources.QcJobsDlq?.Properties ?? {};
     expect(template.Resources.QcJobsQueue?.Type).toBe('AWS::SQS::Queue');
@@ -392,9 +560,17 @@ describe('osls package --stage ci (offline, dummy credentials)', () => {
     expect(q.ContentBasedDeduplication).toBe(false);
     expect(q.QueueName).toMatch(/\.fifo$/);
     expect(q.SqsManagedSseEnabled).toBe(true);
-    expect(Number(q.VisibilityTimeout)).toBeGreaterThanOrEqual(6 * EXPECTED_SIZES.worker.timeout);
     const redrive = q.RedrivePolicy as { deadLetterTargetArn: Json; maxReceiveCount: number };
     expect(redrive.maxReceiveCount).toBe(3);
+    // The worker refuses a job older than 60 s, so a job has no use for long retention; but every job
+    // that keeps failing must reach the DLQ (and its alarm) before it expires: retention ≥ receives ×
+    // visibility. Visibility must cover one worker run (Lambda requires ≥ the function timeout).
+    const visibility = Number(q.VisibilityTimeout);
+    const retention = Number(q.MessageRetentionPeriod);
+    expect(visibility).toBeGreaterThanOrEqual(2 * EXPECTED_SIZES.worker.timeout);
+    expect(visibility).toBeLessThanOrEqual(60);
+    expect(retention).toBe(300);
+    expect(retention).toBeGreaterThan(redrive.maxReceiveCount * visibility);
     expect(redrive.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['QcJobsDlq', 'Arn'] });
     expect(dlq.FifoQueue).toBe(true);
     expect(dlq.QueueName).toMatch(/\.fifo$/);
@@ -577,6 +753,9 @@ describe('osls package --stage ci (offline, dummy credentials)', () => {
   );
 });
 
+const KMS_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:qc-alarms';
+
 describe('osls package --stage prod with keeperShards=3 and a VPC', () => {
   let prod: Template;
   let outDir: string;
@@ -596,6 +775,8 @@ describe('osls package --stage prod with keeperShards=3 and a VPC', () => {
       '--param=vpcSecurityGroupIds=sg-ccc',
       '--param=slackProvisionedConcurrency=2',
       '--param=gatewayPush=true',
+      `--param=secretsKmsKeyArn=${KMS_KEY}`,
+      `--param=alarmTopicArn=${ALARM_TOPIC}`,
     ]);
     prod = await readTemplate(outDir);
   }, 180_000);
@@ -643,5 +824,31 @@ describe('osls package --stage prod with keeperShards=3 and a VPC', () => {
     expect(aliases[0]?.[1].Properties?.ProvisionedConcurrencyConfig).toEqual({
       ProvisionedConcurrentExecutions: 2,
     });
+  });
+
+  it('reserves two keeper runs per shard', () => {
+    const keeper = byType(prod, 'AWS::Lambda::Function').find(
+      ([, r]) => r.Properties?.FunctionName === 'qc-slack-prod-keeper',
+    );
+    expect(keeper?.[1].Properties?.ReservedConcurrentExecutions).toBe(6);
+  });
+
+  it('grants kms:Decrypt on exactly the customer managed key when secretsKmsKeyArn is set', () => {
+    expect(prod.Conditions?.UseSecretsKmsKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [KMS_KEY, ''] }] });
+    const role = prod.Resources.WorkerRole as Resource;
+    const kms = statementsOf(role).filter((s) => JSON.stringify(s.Action).includes('kms:'));
+    expect(kms).toHaveLength(1);
+    expect(kms[0]?.Resource).toBe(KMS_KEY);
+    expect(isUnscoped(KMS_KEY)).toBe(false);
+    expect(JSON.stringify(kms[0])).toContain(ssmArn('slack-bot-token', 'prod'));
+  });
+
+  it('sends the DLQ alarm to alarmTopicArn', () => {
+    const alarm = byType(prod, 'AWS::CloudWatch::Alarm')[0]?.[1].Properties ?? {};
+    expect(prod.Conditions?.UseAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ALARM_TOPIC, ''] }] });
+    expect(alarm.AlarmActions).toEqual({
+      'Fn::If': ['UseAlarmTopic', [ALARM_TOPIC], { Ref: 'AWS::NoValue' }],
+    });
+    expect(alarm.OKActions).toEqual(alarm.AlarmActions);
   });
 });
