@@ -45,8 +45,11 @@ export function signIn(sim: Simulator, agentId: string, rawBody: string, force: 
     sim.signOut(agent, 'kick');
   }
   const opts: Parameters<Simulator['openSession']>[1] = { status };
-  if (callBackUri) opts.callBackUri = callBackUri;
-  if (serviceToken) opts.serviceToken = serviceToken;
+  // The 2018 route table has no handshake: such a gateway does not push (Assumed behaviour 30), so
+  // the callback fields are ignored and the session's events are polled.
+  const pushes = sim.config.profile !== 'legacy';
+  if (callBackUri && pushes) opts.callBackUri = callBackUri;
+  if (serviceToken && pushes) opts.serviceToken = serviceToken;
   const s = sim.openSession(agent, opts);
   const reply = ok({
     vdnid: agent.vdn,

@@ -176,6 +176,7 @@ export class GatewayClient {
   readonly #stickyCookies: boolean;
   readonly #readRetries: number;
   readonly #readRetryMinDelayMs: number;
+  #noInterceptByCall = false;
 
   constructor(opts: GatewayClientOptions) {
     this.#logger = opts.logger ?? silentLogger;
@@ -340,14 +341,31 @@ export class GatewayClient {
 
   /** Take over the customer from `workNo` (you must be monitoring that agent); optionally a given call. */
   async intercept(session: GatewaySession, workNo: string, callId?: string): Promise<GatewayOutcome> {
-    if (callId === undefined) return this.qc('intercept', session, workNo);
+    if (callId === undefined || this.#noInterceptByCall) return this.qc('intercept', session, workNo);
     const target = this.#id(workNo, 'workNo');
-    return this.#qcCall(
-      session,
-      'intercept',
-      'PUT',
-      `/intercept/${target}/${encodeURIComponent(this.#callId(callId))}`,
-    );
+    try {
+      return await this.#qcCall(
+        session,
+        'intercept',
+        'PUT',
+        `/intercept/${target}/${encodeURIComponent(this.#callId(callId))}`,
+      );
+    } catch (err) {
+      // Older gateways (the 2018 route table) have no intercept by call ID. A 404 means the route is
+      // not there, so nothing was done: intercept by agent ID instead, and from now on at once.
+      if (!(err instanceof GatewayHttpStatusError) || err.status !== 404) throw err;
+      this.#noInterceptByCall = true;
+      this.#logger.warn(
+        { op: 'intercept' },
+        'the gateway has no intercept by call ID (HTTP 404): using plain intercept',
+      );
+      return this.qc('intercept', session, workNo);
+    }
+  }
+
+  /** Fallbacks this client has switched to for this gateway (an older route table). */
+  get fallbacks(): string[] {
+    return this.#noInterceptByCall ? ['no-intercept-by-call'] : [];
   }
 
   /** Force-release a call by its call ID. */

@@ -168,7 +168,10 @@ export class Transport {
       throw toTransportError(err, req, this.#connectTimeoutMs);
     }
     const envelope = parseEnvelope(text);
-    if (res.statusCode !== 200 && !envelope) throw new GatewayHttpStatusError(req.operation, res.statusCode);
+    // A 404 means the route is not there (an older route table), whatever the body says: nothing was
+    // done, and callers fall back on it (keeper: no handshake; client: no intercept by call ID).
+    if (res.statusCode === 404 || (res.statusCode !== 200 && !envelope))
+      throw new GatewayHttpStatusError(req.operation, res.statusCode);
     if (!envelope) {
       throw new GatewayBadResponseError(
         req.operation,

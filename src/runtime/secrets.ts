@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { SECRET_VARS, type SecretSource, type SecretVar, secretSourceConfig } from '../config';
+import { registerSecretValue } from '../log';
 import { credentialsFromEnv } from '../queue/sqs';
 import { signV4 } from './sigv4';
 
@@ -30,11 +31,14 @@ interface SsmParameter {
 export async function withSecrets(env: Env = process.env): Promise<Env> {
   const source = secretSourceConfig(env);
   const wanted = SECRET_VARS.filter((name) => source.params[name]);
-  if (wanted.length === 0) return env;
-  const found = await getParameters(source, credentialsFromEnv(env), wanted);
   const filled: Env = { ...env };
-  for (const name of wanted) filled[name] = found.get(name);
-  return filled;
+  if (wanted.length > 0) {
+    const found = await getParameters(source, credentialsFromEnv(env), wanted);
+    for (const name of wanted) filled[name] = found.get(name);
+  }
+  // Whatever their source, the logger scrubs these values from any string it writes.
+  for (const name of SECRET_VARS) registerSecretValue(filled[name]);
+  return wanted.length > 0 ? filled : env;
 }
 
 const TIMEOUT_MS = 3_000;

@@ -45,11 +45,7 @@ const PROFILES: Profile[] = [
     name: 'legacy',
     options: { profile: 'legacy' },
     stickyCookies: false,
-    todo: {
-      'intercept-call-id':
-        'client: 404 fallback for intercept by call ID (plain intercept) — issue 11 item 4',
-      handshake: 'client: 404 fallback for handshake (PUT heartbeat or poll as heartbeat) — issue 11 item 4',
-    },
+    todo: {},
   },
   { name: 'elb-cookie', options: { elbCookie: true }, stickyCookies: true, todo: {} },
   { name: 'poll-hold-ms 0', options: { pollHoldMs: 0 }, stickyCookies: false, todo: {} },
@@ -298,11 +294,23 @@ describe.each(PROFILES)('profile $name', (profile) => {
       await drain(s);
       const { callId } = sim.sim.startCall('2007');
       ok(await client.listen(s, '2007'));
+      if (profile.name === 'legacy') {
+        // No intercept by call ID on the 2018 route table: the 404 did nothing, so the client
+        // intercepts by agent ID instead, and from then on at once (one 404 in all).
+        ok(await client.intercept(s, '2007', callId));
+        expect(client.fallbacks).toEqual(['no-intercept-by-call']);
+        const byCall = sim.sim.requestLog.filter(
+          (r) => r.path.includes('/intercept/2007/') && r.status === 404,
+        );
+        expect(byCall).toHaveLength(1);
+        return;
+      }
       expect(await client.intercept(s, '2007', 'not-the-call-1')).toMatchObject({
         ok: false,
         retcode: '900-005',
       });
       ok(await client.intercept(s, '2007', callId));
+      expect(client.fallbacks).toEqual([]);
     });
 
     it('force busy / idle / sign-out of an agent, and force-release a call', async () => {
@@ -468,6 +476,19 @@ describe.each(PROFILES)('profile $name', (profile) => {
           await client.signIn('1003', { password: PASSWORD, callBackUri: callbackUrl, serviceToken: token }),
         );
         ok(await client.listen(s, '2006'));
+        if (profile.name === 'legacy') {
+          // The 2018 route table has no handshake: the gateway does not push, the handshake is a
+          // 404 (the keeper then keeps the session alive by polling), and the events are polled.
+          await expect(client.handshake(s, { serviceToken: token })).rejects.toMatchObject({
+            kind: 'http-status',
+            status: 404,
+          });
+          const polled = await client.pollEvent(s);
+          expect(polled.ok).toBe(true);
+          expect(polled.ok && polled.data.event).toBeTruthy();
+          expect(received).toHaveLength(0);
+          return;
+        }
         await expect
           .poll(() => received.flatMap((r) => parsePushBody(r.body)?.events ?? []).map((e) => e.type), {
             timeout: 5000,
