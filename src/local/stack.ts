@@ -51,7 +51,15 @@ export interface LocalStackOptions {
   /** Gateway client settings (CCGW_* timeouts, CCGW_MAX_AGENT_ID…) for the simulator too; `gateway` has its own. */
   gatewaySettings?: Omit<GatewayClientOptions, 'baseUrl' | 'caPem' | 'logger'>;
   /** Simulator knobs (tests use a fake clock and short holds; load tests a bigger scenario). */
-  simulator?: { pollHoldMs?: number; fakeClock?: boolean; authMode?: 1 | 2; scenario?: Scenario };
+  simulator?: {
+    pollHoldMs?: number;
+    fakeClock?: boolean;
+    authMode?: 1 | 2;
+    scenario?: Scenario;
+    /** Deployments that differ: the 2018 route table, a load balancer that needs its cookie. */
+    profile?: 'default' | 'legacy';
+    elbCookie?: boolean;
+  };
   /** More users the local Slack API knows, besides DEMO_USERS (load tests). */
   slackUsers?: FakeUser[];
   /** Keeper knobs (tests rescan fast). */
@@ -215,6 +223,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         ...(opts.simulator?.fakeClock ? { clock: new FakeClock(Date.now()) } : {}),
         ...(opts.simulator?.authMode ? { authMode: opts.simulator.authMode } : {}),
         ...(opts.simulator?.scenario ? { scenario: opts.simulator.scenario } : {}),
+        ...(opts.simulator?.profile ? { profile: opts.simulator.profile } : {}),
+        ...(opts.simulator?.elbCookie ? { elbCookie: true } : {}),
       });
   const gatewayOptions: GatewayClientOptions = opts.gateway ?? {
     ...opts.gatewaySettings,

@@ -135,6 +135,35 @@ describe('gateway-check: deployments that differ', () => {
     expect(r.authMode).toBe('static');
   });
 
+  it('the 2018 route table (--profile legacy): no handshake, updateGuid or intercept by call ID, and still ok', async () => {
+    const gw = await sim({ profile: 'legacy' });
+    const o = options(gw);
+    const r = await runCheck(o);
+    const json = jsonReport(o, r) as { ok: boolean; authMode: string; interfaces: Record<string, string> };
+    expect(json.ok).toBe(true);
+    expect(json.authMode).toBe('unknown');
+    expect(json.interfaces).toMatchObject({
+      handshake: 'missing',
+      updateGuid: 'missing',
+      interceptByCall: 'missing',
+      intercept: 'ok',
+      listen: 'ok',
+    });
+    const text = textReport(o, r);
+    expect(text).toMatch(/handshake +MISSING .*push mode .* unavailable/);
+    expect(text).toMatch(/interceptByCall +MISSING .*intercepts by agent ID/);
+  });
+
+  it('behind a load balancer that needs its cookie (--elb-cookie): found, resent, and the setting named', async () => {
+    const gw = await sim({ elbCookie: true });
+    const o = options(gw);
+    const r = await runCheck(o);
+    expect(r.ok).toBe(true);
+    expect(r.cookies).toEqual(['huaweielbsession']);
+    expect(Object.values(r.interfaces).every((i) => i.retcode !== '100-006')).toBe(true);
+    expect(textReport(o, r)).toContain('CCGW_STICKY_COOKIES=true');
+  });
+
   it('a gateway that does not hold polls', async () => {
     const gw = await sim({ pollHoldMs: 0 });
     const o = options(gw);
