@@ -84,6 +84,7 @@ export async function benchKeeperScale(
         teamId: TEAM,
         userId,
         inspectorId: id,
+        phone: `7${id}`,
         linkedBy: 'U_ADMIN',
         linkedAt: Date.now(),
       });
