@@ -220,7 +220,9 @@ export function alertsConfig(env: Env = process.env): { secret: string } {
 }
 
 /** Socket Mode tokens for `npm start` against a real workspace: both or neither. */
-export function socketModeConfig(env: Env = process.env): { appToken: string; botToken: string } | undefined {
+export function socketModeConfig(
+  env: Env = process.env,
+): { appToken: string; botToken: string; apiUrl?: string } | undefined {
   const appToken = env.SLACK_APP_TOKEN?.trim();
   const botToken = env.SLACK_BOT_TOKEN?.trim();
   if (!appToken && !botToken) return undefined;
@@ -232,7 +234,9 @@ export function socketModeConfig(env: Env = process.env): { appToken: string; bo
   if (!appToken.startsWith('xapp-'))
     throw new ConfigError('SLACK_APP_TOKEN must be an app-level token (xapp-…).');
   if (!botToken.startsWith('xoxb-')) throw new ConfigError('SLACK_BOT_TOKEN must be a bot token (xoxb-…).');
-  return { appToken, botToken };
+  // SLACK_API_URL: another Slack Web API (the local one, in tests) for both the bot and the socket.
+  const apiUrl = env.SLACK_API_URL?.trim();
+  return { appToken, botToken, ...(apiUrl ? { apiUrl } : {}) };
 }
 
 /**

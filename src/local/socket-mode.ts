@@ -13,11 +13,15 @@ export async function startSocketMode(
   tokens: SocketModeTokens,
   deps: AckDeps,
 ): Promise<{ stop(): Promise<void> }> {
+  const clientOptions = tokens.apiUrl ? { slackApiUrl: tokens.apiUrl } : {};
   const app = new App({
     token: tokens.botToken,
     appToken: tokens.appToken,
     socketMode: true,
     logLevel: LogLevel.WARN,
+    clientOptions,
+    // The socket's own client (apps.connections.open) reads its options here.
+    installerOptions: { clientOptions },
   });
   registerListeners(app, deps);
   await app.start();

@@ -256,6 +256,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
   const web = opts.socketMode
     ? new WebClient(opts.socketMode.botToken, {
+        ...(opts.socketMode.apiUrl ? { slackApiUrl: opts.socketMode.apiUrl } : {}),
         retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
       })
     : new WebClient(LOCAL_BOT_TOKEN, {

@@ -3,6 +3,7 @@
  * tests can wait on. One implementation for the end-to-end tests, the local stack (`npm start`) and the CLI
  * (`npm run slack`). See docs/local-slack.md.
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newTriggerId } from '../slack-sign';
@@ -16,6 +17,7 @@ import {
 } from './acks';
 import { createResponseUrl, type ResponseUrlContext } from './response-url';
 import { handleRequest, type ServerHooks } from './server';
+import { createSocketModeServer, type SocketModeServer } from './socket-mode';
 import type { ChannelInfo, FakeChannel, FakeState, FakeUser } from './state';
 import { SlackStore, type StoredMessage, type StoredView } from './store';
 
@@ -41,6 +43,8 @@ export interface FakeSlackOptions {
   /** Mount point: handle() answers `{pathPrefix}/api/…` etc. Default '' (the root). */
   pathPrefix?: string;
   clock?: () => number;
+  /** Socket Mode: `apps.connections.open` answers this app-level token (startFakeSlack only). */
+  appToken?: string;
 }
 
 export interface FakeSlack {
@@ -161,25 +165,39 @@ export type StartedFakeSlack = FakeSlack & {
   url: string;
   /** WebClient's `slackApiUrl`: ends with '/api/'. */
   apiUrl: string;
+  /** With `appToken`: the Socket Mode side (deliver envelopes to the app, refresh its connection). */
+  socketMode?: SocketModeServer;
   close(): Promise<void>;
 };
 
 /** Standalone server for tests: listens on 127.0.0.1:0 and answers 404 for paths that are not the fake's. */
 export async function startFakeSlack(opts: FakeSlackOptions): Promise<StartedFakeSlack> {
   const fake = createFakeSlack(opts);
+  let origin = '';
+  const socketMode = opts.appToken
+    ? createSocketModeServer({
+        appToken: opts.appToken,
+        baseUrl: () => origin,
+        ...(opts.pathPrefix ? { pathPrefix: opts.pathPrefix } : {}),
+        ...(opts.appId ? { appId: opts.appId } : {}),
+      })
+    : undefined;
   const server = createServer((req, res) => {
-    fake.handle(req, res).then(
-      (handled) => {
-        if (!handled) {
-          res.writeHead(404, { 'content-type': 'text/plain' });
-          res.end('not_found');
-        }
-      },
-      (err: unknown) => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(String(err));
-      },
-    );
+    const handled = socketMode ? socketMode.handle(req, res) : Promise.resolve(false);
+    handled
+      .then((done) => (done ? true : fake.handle(req, res)))
+      .then(
+        (handled) => {
+          if (!handled) {
+            res.writeHead(404, { 'content-type': 'text/plain' });
+            res.end('not_found');
+          }
+        },
+        (err: unknown) => {
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(String(err));
+        },
+      );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -187,16 +205,20 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<StartedFak
   });
   const { port } = server.address() as AddressInfo;
   const prefix = (opts.pathPrefix ?? '').replace(/\/+$/, '');
-  const origin = `http://127.0.0.1:${port}`;
+  origin = `http://127.0.0.1:${port}`;
+  if (socketMode) server.on('upgrade', socketMode.upgrade);
   if (!opts.publicBaseUrl) fake.setPublicBaseUrl(origin);
   return Object.assign(fake, {
     url: `${origin}${prefix}`,
     apiUrl: `${origin}${prefix}/api/`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    ...(socketMode ? { socketMode } : {}),
+    close: async () => {
+      await socketMode?.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      });
+    },
   });
 }
 
@@ -213,6 +235,7 @@ export {
   textOf,
 } from './render';
 export type { ResponseUrlContext } from './response-url';
+export type { EnvelopeAck, EnvelopeType, SocketModeServer } from './socket-mode';
 export type { FakeChannel, FakeUser } from './state';
 export {
   type Block,
