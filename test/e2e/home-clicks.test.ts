@@ -46,6 +46,7 @@ describe('Home-tab clicks of a user an admin has unlinked (a stale Home tab)', (
     // No sign-in modal for someone who is not linked.
     expect(env.stack.slack.store.views.slice(views).filter((v) => v.type === 'modal')).toEqual([]);
     expect(env.logs.text()).not.toMatch(/respond is not a function/);
+    expect(env.stack.slack.lateAcks()).toEqual([]);
   });
 
   it('a stale Stop button on Home → 200, the not-linked answer by DM, Home redrawn, nothing queued for the gateway', async () => {

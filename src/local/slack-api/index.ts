@@ -232,7 +232,6 @@ export {
 } from './render';
 export type { ResponseUrlContext } from './response-url';
 export type { FakeChannel, FakeUser } from './state';
-export { type DeadlineOption, type LateAck, SLACK_DEADLINE_MS } from './triggers';
 export {
   type Block,
   type ChannelMessagesOptions,
@@ -247,3 +246,4 @@ export {
   type StoredView,
   type StorePick,
 } from './store';
+export { type DeadlineOption, type LateAck, SLACK_DEADLINE_MS } from './triggers';
