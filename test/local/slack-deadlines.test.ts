@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatAck } from '../../scripts/slack';
 import { SLACKBOT } from '../../src/local/slack-api/index';
 import { errorOf, useFakeSlack } from '../helpers/fake-slack';
 
@@ -88,5 +89,15 @@ describe('late acks', () => {
     expect(shown?.text).toMatch(
       /\/qc failed with the error "operation_timeout" \(the app answered after 4000 ms/,
     );
+  });
+});
+
+describe('npm run slack', () => {
+  it('an ack after 3 s is shown with what Slack would show instead (operation_timeout); one in time is not', () => {
+    const body = JSON.stringify({ response_type: 'ephemeral', text: 'Signing you out…' });
+    expect(formatAck(200, body, 3_400, { channelName: 'qc' })).toMatch(
+      /HTTP 200 in 3400 ms \(over Slack's 3 s: Slack would show "operation_timeout" instead\)/,
+    );
+    expect(formatAck(200, body, 3_000, { channelName: 'qc' })).not.toMatch(/operation_timeout/);
   });
 });
