@@ -59,11 +59,16 @@ afterEach(() => {
 
 const link = { teamId: 'T_LOCAL', userId: 'U_DEMO', inspectorId: '1001', linkedBy: 'U_ADMIN', linkedAt: 0 };
 
-function app(linked = true) {
+function app(linked = true, linkReadMs = 0) {
   const jobs: Job[] = [];
   const logs = captureLogger();
   const deps: AckDeps = {
-    links: { getLink: async () => (linked ? link : undefined) },
+    links: {
+      getLink: async () => {
+        if (linkReadMs > 0) await new Promise((resolve) => setTimeout(resolve, linkReadMs));
+        return linked ? link : undefined;
+      },
+    },
     queue: { send: async (job) => void jobs.push(job) },
     maxAgentId: 99_999,
     adminUserIds: new Set(),
@@ -118,6 +123,17 @@ describe('the ack path within Slack’s 3 s', () => {
     const res = await answer;
     expect(res.statusCode).toBe(200);
     expect(String(res.body)).toMatch(/did not open the sign-in window in time/);
+  });
+
+  it('the deadline counts from when the request arrived: a 2 s link read leaves views.open 0.5 s, still before 3 s', async () => {
+    const { handler } = app(true, 2_000);
+    answers['views.open'] = 'hang';
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const answer = post(handler, signinCommand());
+    const took = await fakeMsUntilSettled(answer, 6_000);
+    expect(took).toBeDefined();
+    expect(took).toBeLessThan(SLACK_ACK_MS);
+    expect(String((await answer).body)).toMatch(/did not open the sign-in window in time/);
   });
 
   it('a Home-tab "Sign in" with views.open hanging: answered 200 before 3 s (fake clock), the tab queued for a redraw', async () => {
