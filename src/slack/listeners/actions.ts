@@ -85,14 +85,14 @@ interface ClickArgs {
 }
 
 /**
- * How a click is answered: through its response_url, or, for a click in the App Home tab (which has
- * none), by a DM from the app; the tab is then redrawn by the worker (a `home` job), since what the
- * person clicked may be stale (an admin unlinked them, a session ended).
+ * How a click is answered: through its response_url, or, for a click in a view (the App Home tab, a
+ * modal: no response_url), by a DM from the app. A Home tab is then redrawn by the worker (a `home`
+ * job), since what the person clicked may be stale (an admin unlinked them, a session ended).
  */
 function answerFor(deps: AckDeps, args: ClickArgs): Respond {
   if (args.respond && args.body.response_url) return args.respond;
   const { body, action, client, context } = args;
-  let redrawn = false;
+  let redrawn = body.view?.type !== 'home'; // a modal's button: no tab to redraw
   return async (m) => {
     if (!redrawn) {
       redrawn = true;
