@@ -13,6 +13,7 @@ import {
   commandAckFailure,
   renderMessage,
   renderView,
+  SLACK_DEADLINE_MS,
   type StoredMessage,
   type StoredView,
   viewAckFailure,
@@ -202,7 +203,9 @@ export function formatMessage(item: LocalMessage, me: string, opts: { edited?: b
 
 /** The ack (HTTP answer of /slack/events) → lines to print. */
 export function formatAck(status: number, body: string, ms: number, ctx: { channelName: string }): string {
-  const head = `HTTP ${status} in ${ms} ms`;
+  const late =
+    ms > SLACK_DEADLINE_MS ? ` (over Slack's 3 s: Slack would show "operation_timeout" instead)` : '';
+  const head = `HTTP ${status} in ${ms} ms${late}`;
   if (status === 401) return `${head} — signature rejected: check --secret (or SLACK_SIGNING_SECRET)`;
   if (status === 404) return `${head} — the app has no listener for this request (or no /slack/events route)`;
   if (status >= 400) return `${head}${body ? ` — ${body}` : ''}`;

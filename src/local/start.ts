@@ -61,6 +61,8 @@ export async function main(argv: string[], env: Env, io: StartIo): Promise<numbe
     }
     throw err;
   }
+  // Slack's 3 s (trigger_ids expire, late acks become operation_timeout in the console), as in e2e tests.
+  stack.slack.setDeadlines(true);
   const stackFile = io.stackFile ?? defaultStackFile();
   const entry: StackFile = { url: stack.url, pid: process.pid };
   const unwritten = writeStackFile(stackFile, entry);

@@ -1,5 +1,6 @@
 import { App, AwsLambdaReceiver } from '@slack/bolt';
 import { registerSecretValue } from '../log';
+import { ACK_DEADLINE_MS } from './ack-budget';
 import { boltLogger } from './bolt-logger';
 import type { AckDeps } from './deps';
 import { registerListeners } from './listeners';
@@ -27,6 +28,8 @@ export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
   const receiver = new AwsLambdaReceiver({
     signingSecret: opts.signingSecret,
     logger,
+    // When the request arrived: the ack path's Web API calls stop waiting 2.5 s after it (ack-budget.ts).
+    customPropertiesExtractor: () => ({ receivedAt: deps.now() }),
     invalidRequestSignatureHandler: ({ awsEvent }) => {
       deps.logger.warn(
         { path: (awsEvent as { rawPath?: string }).rawPath },
@@ -42,8 +45,10 @@ export function createSlackApp(opts: SlackAppOptions, deps: AckDeps) {
     logger,
     clientOptions: {
       ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
-      retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
-      timeout: 2_500,
+      // Slack's 3 s: no retry or rate-limit wait inside the client; ack-budget.ts retries only if time remains.
+      retryConfig: { retries: 0 },
+      timeout: ACK_DEADLINE_MS,
+      rejectRateLimitedCalls: true,
     },
   });
   registerListeners(app, deps);

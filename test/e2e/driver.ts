@@ -52,6 +52,28 @@ export function findButton(blocks: unknown, valuePrefix: string): ButtonElement 
   return found;
 }
 
+/** The trigger_id a signed request carries (a slash command or an interaction), and what it was. */
+function triggerOf(body: string): { triggerId: string; what: string } | undefined {
+  const form = new URLSearchParams(body);
+  const command = form.get('command');
+  const triggerId = form.get('trigger_id');
+  if (command && triggerId) return { triggerId, what: `${command} ${form.get('text') ?? ''}`.trim() };
+  try {
+    const payload = JSON.parse(form.get('payload') ?? '') as {
+      type?: string;
+      trigger_id?: string;
+      actions?: Array<{ action_id?: string }>;
+    };
+    if (typeof payload.trigger_id !== 'string') return undefined;
+    return {
+      triggerId: payload.trigger_id,
+      what: `${payload.type ?? 'interaction'} ${payload.actions?.[0]?.action_id ?? ''}`.trim(),
+    };
+  } catch {
+    return undefined; // not an interaction (an Events API delivery has no trigger_id)
+  }
+}
+
 /** Talks to the local stack exactly as Slack does: signed HTTP requests to POST /slack/events. */
 export class SlackDriver {
   constructor(
@@ -66,6 +88,9 @@ export class SlackDriver {
     });
     const res = await fetch(`${this.stack.url}/slack/events`, { method: 'POST', headers, body });
     const text = await res.text();
+    const sent = triggerOf(body);
+    // Slack's 3 s (the fake keeps them in e2e tests): a late answer is kept in stack.slack.lateAcks().
+    if (sent) this.stack.slack.noteAck(sent.triggerId, sent.what);
     let json: Record<string, unknown> | undefined;
     try {
       json = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
@@ -85,7 +110,7 @@ export class SlackDriver {
       channelId: channel,
       channelName: 'qc-floor',
       responseUrl: this.stack.slack.newResponseUrl({ channel, user }),
-      ...(triggerId ? { triggerId } : {}),
+      triggerId: triggerId ?? this.stack.slack.newTriggerId({ user, channel }),
     });
   }
 
@@ -102,6 +127,7 @@ export class SlackDriver {
           teamId: LOCAL_TEAM,
           channelId: channel,
           responseUrl: this.stack.slack.newResponseUrl({ channel, user }),
+          triggerId: this.stack.slack.newTriggerId({ user, channel }),
           actionId: opts.actionId ?? 'qc_op:0',
           value,
           ...(opts.actionTs ? { actionTs: opts.actionTs } : {}),
@@ -126,6 +152,7 @@ export class SlackDriver {
         viewSubmissionPayload({
           userId: user,
           teamId: LOCAL_TEAM,
+          triggerId: this.stack.slack.newTriggerId({ user }),
           view: { ...view.view, id: view.id, state },
         }),
       ),
@@ -264,6 +291,7 @@ export class SlackDriver {
             user,
             messageTs: message.ts,
           }),
+          triggerId: this.stack.slack.newTriggerId({ user, channel: message.channel }),
           actionId: button.action_id,
           value: button.value,
           ...(opts.actionTs ? { actionTs: opts.actionTs } : {}),
@@ -282,6 +310,7 @@ export class SlackDriver {
       userId: user,
       teamId: LOCAL_TEAM,
       responseUrl: '',
+      triggerId: this.stack.slack.newTriggerId({ user }),
       actionId: button.action_id,
       value: button.value,
     }) as Record<string, unknown>;

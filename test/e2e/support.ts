@@ -50,6 +50,8 @@ export function useLocalStack(options: Omit<LocalStackOptions, 'logger'> = {}): 
       ...options,
       logger: logs,
     });
+    // Slack's 3 s: trigger_ids expire and late acks are flagged (stack.slack.lateAcks()).
+    stack.slack.setDeadlines(true);
     started = { stack, slack: new SlackDriver(stack), guids: new GuidWatch(stack) };
   });
   afterAll(async () => {

@@ -80,6 +80,7 @@ export class SlackBridge {
     const known = manifestCommands().map((c) => c.command);
     if (!known.includes(command))
       throw new BadInput(`text: ${command} is not a valid command of this app (it has ${known.join(', ')})`);
+    const triggerId = this.ctx.slack.newTriggerId({ user: user.id, channel });
     const body = slashCommandBody({
       command,
       text,
@@ -89,7 +90,7 @@ export class SlackBridge {
       channelId: channel,
       channelName: this.ctx.slack.channelName(channel),
       responseUrl: this.ctx.slack.newResponseUrl({ channel, user: user.id }),
-      triggerId: this.ctx.slack.newTriggerId({ user: user.id, channel }),
+      triggerId,
     });
     const answer = await this.send(body);
     const shown = this.ctx.slack.recordCommandAck({
@@ -98,6 +99,7 @@ export class SlackBridge {
       command,
       status: answer.status,
       body: answer.body,
+      triggerId,
     });
     return { status: answer.status, ack: answer.json ?? (answer.body || null), ts: shown?.ts ?? null };
   }

@@ -7,6 +7,7 @@
 import { isObj, newHash, newMessage, viewJson } from './methods';
 import { type FakeState, nextId } from './state';
 import type { StoredMessage, StoredView } from './store';
+import { noteAck, operationTimeout } from './triggers';
 import { checkContent, checkView } from './validate';
 
 /** Slack's own user, the author of Slack's notices ("/qc failed with the error …"). */
@@ -21,6 +22,8 @@ export interface CommandAckInput {
   status: number;
   /** Its raw body (JSON, plain text or empty). */
   body: string;
+  /** The command's trigger_id: with deadlines on, an ack after 3 s becomes Slack's operation_timeout. */
+  triggerId?: string;
 }
 
 function slackbotNotice(state: FakeState, channel: string, user: string, text: string): StoredMessage {
@@ -58,9 +61,12 @@ function parseObject(body: string): Record<string, unknown> | undefined {
 /**
  * Records a slash command's ack as Slack shows it and returns the message (undefined for an empty ack,
  * which Slack shows as nothing). A non-200 answer, or a body Slack would refuse, becomes Slackbot's
- * "failed with the error" notice, only visible to the user.
+ * "failed with the error" notice, only visible to the user; so does an ack after Slack's 3 s, when the
+ * fake keeps deadlines (triggers.ts): "operation_timeout".
  */
 export function recordCommandAck(state: FakeState, ack: CommandAckInput): StoredMessage | undefined {
+  const late = ack.triggerId ? noteAck(state, ack.triggerId, ack.command) : undefined;
+  if (late) return slackbotNotice(state, ack.channel, ack.user, operationTimeout(ack.command, late));
   const failure = commandAckFailure(ack.command, ack.status, ack.body);
   if (failure) return slackbotNotice(state, ack.channel, ack.user, failure);
   if (ack.body.trim() === '') return undefined;

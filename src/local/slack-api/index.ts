@@ -20,6 +20,7 @@ import { handleRequest, type ServerHooks } from './server';
 import { createSocketModeServer, type SocketModeServer } from './socket-mode';
 import type { ChannelInfo, FakeChannel, FakeState, FakeUser } from './state';
 import { SlackStore, type StoredMessage, type StoredView } from './store';
+import { type DeadlineOption, deadlineMs, type LateAck, noteAck } from './triggers';
 
 export interface FakeSlackOptions {
   /** Requests must carry `Authorization: Bearer <botToken>` (or a `token` form field), else `invalid_auth`. */
@@ -45,6 +46,8 @@ export interface FakeSlackOptions {
   clock?: () => number;
   /** Socket Mode: `apps.connections.open` answers this app-level token (startFakeSlack only). */
   appToken?: string;
+  /** Keep Slack's 3 s (triggers.ts): trigger_ids expire, late acks are flagged. `true`: 3 s; a number: ms. Default off. */
+  deadlines?: DeadlineOption;
 }
 
 export interface FakeSlack {
@@ -68,6 +71,15 @@ export interface FakeSlack {
   applyViewAck(ack: ViewAckInput): ViewAckResult;
   /** The person closed a modal (its close button or Esc). Undefined for an unknown view id. */
   closeView(viewId: string): StoredView | undefined;
+  /** Turns Slack's deadlines on (`true`: 3 s; a number: ms) or off (triggers.ts). */
+  setDeadlines(option: DeadlineOption): void;
+  /**
+   * The app answered the request that carried `triggerId` (now): a LateAck (also kept in `lateAcks()`)
+   * if deadlines are on and the answer came after them, where Slack would show `operation_timeout`.
+   */
+  noteAck(triggerId: string, what: string): LateAck | undefined;
+  /** Every late ack noted so far. */
+  lateAcks(): readonly LateAck[];
   /** Channel id → name ('qc'), or the id itself when unknown. */
   channelName(id: string): string;
   readonly teamId: string;
@@ -107,6 +119,7 @@ export function createFakeSlack(opts: FakeSlackOptions): FakeSlack {
     channels,
     triggers: new Map(),
     usedTriggers: new Set(),
+    deadlines: { ms: deadlineMs(opts.deadlines), lateAcks: [] },
     responseUrls: new Map(),
     faults: new Map(),
     uploads: new Map(),
@@ -153,6 +166,11 @@ export function createFakeSlack(opts: FakeSlackOptions): FakeSlack {
     recordCommandAck: (ack) => recordCommandAck(state, ack),
     applyViewAck: (ack) => applyViewAck(state, ack),
     closeView: (viewId) => closeView(state, viewId),
+    setDeadlines(option) {
+      state.deadlines.ms = deadlineMs(option);
+    },
+    noteAck: (triggerId, what) => noteAck(state, triggerId, what),
+    lateAcks: () => [...state.deadlines.lateAcks],
     channelName: (id) => channels.get(id)?.name ?? id,
     teamId: state.opts.teamId,
     botUserId: state.opts.botUserId,
@@ -251,3 +269,4 @@ export {
   type StoredView,
   type StorePick,
 } from './store';
+export { type DeadlineOption, type LateAck, SLACK_DEADLINE_MS } from './triggers';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ChannelInfo, type FakeState, nextId } from './state';
 import type { StoredMessage, StoredView } from './store';
+import { triggerExpired } from './triggers';
 import { type Checked, checkContent, checkView, hasContent } from './validate';
 
 /**
@@ -329,7 +330,7 @@ function useTrigger(state: FakeState, triggerId: unknown): { user?: string; trig
   const id = str(triggerId);
   if (!id) return fail('invalid_arguments', ['[ERROR] missing required field: trigger_id']);
   if (!TRIGGER_ID_RE.test(id)) return fail('invalid_trigger_id');
-  if (state.usedTriggers.has(id)) return fail('expired_trigger_id');
+  if (state.usedTriggers.has(id) || triggerExpired(state, id)) return fail('expired_trigger_id');
   state.usedTriggers.add(id);
   const user = state.triggers.get(id)?.user;
   return user ? { user, triggerId: id } : { triggerId: id };

@@ -1,4 +1,5 @@
 import type { SlackStore } from './store';
+import type { DeadlineState } from './triggers';
 
 export interface FakeUser {
   id: string;
@@ -88,6 +89,8 @@ export interface FakeState {
   triggers: Map<string, TriggerInfo>;
   /** trigger_ids already consumed by views.open / views.push. */
   usedTriggers: Set<string>;
+  /** Slack's 3 s for trigger_ids and acks, when kept (triggers.ts). */
+  deadlines: DeadlineState;
   responseUrls: Map<string, ResponseUrlState>;
   faults: Map<string, Fault[]>;
   /** Uploads by file id (`F…`), and file ids by upload_url token. */

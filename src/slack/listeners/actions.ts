@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { OP_PROGRESS } from '../../qc/monitoring';
 import type { QcOperation, SlackContext } from '../../queue/jobs';
 import { ACTION_PATTERN } from '../blocks/kit';
@@ -7,6 +8,7 @@ import { notLinkedModal, signInModalFor } from '../blocks/signin-modal';
 import { parseAlertOpValue, parseConfirmValue, parseQcOpValue } from '../button-value';
 import type { AckDeps } from '../deps';
 import { enqueue, requestIdOf } from './enqueue';
+import { dmInTime, openModalInTime, SIGNIN_NOT_OPENED } from './within-ack';
 
 /** callback_id of the global shortcut in slack-manifest.yml. */
 export const SIGNIN_SHORTCUT = 'qc_signin_shortcut';
@@ -72,21 +74,56 @@ async function enqueueOp(
   return true;
 }
 
+interface ClickArgs {
+  ack: () => Promise<void>;
+  body: Click;
+  action: ButtonAction;
+  /** Absent for a click in the App Home tab (or a modal): such a click has no response_url. */
+  respond?: Respond;
+  client: WebClient;
+  context: Record<string, unknown>;
+}
+
+/**
+ * How a click is answered: through its response_url, or, for a click in a view (the App Home tab, a
+ * modal: no response_url), by a DM from the app. A Home tab is then redrawn by the worker (a `home`
+ * job), since what the person clicked may be stale (an admin unlinked them, a session ended).
+ */
+function answerFor(deps: AckDeps, args: ClickArgs): Respond {
+  if (args.respond && args.body.response_url) return args.respond;
+  const { body, action, client, context } = args;
+  let redrawn = body.view?.type !== 'home'; // a modal's button: no tab to redraw
+  return async (m) => {
+    if (!redrawn) {
+      redrawn = true;
+      const slack = { ...contextOf(body), channelId: body.user.id };
+      await enqueue(deps, slack, requestIdOf(clickId(body, action), 'home'), { kind: 'home' });
+    }
+    if (m.delete_original || !m.text) return; // nothing to say in a DM
+    const blocks = (m as { blocks?: unknown[] }).blocks;
+    await dmInTime(deps, client, context, body.user.id, { text: m.text, ...(blocks ? { blocks } : {}) });
+  };
+}
+
 function guarded(
   deps: AckDeps,
   what: string,
-  fn: (a: { body: Click; action: ButtonAction; respond: Respond }) => Promise<unknown>,
+  fn: (a: { body: Click; action: ButtonAction; respond: Respond; args: ClickArgs }) => Promise<unknown>,
 ) {
-  return async (args: { ack: () => Promise<void>; body: Click; action: ButtonAction; respond: Respond }) => {
+  return async (args: ClickArgs) => {
     await args.ack();
+    const respond = answerFor(deps, args);
     try {
-      await fn(args);
+      await fn({ body: args.body, action: args.action, respond, args });
     } catch (err) {
       deps.logger.error({ what, error: (err as Error).name, msg: (err as Error).message }, 'button failed');
       await say(
-        args.respond,
+        respond,
         ':warning: qc-slack could not take the request (internal error). Nothing was sent to the gateway.',
-      ).catch(() => {});
+      ).catch((e: unknown) =>
+        // The person sees no answer; the log line above already tells why. Never a 500 on top.
+        deps.logger.warn({ what, error: (e as Error).name }, 'the error answer could not be sent'),
+      );
     }
   };
 }
@@ -159,21 +196,28 @@ export function registerActions(app: App, deps: AckDeps): void {
   );
 
   // The global shortcut "Sign in to the gateway" (manifest: qc_signin_shortcut).
-  app.shortcut(SIGNIN_SHORTCUT, async ({ ack, body, client }) => {
+  app.shortcut(SIGNIN_SHORTCUT, async ({ ack, body, client, context }) => {
     await ack();
     const teamId = body.team?.id ?? '';
     const link = await deps.links.getLink(teamId, body.user.id);
     const view = link ? signInModalFor(link) : notLinkedModal();
-    await client.views.open({ trigger_id: body.trigger_id, view: view as never });
+    await openModalInTime(deps, client, context, body.trigger_id, view);
   });
 
-  app.action<Click>(ACTION_PATTERN.openSignIn, async ({ ack, body, client, respond }) => {
-    await ack();
-    const link = await deps.links.getLink(body.team?.id ?? '', body.user.id);
-    if (!link) return await respondNotLinked(respond, body.user.id);
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: signInModalFor(link) as never,
-    });
-  });
+  // "Sign in" on a refusal message or on the App Home tab (which may be stale: the user was unlinked since).
+  app.action<Click>(
+    ACTION_PATTERN.openSignIn,
+    guarded(deps, 'qc_open_signin', async ({ body, respond, args }) => {
+      const link = await deps.links.getLink(body.team?.id ?? '', body.user.id);
+      if (!link) return respondNotLinked(respond, body.user.id);
+      const opened = await openModalInTime(
+        deps,
+        args.client,
+        args.context,
+        body.trigger_id,
+        signInModalFor(link),
+      );
+      if (!opened) await say(respond, SIGNIN_NOT_OPENED);
+    }),
+  );
 }

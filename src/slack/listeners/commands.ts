@@ -1,4 +1,5 @@
 import type { App, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { OP_PROGRESS } from '../../qc/monitoring';
 import { confirmMessage } from '../blocks/confirm';
 import { helpMessage, usageMessage } from '../blocks/help';
@@ -8,6 +9,7 @@ import { signInModalFor } from '../blocks/signin-modal';
 import type { AckDeps } from '../deps';
 import { type ParsedCommand, parseInterceptCommand, parseQcCommand } from '../parse';
 import { enqueue, requestIdOf } from './enqueue';
+import { openModalInTime, SIGNIN_NOT_OPENED } from './within-ack';
 
 type Ack = (response?: string | RespondArguments) => Promise<void>;
 const ephemeral = (m: { text: string; blocks: unknown[] }): RespondArguments => ({
@@ -18,11 +20,15 @@ const ephemeral = (m: { text: string; blocks: unknown[] }): RespondArguments => 
 
 /** `/intercept` and `/qc`: parse, validate, look up the link, enqueue, ack. No gateway call here. */
 export function registerCommands(app: App, deps: AckDeps): void {
-  app.command('/intercept', async ({ command, ack, client }) => {
-    await handle(deps, command, parseInterceptCommand(command.text ?? '', deps.maxAgentId), ack, client);
+  app.command('/intercept', async ({ command, ack, client, context }) => {
+    const parsed = parseInterceptCommand(command.text ?? '', deps.maxAgentId);
+    await handle(deps, command, parsed, ack, { client, context });
   });
-  app.command('/qc', async ({ command, ack, client }) => {
-    await handle(deps, command, parseQcCommand(command.text ?? '', deps.maxAgentId), ack, client);
+  app.command('/qc', async ({ command, ack, client, context }) => {
+    await handle(deps, command, parseQcCommand(command.text ?? '', deps.maxAgentId), ack, {
+      client,
+      context,
+    });
   });
 }
 
@@ -31,7 +37,7 @@ async function handle(
   command: SlashCommand,
   parsed: ParsedCommand,
   ack: Ack,
-  client: { views: { open: (args: { trigger_id: string; view: never }) => Promise<unknown> } },
+  slackApi: { client: Pick<WebClient, 'views'>; context: Record<string, unknown> },
 ): Promise<void> {
   const slack = {
     teamId: command.team_id,
@@ -128,12 +134,10 @@ async function handle(
       case 'signin': {
         const link = await deps.links.getLink(slack.teamId, slack.userId);
         if (!link) return await ack(ephemeral(outcomeMessage({ kind: 'not-linked' }, slack.userId)));
-        // trigger_id lives ~3 s: the modal opens here, in the ack path.
-        await client.views.open({
-          trigger_id: command.trigger_id,
-          view: signInModalFor(link) as never,
-        });
-        return await ack();
+        // trigger_id lives ~3 s: the modal opens here, in the ack path, within the ack budget.
+        const { client, context } = slackApi;
+        const opened = await openModalInTime(deps, client, context, command.trigger_id, signInModalFor(link));
+        return await (opened ? ack() : say(SIGNIN_NOT_OPENED));
       }
     }
   } catch (err) {
