@@ -8,6 +8,8 @@ import {
   expectSelectShowsWholeLabel,
   lines,
   overlaps,
+  type PageElement,
+  type PageGlobals,
   toastBox,
   viewport,
 } from './measure';
@@ -29,10 +31,7 @@ describeBrowser('browser console: usable from 1280 down to 800 px wide', () => {
     await c.openThread(result);
     await c.waitForThreadMessage(/Talking: caller/);
     // The longest state text the panel shows: 1001 took the call over from 2005.
-    await c
-      .tid('agent-monitors')
-      .filter({ hasText: 'talking to the customer of 2005' })
-      .waitFor();
+    await c.tid('agent-monitors').filter({ hasText: 'talking to the customer of 2005' }).waitFor();
   });
   afterAll(async () => {
     await h?.close();
@@ -56,8 +55,7 @@ describeBrowser('browser console: usable from 1280 down to 800 px wide', () => {
       expect(overlaps(toast, help), 'toast over the help line').toBe(false);
 
       await expectNoSidewaysScroll(c.page);
-      for (const id of ['channel-view', 'thread-pane', 'sim-panel'])
-        await expectNoOverflowX(c.tid(id), id);
+      for (const id of ['channel-view', 'thread-pane', 'sim-panel']) await expectNoOverflowX(c.tid(id), id);
 
       await messageBoxUsable(c, size.width);
       await headersClear(c);
@@ -65,7 +63,7 @@ describeBrowser('browser console: usable from 1280 down to 800 px wide', () => {
       // Every visible button is within the window's width (columns scroll up and down, never sideways).
       const columns = { ...view, y: -1e6, height: 2e6 };
       for (const b of await c.page.getByRole('button').all())
-        if (await b.isVisible()) expectInside(await box(b), columns, `button "${await b.innerText()}"`);
+        if (await b.isVisible()) expectInside(await box(b), columns, `button "${await b.textContent()}"`);
       c.expectClean();
     });
   }
@@ -75,9 +73,11 @@ describeBrowser('browser console: usable from 1280 down to 800 px wide', () => {
     const input = await box(c.composer);
     expect(input.width, 'message box width').toBeGreaterThanOrEqual(width >= 1280 ? 300 : 280);
     expectInside(input, await viewport(c.page), 'message box');
-    const hit = await c.composer.evaluate((el) => {
+    const hit = await c.composer.evaluate((node) => {
+      const el = node as unknown as PageElement;
       const r = el.getBoundingClientRect();
-      return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === el;
+      const doc = (globalThis as unknown as PageGlobals).document;
+      return doc.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === el;
     });
     expect(hit, 'message box not covered').toBe(true);
     expect(await lines(c.page.locator('#composer-help')), 'help lines').toBe(1);
@@ -114,11 +114,13 @@ describeBrowser('browser console: usable from 1280 down to 800 px wide', () => {
     const panel = await box(c.tid('sim-panel'));
     for (const row of await c.tid('agent-row').all()) {
       const id = await row.getAttribute('data-agent');
-      const n = (await lines(row.getByTestId('agent-state'))) + (await lines(row.getByTestId('agent-monitors')));
+      const n =
+        (await lines(row.getByTestId('agent-state'))) + (await lines(row.getByTestId('agent-monitors')));
       expect(n, `agent ${id}: lines of state`).toBeLessThanOrEqual(2);
+      await expectNoOverflowX(row.getByTestId('agent-state'), `agent ${id}: state, whole`);
       for (const b of await row.getByRole('button').all())
         expectInside(await box(b), { ...panel, y: -1e6, height: 2e6 }, `agent ${id} button`);
-      const state = (await row.getByTestId('agent-state').innerText()).trim();
+      const state = (await row.getByTestId('agent-state').textContent())?.trim();
       const onCall = await row.getByTestId('end-call').isEnabled();
       if (state === 'idle' || state === 'signed out')
         expect(onCall, `Hang up enabled for ${id}, ${state}`).toBe(false);

@@ -6,6 +6,49 @@ import { expect } from 'vitest';
  * element): what a person at a given window width would see, never how long anything took.
  */
 
+/**
+ * The browser's globals that the functions run in the page use, typed here because the tests compile
+ * without the DOM library: `globalThis as unknown as PageGlobals` inside a page function (a type cast,
+ * nothing to serialize).
+ */
+export interface PageElement {
+  dataset: Record<string, string | undefined>;
+  id: string;
+  tagName: string;
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  scrollHeight: number;
+  clientHeight: number;
+  selectedOptions?: ArrayLike<{ textContent: string | null }>;
+  getBoundingClientRect(): Box;
+  getAttribute(name: string): string | null;
+}
+export interface PageStyle {
+  lineHeight: string;
+  fontSize: string;
+  font: string;
+  paddingLeft: string;
+  paddingRight: string;
+  outlineWidth: string;
+  outlineOffset: string;
+  overflowY: string;
+}
+export interface PageGlobals {
+  innerWidth: number;
+  innerHeight: number;
+  document: {
+    activeElement: PageElement | null;
+    scrollingElement: PageElement | null;
+    querySelectorAll(selector: string): Iterable<PageElement>;
+    elementFromPoint(x: number, y: number): unknown;
+    createElement(tag: 'canvas'): {
+      getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } | null;
+    };
+  };
+  getComputedStyle(el: PageElement): PageStyle;
+}
+
 export interface Box {
   x: number;
   y: number;
@@ -37,16 +80,19 @@ export function expectInside(inner: Box, outer: Box, what: string): void {
 
 /** The viewport as a box. */
 export async function viewport(page: Page): Promise<Box> {
-  const { width, height } = await page.evaluate(() => ({ width: innerWidth, height: innerHeight }));
+  const { width, height } = await page.evaluate(() => {
+    const w = globalThis as unknown as PageGlobals;
+    return { width: w.innerWidth, height: w.innerHeight };
+  });
   return { x: 0, y: 0, width, height };
 }
 
 /** The page never scrolls sideways: the document is no wider than the window. */
 export async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.scrollingElement?.scrollWidth ?? 0,
-    innerWidth,
-  }));
+  const { scrollWidth, innerWidth } = await page.evaluate(() => {
+    const w = globalThis as unknown as PageGlobals;
+    return { scrollWidth: w.document.scrollingElement?.scrollWidth ?? 0, innerWidth: w.innerWidth };
+  });
   expect(scrollWidth, 'document width').toBeLessThanOrEqual(innerWidth);
 }
 
@@ -61,8 +107,9 @@ export async function expectNoOverflowX(locator: Locator, what: string): Promise
 
 /** How many lines of text the element takes (its height over its computed line height). */
 export async function lines(locator: Locator): Promise<number> {
-  return locator.evaluate((el) => {
-    const style = getComputedStyle(el);
+  return locator.evaluate((node) => {
+    const el = node as unknown as PageElement;
+    const style = (globalThis as unknown as PageGlobals).getComputedStyle(el);
     const lineHeight = Number.parseFloat(style.lineHeight) || Number.parseFloat(style.fontSize) * 1.2;
     const height = el.getBoundingClientRect().height;
     return height === 0 ? 0 : Math.round(height / lineHeight);
@@ -74,13 +121,14 @@ export async function lines(locator: Locator): Promise<number> {
  * select's inner width less the drop-down arrow.
  */
 export async function expectSelectShowsWholeLabel(select: Locator, what: string): Promise<void> {
-  const m = await select.evaluate((el) => {
-    const s = el as HTMLSelectElement;
-    const style = getComputedStyle(s);
-    const ctx = document.createElement('canvas').getContext('2d');
+  const m = await select.evaluate((node) => {
+    const w = globalThis as unknown as PageGlobals;
+    const s = node as unknown as PageElement;
+    const style = w.getComputedStyle(s);
+    const ctx = w.document.createElement('canvas').getContext('2d');
     if (!ctx) throw new Error('no 2d canvas');
     ctx.font = style.font;
-    const text = s.selectedOptions[0]?.textContent ?? '';
+    const text = s.selectedOptions?.[0]?.textContent ?? '';
     const padding = Number.parseFloat(style.paddingLeft) + Number.parseFloat(style.paddingRight);
     return { text, textWidth: ctx.measureText(text).width, room: s.clientWidth - padding };
   });
@@ -91,7 +139,7 @@ export async function expectSelectShowsWholeLabel(select: Locator, what: string)
 /** What has the keyboard focus: its data-testid, else its Block Kit block ID, else its id, else its tag. */
 export async function focused(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
+    const el = (globalThis as unknown as PageGlobals).document.activeElement;
     if (!el) return 'none';
     return el.dataset.testid ?? el.dataset.blockId ?? (el.id || el.tagName.toLowerCase());
   });
@@ -102,9 +150,8 @@ export async function toastBox(page: Page, text: RegExp): Promise<Box> {
   const handle = await page.waitForFunction(
     (source) => {
       const re = new RegExp(source);
-      const t = [...document.querySelectorAll<HTMLElement>('.toast')].find((el) =>
-        re.test(el.textContent ?? ''),
-      );
+      const doc = (globalThis as unknown as PageGlobals).document;
+      const t = [...doc.querySelectorAll('.toast')].find((el) => re.test(el.textContent ?? ''));
       if (!t) return null;
       const r = t.getBoundingClientRect();
       return { x: r.x, y: r.y, width: r.width, height: r.height };
