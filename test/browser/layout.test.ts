@@ -64,6 +64,7 @@ describeBrowser('browser console: usable from 1280 down to 800 px wide', () => {
       const columns = { ...view, y: -1e6, height: 2e6 };
       for (const b of await c.page.getByRole('button').all())
         if (await b.isVisible()) expectInside(await box(b), columns, `button "${await b.textContent()}"`);
+      if (size.width === 800) await c.screenshot('console-800.png');
       c.expectClean();
     });
   }
