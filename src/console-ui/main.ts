@@ -87,7 +87,12 @@ async function press(
   where: { channel: string; messageTs: string } | { viewId: string },
 ): Promise<void> {
   if (def.url) window.open(def.url, '_blank', 'noopener');
-  if (def.confirm && !(await confirmDialog(def.confirm, resolve, keyboardHome))) return;
+  // If the message (or Home) is redrawn while the dialog is open, the keyboard goes back to the same
+  // button in the new drawing.
+  const list = el.closest<HTMLElement>('.messages, .home-body');
+  const selector = `${'messageTs' in where ? `[data-ts="${CSS.escape(where.messageTs)}"] ` : ''}[data-action-id="${CSS.escape(def.action_id)}"]`;
+  const sameButton = () => list?.querySelector<HTMLElement>(selector) ?? keyboardHome();
+  if (def.confirm && !(await confirmDialog(def.confirm, resolve, sameButton))) return;
   await busy(el, () =>
     api.action({
       user: model.user,
