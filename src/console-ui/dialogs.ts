@@ -4,8 +4,29 @@ import { h } from './dom';
 import { plain, type Resolve } from './mrkdwn';
 import type { View } from './types';
 
+/**
+ * Takes a dialog away and gives the keyboard back to `back` (else to `fallback()`, when `back` is gone).
+ *
+ * The dialog is removed while still open, never `close()`d first: Chromium's `close()` moves the focus
+ * back itself, and removing the dialog right after leaves that element focused (focus ring and all)
+ * but deaf to typing until it is clicked. Removing an open dialog takes it out of the top layer too.
+ */
+export function dismiss(
+  dialog: HTMLDialogElement,
+  back: HTMLElement | null,
+  fallback?: () => HTMLElement | null,
+): void {
+  dialog.remove();
+  const target = back?.isConnected ? back : (fallback?.() ?? null);
+  target?.focus();
+}
+
 /** A button's `confirm`: resolves true on the confirm button, false on deny, Esc or close. */
-export function confirmDialog(c: NonNullable<ButtonDef['confirm']>, resolve: Resolve): Promise<boolean> {
+export function confirmDialog(
+  c: NonNullable<ButtonDef['confirm']>,
+  resolve: Resolve,
+  fallback?: () => HTMLElement | null,
+): Promise<boolean> {
   return new Promise((done) => {
     const back = document.activeElement as HTMLElement | null;
     const yes = h(
@@ -30,9 +51,7 @@ export function confirmDialog(c: NonNullable<ButtonDef['confirm']>, resolve: Res
       h('div', { class: 'dialog-foot' }, no, yes),
     );
     const finish = (answer: boolean) => {
-      if (dialog.open) dialog.close();
-      dialog.remove();
-      back?.focus();
+      dismiss(dialog, back, fallback);
       done(answer);
     };
     yes.addEventListener('click', () => finish(true));
@@ -51,6 +70,8 @@ export interface ModalHandlers {
   ctx: Omit<BlockCtx, 'modal'>;
   submit(view: View, values: Record<string, Record<string, string>>): Promise<void>;
   close(view: View): void;
+  /** Where the keyboard goes when the modal closes and the element that opened it is gone. */
+  fallbackFocus(): HTMLElement | null;
 }
 
 /** The one modal shown at a time (the user's top view), rebuilt when its id or hash changes. */
@@ -197,12 +218,12 @@ export class ModalHost {
 
   private remove(): void {
     if (!this.dialog) return;
-    if (this.dialog.open) this.dialog.close();
-    this.dialog.remove();
+    const dialog = this.dialog;
+    const back = this.back;
     this.dialog = undefined;
     this.current = undefined;
     this.shown = '';
-    this.back?.focus();
     this.back = null;
+    dismiss(dialog, back, () => this.handlers.fallbackFocus());
   }
 }

@@ -35,6 +35,22 @@ import type { ConsoleState, Msg, SlackEvent, Snapshot, View } from './types';
 
 const resolve: Resolve = { user: userName, channel: channelName };
 
+/** The open thread, kept over a reload like the user and the tab (sessionStorage: this browser tab only). */
+const THREAD_KEY = 'qc-console-thread';
+
+function savedThreadOf(raw: string | null): { channel: string; ts: string } | null {
+  try {
+    const v: unknown = raw ? JSON.parse(raw) : null;
+    if (v && typeof v === 'object' && 'channel' in v && 'ts' in v) {
+      const { channel, ts } = v;
+      if (typeof channel === 'string' && typeof ts === 'string') return { channel, ts };
+    }
+  } catch {
+    // A value this page did not write: no thread to restore.
+  }
+  return null;
+}
+
 // ---- feedback ----
 
 const toasts = h('div', { class: 'toasts', 'data-testid': 'toast', role: 'status', 'aria-live': 'polite' });
@@ -71,7 +87,12 @@ async function press(
   where: { channel: string; messageTs: string } | { viewId: string },
 ): Promise<void> {
   if (def.url) window.open(def.url, '_blank', 'noopener');
-  if (def.confirm && !(await confirmDialog(def.confirm, resolve))) return;
+  // If the message (or Home) is redrawn while the dialog is open, the keyboard goes back to the same
+  // button in the new drawing.
+  const list = el.closest<HTMLElement>('.messages, .home-body');
+  const selector = `${'messageTs' in where ? `[data-ts="${CSS.escape(where.messageTs)}"] ` : ''}[data-action-id="${CSS.escape(def.action_id)}"]`;
+  const sameButton = () => list?.querySelector<HTMLElement>(selector) ?? keyboardHome();
+  if (def.confirm && !(await confirmDialog(def.confirm, resolve, sameButton))) return;
   await busy(el, () =>
     api.action({
       user: model.user,
@@ -105,16 +126,45 @@ const tabs: Record<Tab, HTMLButtonElement> = {
   home: tabButton('home', 'tab-home', 'Home', '⌂'),
   dm: tabButton('dm', 'tab-dm', 'Messages', '✉'),
 };
+/** How many of the app's DMs arrived since the person last looked at Messages (shown on the tab). */
+const dmUnread = h('span', { class: 'unread', 'data-testid': 'dm-unread', 'aria-hidden': 'true' });
 
 const channelList = h('div', { class: 'messages', role: 'log', 'aria-label': 'Channel messages' });
 const composer = new Composer({
   commands: () => model.state?.commands ?? [],
   subcommands: () => model.state?.subcommands ?? [],
   send: async (text) => {
+    // Where the thread covers the channel (a narrow window), sending brings the channel back, so the
+    // answer is seen; the keyboard stays in the message box.
+    if (model.thread && getComputedStyle(channelList).visibility === 'hidden') {
+      model.thread = null;
+      changed();
+    }
     await api.command(model.user, model.channel, text);
     return true;
   },
 });
+const threadTitle = h('span', { class: 'muted' });
+const threadClose = h(
+  'button',
+  { type: 'button', class: 'icon', 'data-testid': 'thread-close', 'aria-label': 'Close thread' },
+  '×',
+);
+const threadBody = h('div', { class: 'messages' });
+const threadPane = h(
+  'aside',
+  { class: 'thread-pane', 'data-testid': 'thread-pane', 'aria-labelledby': 'thread-title', hidden: true },
+  h(
+    'header',
+    { class: 'view-head' },
+    h('h2', { id: 'thread-title', tabindex: '-1' }, 'Thread'),
+    threadTitle,
+    threadClose,
+  ),
+  threadBody,
+);
+let threadOpener: HTMLElement | null = null;
+threadClose.addEventListener('click', closeThread);
 const channelView = h(
   'section',
   {
@@ -130,6 +180,8 @@ const channelView = h(
     h('span', { class: 'muted' }, 'Results and alerts of qc-slack; follow-up gateway events in threads'),
   ),
   channelList,
+  // Beside the channel when there is room; over its messages (the message box stays) when not.
+  threadPane,
   composer.el,
 );
 
@@ -175,28 +227,6 @@ const dmView = h(
     'The app’s Messages tab is read only: session-ended notices, answers to Home clicks and audit exports arrive here.',
   ),
 );
-
-const threadTitle = h('span', { class: 'muted' });
-const threadClose = h(
-  'button',
-  { type: 'button', class: 'icon', 'data-testid': 'thread-close', 'aria-label': 'Close thread' },
-  '×',
-);
-const threadBody = h('div', { class: 'messages' });
-const threadPane = h(
-  'aside',
-  { class: 'thread-pane', 'data-testid': 'thread-pane', 'aria-labelledby': 'thread-title', hidden: true },
-  h(
-    'header',
-    { class: 'view-head' },
-    h('h2', { id: 'thread-title', tabindex: '-1' }, 'Thread'),
-    threadTitle,
-    threadClose,
-  ),
-  threadBody,
-);
-let threadOpener: HTMLElement | null = null;
-threadClose.addEventListener('click', closeThread);
 
 const simPanel = new SimPanel({
   call: (agentId, action, el) =>
@@ -257,6 +287,7 @@ const modal = new ModalHost({
     changed();
     void busy(null, () => api.closeView(model.user, view.id));
   },
+  fallbackFocus: keyboardHome,
 });
 
 const app = document.getElementById('app') ?? document.body;
@@ -289,13 +320,21 @@ fill(
       ),
     ),
     h('main', { class: 'main' }, channelView, homeView, dmView),
-    threadPane,
     simPanel.el,
   ),
   toasts,
 );
 
 // ---- behaviour ----
+
+/** Where the keyboard goes when what had it is gone: the message box in #qc-floor, else the open tab. */
+function keyboardHome(): HTMLElement | null {
+  return model.tab === 'channel' && !composer.input.disabled ? composer.input : tabs[model.tab];
+}
+
+/** A field that takes typing: Esc there belongs to the field (the message box closes its list). */
+const isTextField = (t: EventTarget | null) =>
+  t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement;
 
 function selectTab(tab: Tab): void {
   model.tab = tab;
@@ -333,7 +372,7 @@ switcher.addEventListener('change', () => {
 });
 
 document.addEventListener('keydown', (e) => {
-  if (e.key !== 'Escape' || document.querySelector('dialog[open]')) return;
+  if (e.key !== 'Escape' || document.querySelector('dialog[open]') || isTextField(e.target)) return;
   if (model.thread) {
     e.preventDefault();
     closeThread();
@@ -362,6 +401,51 @@ function messageItems(list: Msg[], withThreads: boolean) {
 let homeShown = '';
 let usersShown = '';
 
+/** The app's DMs as the person sees them, oldest first. */
+function dmMessages(): Msg[] {
+  const dm = me()?.dm;
+  if (!dm) return [];
+  return [...model.messages.values()]
+    .filter(
+      (m) => m.channel === dm && !m.deleted && (m.ephemeralTo === undefined || m.ephemeralTo === model.user),
+    )
+    .sort((a, b) => cmpTs(a.ts, b.ts));
+}
+
+/** Messages counts what arrived since it was last open (per user, kept over a reload). */
+function renderUnread(dms: Msg[]): void {
+  const readKey = `qc-console-dm-read:${model.user}`;
+  const newest = dms.at(-1)?.ts;
+  if (model.tab === 'dm' && newest) sessionStorage.setItem(readKey, newest);
+  const read = sessionStorage.getItem(readKey) ?? '0';
+  const unread = model.tab === 'dm' ? 0 : dms.filter((m) => cmpTs(m.ts, read) > 0).length;
+  if (unread > 0) {
+    dmUnread.textContent = String(unread);
+    if (!dmUnread.isConnected) tabs.dm.append(dmUnread);
+    tabs.dm.setAttribute('aria-label', `Messages, ${unread} unread`);
+  } else {
+    dmUnread.remove();
+    tabs.dm.removeAttribute('aria-label');
+  }
+  tabs.dm.classList.toggle('has-unread', unread > 0);
+}
+
+/** The thread pane, beside or over the channel (CSS decides by the room); kept over a reload. */
+function renderThread(): void {
+  const t = model.thread;
+  const parent = t ? message(t.channel, t.ts) : undefined;
+  if (t && !parent) model.thread = null;
+  threadPane.hidden = !parent;
+  channelView.classList.toggle('with-thread', parent !== undefined);
+  if (t && parent) {
+    threadTitle.textContent = `#${channelName(t.channel)}`;
+    reconcile(threadBody, messageItems([parent, ...replies(t.channel, t.ts, model.user)], false));
+    sessionStorage.setItem(THREAD_KEY, JSON.stringify(t));
+  } else {
+    sessionStorage.removeItem(THREAD_KEY);
+  }
+}
+
 function render(): void {
   const state = model.state;
   if (!state) return;
@@ -384,6 +468,7 @@ function render(): void {
   status.textContent = model.live ? '● live' : 'reconnecting…';
   status.classList.toggle('off', !model.live);
 
+  renderUnread(dmMessages());
   for (const [tab, b] of Object.entries(tabs) as [Tab, HTMLButtonElement][]) {
     b.classList.toggle('active', model.tab === tab);
     if (model.tab === tab) b.setAttribute('aria-current', 'page');
@@ -395,18 +480,11 @@ function render(): void {
 
   reconcile(channelList, messageItems(channelMessages(model.channel, user), true));
 
-  const dm = me()?.dm;
-  const dmMessages = dm
-    ? [...model.messages.values()]
-        .filter(
-          (m) => m.channel === dm && !m.deleted && (m.ephemeralTo === undefined || m.ephemeralTo === user),
-        )
-        .sort((a, b) => cmpTs(a.ts, b.ts))
-    : [];
+  const dms = dmMessages();
   reconcile(
     dmList,
-    dmMessages.length
-      ? messageItems(dmMessages, false)
+    dms.length
+      ? messageItems(dms, false)
       : [
           {
             key: 'empty',
@@ -431,15 +509,7 @@ function render(): void {
     );
   }
 
-  const t = model.thread;
-  const parent = t ? message(t.channel, t.ts) : undefined;
-  threadPane.hidden = !parent;
-  if (t && parent) {
-    threadTitle.textContent = `#${channelName(t.channel)}`;
-    reconcile(threadBody, messageItems([parent, ...replies(t.channel, t.ts, user)], false));
-  } else if (t) {
-    model.thread = null;
-  }
+  renderThread();
 
   const top = topModal(user);
   modal.render(top, (top && model.modalErrors.get(top.id)) || {}, top && model.modalNotice.get(top.id));
@@ -466,7 +536,7 @@ function connect(): void {
         for (const e of pending) apply(e);
         if (!composerReady) {
           composerReady = true;
-          composer.enable(`Message #${channelName(model.channel)} — type / for commands`);
+          composer.enable(`Message #${channelName(model.channel)} — / for commands`);
           app.removeAttribute('aria-busy');
           performance.mark('qc-console-ready'); // page load, measured in docs/console.md
           if (model.tab === 'home') void busy(null, () => api.home(model.user));
@@ -498,6 +568,8 @@ function connect(): void {
 }
 
 let composerReady = false;
+const savedThread = savedThreadOf(sessionStorage.getItem(THREAD_KEY));
+if (savedThread) model.thread = savedThread;
 const savedUser = sessionStorage.getItem('qc-console-user');
 if (savedUser) model.user = savedUser;
 const savedTab = sessionStorage.getItem('qc-console-tab') as Tab | null;

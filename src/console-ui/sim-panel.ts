@@ -21,8 +21,11 @@ export interface SimActions {
   clear(el: HTMLButtonElement): void;
 }
 
+/** The fault chosen in the select, kept over a reload (sessionStorage, like the user and the tab). */
+const FAULT_KEY = 'qc-console-fault';
+
 interface Row {
-  tr: HTMLTableRowElement;
+  li: HTMLLIElement;
   state: HTMLElement;
   monitors: HTMLElement;
   start: HTMLButtonElement;
@@ -32,8 +35,8 @@ interface Row {
 export class SimPanel {
   readonly el: HTMLElement;
   private readonly rows = new Map<string, Row>();
-  private readonly inspectors: HTMLTableSectionElement;
-  private readonly agents: HTMLTableSectionElement;
+  private readonly inspectors: HTMLUListElement;
+  private readonly agents: HTMLUListElement;
   private readonly calls: HTMLUListElement;
   private readonly faults: HTMLElement;
   private readonly kind: HTMLSelectElement;
@@ -44,7 +47,10 @@ export class SimPanel {
 
   constructor(private readonly actions: SimActions) {
     this.kind = h('select', { id: 'fault-kind', 'data-testid': 'fault-kind' });
-    this.kind.addEventListener('change', () => this.showNote());
+    this.kind.addEventListener('change', () => {
+      sessionStorage.setItem(FAULT_KEY, this.kind.value);
+      this.showNote();
+    });
     const inject = h(
       'button',
       { type: 'button', class: 'btn small danger', 'data-testid': 'fault-inject' },
@@ -61,26 +67,10 @@ export class SimPanel {
     this.kind.setAttribute('aria-describedby', 'fault-note');
     this.faults = h('p', { class: 'sim-faults', 'data-testid': 'sim-faults', role: 'status' }, 'No faults');
     this.calls = h('ul', { class: 'sim-calls', 'data-testid': 'sim-calls', 'aria-label': 'Customer calls' });
-    const table = (label: string) =>
-      h(
-        'table',
-        { class: 'agents', 'aria-label': label },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, 'ID'),
-            h('th', { scope: 'col' }, 'State · QC'),
-            h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')),
-          ),
-        ),
-      );
-    const inspectorTable = table('Inspectors');
-    const agentTable = table('Agents');
-    this.inspectors = inspectorTable.createTBody();
-    this.agents = agentTable.createTBody();
+    // Rows are a list laid out as a grid: ID, state and buttons on one line, who monitors whom under
+    // them across the state and the buttons (a table squeezed that into a narrow column, 4 lines high).
+    this.inspectors = h('ul', { class: 'agents', 'aria-label': 'Inspectors' });
+    this.agents = h('ul', { class: 'agents', 'aria-label': 'Agents' });
     this.empty = h(
       'p',
       { class: 'muted', hidden: true },
@@ -93,16 +83,17 @@ export class SimPanel {
         'div',
         { class: 'faults' },
         h('label', { for: 'fault-kind' }, 'Fault'),
-        h('div', { class: 'fault-row' }, this.kind, inject, clear),
+        this.kind,
+        h('div', { class: 'fault-row' }, inject, clear),
         this.note,
         this.faults,
       ),
       h('h3', {}, 'Calls'),
       this.calls,
       h('h3', {}, 'Inspectors'),
-      inspectorTable,
+      this.inspectors,
       h('h3', {}, 'Agents'),
-      agentTable,
+      this.agents,
     );
     this.el = h(
       'aside',
@@ -118,6 +109,8 @@ export class SimPanel {
     if (this.presets.length) return;
     this.presets = presets;
     this.kind.replaceChildren(...presets.map((p) => h('option', { value: p.kind }, p.label)));
+    const saved = sessionStorage.getItem(FAULT_KEY);
+    if (saved && presets.some((p) => p.kind === saved)) this.kind.value = saved;
     this.showNote();
   }
 
@@ -139,7 +132,7 @@ export class SimPanel {
     }
     for (const [id, row] of this.rows)
       if (!seen.has(id)) {
-        row.tr.remove();
+        row.li.remove();
         this.rows.delete(id);
       }
   }
@@ -184,15 +177,16 @@ export class SimPanel {
       const current = model.sim?.agents.find((x) => x.id === a.id) ?? a;
       this.actions.alert(current, call, alert);
     });
-    const tr = h(
-      'tr',
+    const li = h(
+      'li',
       { class: 'agent-row', 'data-testid': 'agent-row', 'data-agent': a.id },
-      h('th', { scope: 'row' }, a.id),
-      h('td', {}, state, monitors),
-      h('td', { class: 'row-actions' }, start, end, alert),
+      h('span', { class: 'agent-id' }, a.id),
+      state,
+      h('span', { class: 'row-actions' }, start, end, alert),
+      monitors,
     );
-    (a.inspector ? this.inspectors : this.agents).append(tr);
-    const row = { tr, state, monitors, start, end };
+    (a.inspector ? this.inspectors : this.agents).append(li);
+    const row = { li, state, monitors, start, end };
     this.rows.set(a.id, row);
     return row;
   }
@@ -210,9 +204,10 @@ export class SimPanel {
     if (own) parts.push(`talking to the customer of ${own.agentId}`);
     const monitors = parts.join(' · ');
     if (row.monitors.textContent !== monitors) row.monitors.textContent = monitors;
-    row.tr.classList.toggle('busy', a.callId !== null || a.monitoring !== null);
+    row.li.classList.toggle('busy', a.callId !== null || a.monitoring !== null);
     row.start.disabled = !a.signedIn || a.callId !== null || a.monitoring !== null;
-    row.end.disabled = !(a.callId !== null || sim.calls.some((c) => c.agentId === a.id));
+    // Only whoever is on the call can hang up: after an intercept that is the inspector, not the idle agent.
+    row.end.disabled = a.callId === null;
   }
 
   private renderFaults(sim: Snapshot): void {

@@ -1,6 +1,7 @@
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ConsoleHarness, describeBrowser, startConsole, waitForText } from './harness';
+import { focused } from './measure';
 
 /**
  * Scenario b: a monitoring alert raised from the call-centre panel; Listen and Intercept (with its
@@ -46,6 +47,12 @@ describeBrowser('browser console: an alert, Listen, Intercept, a second inspecto
     // Intercept asks to confirm; Esc leaves everything as it was.
     await a.button(alert, /^Intercept$/).click();
     const dialog = a.tid('confirm-dialog');
+    await waitForText(dialog, /Intercept agent 2005\?/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    // The keyboard is back on Intercept: Enter asks again, Esc says no again.
+    expect(await focused(page)).toBe('block-button');
+    await page.keyboard.press('Enter');
     await waitForText(dialog, /Intercept agent 2005\?/);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });

@@ -106,8 +106,14 @@ export interface ConsoleHarness {
   close(): Promise<void>;
 }
 
+/** The window size the pages open with, unless a test asks for another. */
+export const DEFAULT_VIEWPORT = { width: 1440, height: 900 };
+
 /** One stack, one Chromium, one page at /console/, ready to use. */
-export async function startConsole(scenario: string): Promise<ConsoleHarness> {
+export async function startConsole(
+  scenario: string,
+  opts: { viewport?: { width: number; height: number } } = {},
+): Promise<ConsoleHarness> {
   const logs = captureLogger();
   const stack = await startLocalStack({
     simulator: { pollHoldMs: 100 },
@@ -117,7 +123,7 @@ export async function startConsole(scenario: string): Promise<ConsoleHarness> {
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const context = await browser.newContext({ viewport: opts.viewport ?? DEFAULT_VIEWPORT });
     context.setDefaultTimeout(STEP_TIMEOUT);
     const pages: ConsolePage[] = [];
     const openPage = async () => {
