@@ -2,6 +2,7 @@
  * Issue 13, "What the supervisor reads": words and buttons a supervisor sees in the first hour.
  */
 import { describe, expect, it } from 'vitest';
+import { describeEvent } from '../../src/qc/event-lines';
 import { parseInterceptCommand, parseQcCommand } from '../../src/slack/parse';
 
 describe('agent IDs out of range (item 13)', () => {
@@ -21,5 +22,23 @@ describe('agent IDs out of range (item 13)', () => {
     expect((parseInterceptCommand('20a5', 59_999) as { problem: string }).problem).toMatch(
       /is not an agent ID: an agent ID is digits only/,
     );
+  });
+});
+
+describe('the sign-in Ready is not "idle again" (item 10)', () => {
+  const ready = { type: 'AgentState_Ready', workNo: '1001', content: null } as const;
+  const base = { inspectorId: '1001', teamId: 'T', confirmed: false };
+
+  it('right after sign-in (nobody monitored, nothing asked): no line', () => {
+    expect(describeEvent(ready, undefined).line).toBeNull();
+    expect(describeEvent(ready, base, { agentId: undefined, mode: undefined, op: 'events' }).line).toBeNull();
+  });
+
+  it('after a stop, or a call that ended, the inspector is idle again', () => {
+    expect(describeEvent(ready, base, { agentId: '2005', op: 'stop' }).line).toMatch(/idle again/);
+    const intercepting = { ...base, agentId: '2005', mode: 'intercept' as const, confirmed: true };
+    expect(describeEvent(ready, intercepting).line).toMatch(/idle again/);
+    const listening = { ...base, agentId: '2005', mode: 'listen' as const, confirmed: true };
+    expect(describeEvent(ready, listening).line).toMatch(/idle again/);
   });
 });
