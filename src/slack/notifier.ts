@@ -46,6 +46,8 @@ export class SlackNotifier implements Notifier {
     opts: { thread?: ThreadRef } = {},
   ): Promise<ThreadRef | null> {
     const msg = outcomeMessage(outcome, ctx.userId);
+    // Inside an alert's thread, or to the requester alone, no thread of its own follows.
+    const noThread = outcomeMessage(outcome, ctx.userId, { followUp: 'none' });
     if (!msg.inChannel) {
       await this.#ephemeral(ctx, msg);
       return null;
@@ -56,8 +58,8 @@ export class SlackNotifier implements Notifier {
         await this.#client.chat.postMessage({
           channel: opts.thread.channel,
           thread_ts: opts.thread.ts,
-          text: msg.text,
-          blocks: msg.blocks as never,
+          text: noThread.text,
+          blocks: noThread.blocks as never,
         });
         return opts.thread;
       } catch (err) {
@@ -82,8 +84,8 @@ export class SlackNotifier implements Notifier {
         ? `I can't post in this channel (${code}). Invite me with \`/invite @${this.#botName}\` so the channel sees results; until then only you see them, and follow-up events come as DMs.`
         : `Slack refused the channel post (${code}); only you see this result.`;
       await this.#ephemeral(ctx, {
-        text: `${msg.text}\n${hint}`,
-        blocks: [...msg.blocks, context(`:information_source: ${hint}`)],
+        text: `${noThread.text}\n${hint}`,
+        blocks: [...noThread.blocks, context(`:information_source: ${hint}`)],
       });
       return null;
     }

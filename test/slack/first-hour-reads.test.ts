@@ -3,6 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describeEvent } from '../../src/qc/event-lines';
+import type { QcOutcome } from '../../src/qc/outcome';
+import { outcomeMessage } from '../../src/slack/blocks/qc-outcome';
 import { parseInterceptCommand, parseQcCommand } from '../../src/slack/parse';
 
 describe('agent IDs out of range (item 13)', () => {
@@ -40,5 +42,27 @@ describe('the sign-in Ready is not "idle again" (item 10)', () => {
     expect(describeEvent(ready, intercepting).line).toMatch(/idle again/);
     const listening = { ...base, agentId: '2005', mode: 'listen' as const, confirmed: true };
     expect(describeEvent(ready, listening).line).toMatch(/idle again/);
+  });
+});
+
+describe('"follow-up events in the thread" only where a thread follows (item 14)', () => {
+  const ok: QcOutcome = {
+    kind: 'gateway',
+    op: 'intercept',
+    call: 'intercept',
+    agentId: '2005',
+    inspectorId: '1001',
+    ok: true,
+    retcode: '0',
+    latencyMs: 12,
+  };
+  const all = (m: { text: string; blocks: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks)}`;
+
+  it('a result posted in the channel starts a thread: it says so', () => {
+    expect(all(outcomeMessage(ok, 'U1'))).toMatch(/follow-up events in the thread/);
+  });
+
+  it('a result posted inside an alert thread, or shown to the requester alone, does not', () => {
+    expect(all(outcomeMessage(ok, 'U1', { followUp: 'none' }))).not.toMatch(/follow-up events/);
   });
 });

@@ -27,9 +27,14 @@ export const signInButton = () =>
 
 /**
  * Words for every QC outcome. `inChannel` results name who did what (the channel sees them);
- * refusals speak to the requester.
+ * refusals speak to the requester. `followUp: 'none'`: the result starts no thread of its own (it is
+ * a reply in an alert's thread, or shown to the requester alone), so it promises none.
  */
-export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage & { inChannel: boolean } {
+export function outcomeMessage(
+  outcome: QcOutcome,
+  userId: string,
+  opts: { followUp?: 'thread' | 'none' } = {},
+): SlackMessage & { inChannel: boolean } {
   switch (outcome.kind) {
     case 'not-linked':
       return {
@@ -169,7 +174,7 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
       const detail = `${outcome.op} · ${target} · gateway \`${escapeMrkdwn(outcome.call)}\` · retcode \`${retcode}\` · ${Math.round(outcome.latencyMs)} ms`;
       if (outcome.ok) {
         const done =
-          outcome.op === 'release-call' || outcome.op.startsWith('force-')
+          outcome.op === 'release-call' || outcome.op.startsWith('force-') || opts.followUp === 'none'
             ? ''
             : ' · follow-up events in the thread';
         const text = `✅ ${who} — ${OP_PAST[outcome.op]} ${outcome.op.startsWith('force-') ? outcome.agentId : target}. Retcode 0: done.`;
