@@ -1,7 +1,7 @@
 import type { Job } from '../queue/jobs';
 import { type AlertRecord, ConflictError } from '../store/types';
 import { effectOf } from './monitoring';
-import type { QcOutcome } from './outcome';
+import { auditOutcome, type QcOutcome } from './outcome';
 import type { QcDeps } from './ports';
 
 type QcJob = Extract<Job, { kind: 'qc' }>;
@@ -73,7 +73,8 @@ export async function recordOnAlert(
   outcome: QcOutcome,
 ): Promise<void> {
   const ok = outcome.kind === 'gateway' && outcome.ok;
-  const retcode = outcome.kind === 'gateway' ? outcome.retcode : outcome.kind;
+  // The audit's word (retcode, refused:<why>, transport:<kind>): one wording with Home's.
+  const retcode = auditOutcome(outcome);
   try {
     const saved = await changeAlert(deps, alert, (draft) => {
       const user = job.slack.userId;

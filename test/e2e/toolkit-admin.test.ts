@@ -104,10 +104,10 @@ describe('who monitors whom', () => {
     const everyone = await toSender('/qc who', /monitoring any agent/);
     const all = allText(everyone);
     expect(all).toMatch(
-      /<@U_DEMO> \(inspector 1001\) — listening to \*2005\* for \d+ s \(since \d\d:\d\d UTC\)/,
+      /<@U_DEMO> \(inspector 1001\) — listening to \*2005\* for \d+ s \(since <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>\)/,
     );
     expect(all).toMatch(
-      /<@U_DEMO2> \(inspector 1003\) — in the call with \*2006\* for \d+ s \(since \d\d:\d\d UTC\)/,
+      /<@U_DEMO2> \(inspector 1003\) — in the call with \*2006\* for \d+ s \(since <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>\)/,
     );
     expect(all.indexOf('2005')).toBeLessThan(all.indexOf('2006'));
 
@@ -184,7 +184,7 @@ describe('App Home', () => {
     expect(t).toMatch(/\*Inspector\* 1001 · phone 70001/);
     expect(t).toMatch(/\*Gateway session\* :large_green_circle: signed in \d+ s ago · event polling/);
     expect(t).toMatch(/\*Monitoring\* listening to \*2005\*/);
-    expect(t).toMatch(/\d\d:\d\d UTC listen 2005 → 0/);
+    expect(t).toMatch(/<!date\^\d+\^\{time\}\|\d\d:\d\d UTC> listen 2005 → done/);
     const guid = env.stack.sim?.sim.currentGuid('1001');
     expect(guid).toBeTruthy();
     expect(t).not.toContain(guid);

@@ -4,8 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeEvent } from '../../src/qc/event-lines';
 import type { QcOutcome } from '../../src/qc/outcome';
-import { outcomeMessage } from '../../src/slack/blocks/qc-outcome';
+import type { HomeView } from '../../src/qc/ports';
+import { alertMessage } from '../../src/slack/blocks/alert';
+import { homeView } from '../../src/slack/blocks/home';
+import { clock, outcomeMessage } from '../../src/slack/blocks/qc-outcome';
 import { parseInterceptCommand, parseQcCommand } from '../../src/slack/parse';
+import type { AlertRecord } from '../../src/store/types';
 
 describe('agent IDs out of range (item 13)', () => {
   it('an ID of digits that is too large is out of range, not "not digits"', () => {
@@ -64,5 +68,61 @@ describe('"follow-up events in the thread" only where a thread follows (item 14)
 
   it('a result posted inside an alert thread, or shown to the requester alone, does not', () => {
     expect(all(outcomeMessage(ok, 'U1', { followUp: 'none' }))).not.toMatch(/follow-up events/);
+  });
+});
+
+describe('one format for times, one wording for outcomes (item 16)', () => {
+  const at = Date.UTC(2026, 10, 27, 16, 6, 0);
+  const alert: AlertRecord = {
+    alertId: 'A1',
+    channel: 'C1',
+    ts: '1.1',
+    agentId: '2005',
+    reason: 'angry customer',
+    severity: 'warning',
+    createdAt: at,
+    participants: { U1: { inspectorId: '1001', mode: 'listen', since: at } },
+    last: { userId: 'U1', op: 'listen', retcode: '0', ok: true, at },
+    version: 1,
+  };
+  const home: HomeView = {
+    userId: 'U1',
+    link: { teamId: 'T', userId: 'U1', inspectorId: '1001', linkedBy: 'U_ADMIN', linkedAt: 0 },
+    permissions: [],
+    recent: [
+      { teamId: 'T', userId: 'U1', operation: 'listen', agentId: '2005', outcome: '0', at },
+      { teamId: 'T', userId: 'U1', operation: 'intercept', agentId: '2005', outcome: '900-005', at },
+      {
+        teamId: 'T',
+        userId: 'U1',
+        operation: 'intercept',
+        agentId: '2005',
+        outcome: 'refused:not-monitoring',
+        at,
+      },
+    ],
+    now: at,
+  };
+  const dated = `<!date^${at / 1000}^{time}|16:06 UTC>`;
+
+  it("times are Slack dates (each reader's own time zone), the same in alerts, Home and messages", () => {
+    expect(clock(at)).toBe(dated);
+    expect(JSON.stringify(alertMessage(alert).blocks)).toContain(dated);
+    expect(JSON.stringify(alertMessage(alert).blocks)).not.toContain(' UTC)');
+    expect(JSON.stringify(homeView(home).blocks)).toContain(dated);
+  });
+
+  it('outcomes read the same: "done" for retcode 0 in Home as in alerts', () => {
+    const text = JSON.stringify(homeView(home).blocks);
+    expect(text).toContain('listen 2005 → done');
+    expect(text).not.toContain('→ 0');
+    expect(text).toContain('intercept 2005 → retcode 900-005');
+    expect(text).toContain('intercept 2005 → refused (not-monitoring)');
+    expect(JSON.stringify(alertMessage(alert).blocks)).toContain('listen → done');
+    const failed = {
+      ...alert,
+      last: { userId: 'U1', op: 'intercept', retcode: 'refused:not-monitoring', ok: false, at },
+    };
+    expect(JSON.stringify(alertMessage(failed).blocks)).toContain('intercept → refused (not-monitoring)');
   });
 });

@@ -14,7 +14,7 @@ import {
   section,
 } from './kit';
 import { escapeMrkdwn, fitMrkdwn, LIMITS } from './limits';
-import { clock } from './qc-outcome';
+import { clock, resultWord } from './qc-outcome';
 
 const SEVERITY: Record<AlertRecord['severity'], string> = {
   info: ':large_blue_circle: Info',
@@ -53,7 +53,7 @@ export function alertMessage(alert: AlertRecord): SlackMessage {
   state.push(...people.filter((p) => !p.includes(MODE_VERB.intercept)));
   if (alert.last)
     state.push(
-      `Last: <@${alert.last.userId}> ${escapeText(alert.last.op)} → ${alert.last.ok ? 'done' : `retcode ${escapeText(alert.last.retcode)}`} (${clock(alert.last.at)})`,
+      `Last: <@${alert.last.userId}> ${escapeText(alert.last.op)} → ${alert.last.ok ? 'done' : escapeText(resultWord(alert.last.retcode))} (${clock(alert.last.at)})`,
     );
   // Anyone may join an alert's call: past what one context text holds, the rest are counted.
   const onIt = joinWithin(state, ' · ', LIMITS.contextText, (rest) => `and ${rest} more`);

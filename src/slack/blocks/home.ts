@@ -4,7 +4,7 @@ import { qcOpValue } from '../button-value';
 import { ACTION, actions, type Block, type ButtonSpec, context, section } from './kit';
 import { escapeMrkdwn } from './limits';
 import { age } from './notices';
-import { clock } from './qc-outcome';
+import { clock, resultWord } from './qc-outcome';
 
 /**
  * The App Home tab: link, session (signed in?, poll/push, credential age — never the Guid),
@@ -60,8 +60,9 @@ export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
       ? context(
           v.recent
             .slice(0, 8)
-            .map((e) =>
-              escapeMrkdwn(`${clock(e.at)} ${e.operation}${e.agentId ? ` ${e.agentId}` : ''} → ${e.outcome}`),
+            .map(
+              (e) =>
+                `${clock(e.at)} ${escapeMrkdwn(`${e.operation}${e.agentId ? ` ${e.agentId}` : ''} → ${resultWord(e.outcome)}`)}`,
             )
             .join('\n'),
         )

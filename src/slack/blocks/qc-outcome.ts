@@ -4,9 +4,24 @@ import { qcOpValue } from '../button-value';
 import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
 import { escapeMrkdwn } from './limits';
 
-/** "10:42 UTC" */
+/**
+ * A time of day as a Slack date: each reader sees it in their own time zone and format, as Slack
+ * shows message times ("4:06 PM"); clients that cannot render it show the fallback "16:06 UTC".
+ */
 export function clock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^{time}|${new Date(ms).toISOString().slice(11, 16)} UTC>`;
+}
+
+/**
+ * One wording for an operation's outcome, wherever it is shown (alerts, Home): the audit's word
+ * (`auditOutcome`: a retcode, `refused:<why>`, `transport:<kind>`, or `ok`) in words.
+ */
+export function resultWord(outcome: string): string {
+  if (outcome === '0' || outcome === 'ok') return 'done';
+  const [kind, why] = outcome.split(/:(.*)/s);
+  if (kind === 'refused' && why) return `refused (${why})`;
+  if (kind === 'transport' && why) return `no answer from the gateway (${why})`;
+  return `retcode ${outcome}`;
 }
 
 export function monitorButtons(agentId: string) {
