@@ -9,7 +9,8 @@ import { alertMessage } from '../../src/slack/blocks/alert';
 import { homeView } from '../../src/slack/blocks/home';
 import { clock, outcomeMessage } from '../../src/slack/blocks/qc-outcome';
 import { parseInterceptCommand, parseQcCommand } from '../../src/slack/parse';
-import type { AlertRecord } from '../../src/store/types';
+import type { AlertRecord, MonitoringRecord, SessionRecord } from '../../src/store/types';
+import { buttonsOf } from '../e2e/driver';
 
 describe('agent IDs out of range (item 13)', () => {
   it('an ID of digits that is too large is out of range, not "not digits"', () => {
@@ -124,5 +125,49 @@ describe('one format for times, one wording for outcomes (item 16)', () => {
       last: { userId: 'U1', op: 'intercept', retcode: 'refused:not-monitoring', ok: false, at },
     };
     expect(JSON.stringify(alertMessage(failed).blocks)).toContain('intercept → refused (not-monitoring)');
+  });
+});
+
+describe('Home offers what the state allows (item 17)', () => {
+  const now = Date.UTC(2026, 10, 27, 16, 6, 0);
+  const session: SessionRecord = {
+    inspectorId: '1001',
+    sessionId: 's1',
+    teamId: 'T',
+    userId: 'U1',
+    guid: 'g',
+    mode: 'poll',
+    status: 'active',
+    signedInAt: now - 60_000,
+    guidUpdatedAt: now - 5_000,
+    version: 1,
+    eventSeq: 1,
+  };
+  const view = (monitoring?: Partial<MonitoringRecord>): HomeView => ({
+    userId: 'U1',
+    link: { teamId: 'T', userId: 'U1', inspectorId: '1001', linkedBy: 'U_ADMIN', linkedAt: 0 },
+    session,
+    ...(monitoring
+      ? { monitoring: { inspectorId: '1001', teamId: 'T', confirmed: true, version: 1, ...monitoring } }
+      : {}),
+    permissions: ['listen', 'intercept'],
+    recent: [],
+    now,
+  });
+  const buttons = (v: HomeView) => buttonsOf(homeView(v).blocks).map((b) => b.text?.text);
+  const words = (v: HomeView) => JSON.stringify(homeView(v).blocks);
+
+  it('holding an intercepted call: no Stop or Sign out is promised or offered; hang up is the way out', () => {
+    const v = view({ agentId: '2005', mode: 'intercept', since: now - 30_000 });
+    expect(buttons(v)).toEqual([]);
+    expect(words(v)).not.toMatch(/stop is always allowed/i);
+    expect(words(v)).toMatch(/Hang up your phone to end/);
+  });
+
+  it('monitoring: Stop (and why Sign out waits); idle: Sign out', () => {
+    const listening = view({ agentId: '2005', mode: 'listen', since: now - 30_000 });
+    expect(buttons(listening)).toEqual(['Stop monitoring 2005']);
+    expect(words(listening)).toMatch(/sign out once you stop/i);
+    expect(buttons(view())).toEqual(['Sign out']);
   });
 });
