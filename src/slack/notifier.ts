@@ -5,6 +5,7 @@ import type { QcOutcome } from '../qc/outcome';
 import type { HomeView, Notice, Notifier } from '../qc/ports';
 import type { SlackContext } from '../queue/jobs';
 import type { AlertRecord, ThreadRef } from '../store/types';
+import { AckNotes } from './ack-note';
 import { alertMessage } from './blocks/alert';
 import { homeView } from './blocks/home';
 import { context, message, type SlackMessage } from './blocks/kit';
@@ -33,6 +34,7 @@ export class SlackNotifier implements Notifier {
   readonly #logger: Logger;
   readonly #dmChannels = new Map<string, string>();
   readonly #botName: string;
+  readonly #ackNotes = new AckNotes();
 
   constructor(client: WebClient, logger: Logger, opts: { botName?: string } = {}) {
     this.#client = client;
@@ -61,6 +63,7 @@ export class SlackNotifier implements Notifier {
           text: noThread.text,
           blocks: noThread.blocks as never,
         });
+        await this.#ackNotes.remove(ctx, this.#logger);
         return opts.thread;
       } catch (err) {
         this.#logger.warn(
@@ -75,6 +78,7 @@ export class SlackNotifier implements Notifier {
         text: msg.text,
         blocks: msg.blocks as never,
       });
+      await this.#ackNotes.remove(ctx, this.#logger);
       if (res.ts && res.channel) return { channel: res.channel, ts: res.ts };
       return null;
     } catch (err) {
@@ -184,7 +188,8 @@ export class SlackNotifier implements Notifier {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             response_type: 'ephemeral',
-            replace_original: false,
+            // The first answer to a command takes the place of its progress note (ack-note.ts).
+            replace_original: this.#ackNotes.replaceOnce(ctx),
             text: msg.text,
             blocks: msg.blocks,
           }),

@@ -80,6 +80,7 @@ export class SlackBridge {
     const known = manifestCommands().map((c) => c.command);
     if (!known.includes(command))
       throw new BadInput(`text: ${command} is not a valid command of this app (it has ${known.join(', ')})`);
+    const responseUrl = this.ctx.slack.newResponseUrl({ channel, user: user.id });
     const body = slashCommandBody({
       command,
       text,
@@ -88,7 +89,7 @@ export class SlackBridge {
       teamId: this.ctx.teamId,
       channelId: channel,
       channelName: this.ctx.slack.channelName(channel),
-      responseUrl: this.ctx.slack.newResponseUrl({ channel, user: user.id }),
+      responseUrl,
       triggerId: this.ctx.slack.newTriggerId({ user: user.id, channel }),
     });
     const answer = await this.send(body);
@@ -98,6 +99,7 @@ export class SlackBridge {
       command,
       status: answer.status,
       body: answer.body,
+      responseUrl,
     });
     return { status: answer.status, ack: answer.json ?? (answer.body || null), ts: shown?.ts ?? null };
   }
