@@ -2,6 +2,7 @@
  * Issue 13, "What the supervisor reads": words and buttons a supervisor sees in the first hour.
  */
 import { describe, expect, it } from 'vitest';
+import { signInHint } from '../../scripts/slack';
 import { describeEvent } from '../../src/qc/event-lines';
 import type { QcOutcome } from '../../src/qc/outcome';
 import type { HomeView } from '../../src/qc/ports';
@@ -169,5 +170,18 @@ describe('Home offers what the state allows (item 17)', () => {
     expect(buttons(listening)).toEqual(['Stop monitoring 2005']);
     expect(words(listening)).toMatch(/sign out once you stop/i);
     expect(buttons(view())).toEqual(['Sign out']);
+  });
+});
+
+describe('the terminal CLI names the sign-in command (item 12)', () => {
+  it('an answer with the Sign in button gets the npm run slack line to sign in', () => {
+    const answer = outcomeMessage({ kind: 'no-session', inspectorId: '1003' }, 'U_DEMO2');
+    expect(signInHint(answer.blocks, 'U_DEMO2')).toBe(
+      '  (to sign in from the terminal: npm run slack -- "/qc signin" --password <password> --user U_DEMO2)',
+    );
+    expect(signInHint(answer.blocks, 'U_DEMO')).toBe(
+      '  (to sign in from the terminal: npm run slack -- "/qc signin" --password <password>)',
+    );
+    expect(signInHint(outcomeMessage({ kind: 'not-linked' }, 'U1').blocks, 'U1')).toBeUndefined();
   });
 });
