@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { exportAuditCsv } from '../audit/export';
 import type { Logger } from '../gateway/logger';
 import type { QcOutcome } from '../qc/outcome';
-import type { HomeView, Notice, Notifier } from '../qc/ports';
+import type { AgentMonitor, HomeView, Notice, Notifier } from '../qc/ports';
 import type { SlackContext } from '../queue/jobs';
 import type { AlertRecord, ThreadRef } from '../store/types';
 import { AckNotes } from './ack-note';
@@ -95,8 +95,8 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async updateAlert(alert: AlertRecord): Promise<'updated' | 'gone'> {
-    const msg = alertMessage(alert);
+  async updateAlert(alert: AlertRecord, monitors: AgentMonitor[] = []): Promise<'updated' | 'gone'> {
+    const msg = alertMessage(alert, monitors);
     try {
       await this.#client.chat.update({
         channel: alert.channel,

@@ -75,4 +75,17 @@ describe('the first hour, as the supervisor reads it', () => {
     await until('the note replaced by the refusal', () => /already listening to 2005/.test(note.text ?? ''));
     expect(progressNotes('U_DEMO')).toEqual([]);
   });
+
+  it('an alert shows who monitors its agent through a command, not "Nobody is on this call yet"', async () => {
+    // U_DEMO listens to 2005 through /qc listen (the test above). An alert on 2005, then a click on it.
+    const res = await env.slack.postAlert({ channel: LOCAL_CHANNEL, agentId: '2005', reason: 'Escalation' });
+    expect(res.status).toBe(201);
+    const alert = env.stack.slack.store.message(LOCAL_CHANNEL, String(res.json?.ts)) as StoredMessage;
+    await env.signIn('U_DEMO2', '1003');
+    await env.slack.clickButton('U_DEMO2', alert, 'whisper:2005:');
+    await env.stack.slack.store.waitFor(() => (alert.edits > 0 ? alert : undefined));
+    const shown = JSON.stringify(alert.blocks);
+    expect(shown).toMatch(/<@U_DEMO> listening to 2005 since/);
+    expect(shown).not.toMatch(/Nobody is on this call yet/);
+  });
 });

@@ -185,3 +185,38 @@ describe('the terminal CLI names the sign-in command (item 12)', () => {
     expect(signInHint(outcomeMessage({ kind: 'not-linked' }, 'U1').blocks, 'U1')).toBeUndefined();
   });
 });
+
+describe('an alert shows everyone who monitors its agent, however they started (item 15)', () => {
+  const at = Date.UTC(2026, 10, 27, 16, 6, 0);
+  const alert: AlertRecord = {
+    alertId: 'A1',
+    channel: 'C1',
+    ts: '1.1',
+    agentId: '2005',
+    reason: 'angry customer',
+    severity: 'warning',
+    createdAt: at,
+    participants: {},
+    version: 1,
+  };
+
+  it('someone whispering through a command is on the call: not "Nobody is on this call yet"', () => {
+    const msg = alertMessage(alert, [{ userId: 'U2', mode: 'whisper', since: at }]);
+    const blocks = JSON.stringify(msg.blocks);
+    expect(blocks).not.toMatch(/Nobody is on this call yet/);
+    expect(blocks).toMatch(/<@U2> whispering to 2005 since <!date/);
+  });
+
+  it('one line per person: a clicker who also shows in the index is listed once, in their current mode', () => {
+    const clicked = { ...alert, participants: { U1: { inspectorId: '1001', mode: 'listen' as const, since: at } } };
+    const msg = alertMessage(clicked, [
+      { userId: 'U1', mode: 'insert', since: at },
+      { userId: 'U2', mode: 'listen', since: at + 1000 },
+    ]);
+    const blocks = JSON.stringify(msg.blocks);
+    expect(blocks.match(/<@U1>/g)).toHaveLength(1);
+    expect(blocks).toMatch(/<@U1> in the call with 2005/);
+    expect(blocks).toMatch(/<@U2> listening to 2005/);
+    expect(JSON.stringify(alertMessage(alert).blocks)).toMatch(/Nobody is on this call yet/);
+  });
+});

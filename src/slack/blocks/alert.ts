@@ -1,6 +1,7 @@
 import { MODE_VERB } from '../../qc/monitoring';
+import type { AgentMonitor } from '../../qc/ports';
 import type { QcOperation } from '../../queue/jobs';
-import type { AlertRecord } from '../../store/types';
+import type { AlertRecord, MonitorMode } from '../../store/types';
 import { alertOpValue } from '../button-value';
 import {
   ACTION,
@@ -30,7 +31,7 @@ export const escapeText = escapeMrkdwn;
  * buttons that still make sense. Button values carry ids only (`op:agent:alertId`); the worker
  * re-checks them against the stored alert.
  */
-export function alertMessage(alert: AlertRecord): SlackMessage {
+export function alertMessage(alert: AlertRecord, monitors: AgentMonitor[] = []): SlackMessage {
   const agent = alert.agentId;
   const title = `${SEVERITY[alert.severity]} · agent *${agent}* · ${escapeText(alert.reason)}`;
   const facts = [
@@ -42,7 +43,16 @@ export function alertMessage(alert: AlertRecord): SlackMessage {
   // Measured after escaping (500 × "<>" is 4,000 characters once escaped): the details are cut to fit.
   if (facts.length) blocks.push(section(fitMrkdwn(facts.join('\n'), LIMITS.sectionText)));
 
-  const people = Object.entries(alert.participants)
+  // Who clicked on this alert, and who monitors the agent now by any way (the index has the mode
+  // that stands): one line per person.
+  const onAgent = new Map<string, { mode: MonitorMode; since: number }>();
+  for (const [user, p] of Object.entries(alert.participants)) onAgent.set(user, p);
+  for (const m of monitors)
+    onAgent.set(m.userId, {
+      mode: m.mode,
+      since: m.since ?? onAgent.get(m.userId)?.since ?? alert.createdAt,
+    });
+  const people = [...onAgent.entries()]
     .sort(([, a], [, b]) => a.since - b.since)
     .map(([user, p]) => `<@${user}> ${MODE_VERB[p.mode]} ${agent} since ${clock(p.since)}`);
   const state: string[] = [];
