@@ -87,5 +87,8 @@ describe('the first hour, as the supervisor reads it', () => {
     const shown = JSON.stringify(alert.blocks);
     expect(shown).toMatch(/<@U_DEMO> listening to 2005 since/);
     expect(shown).not.toMatch(/Nobody is on this call yet/);
+    // The result sits in the alert's thread: it promises no thread of its own (item 14).
+    const result = await env.slack.waitForThread(alert, /Whispering to agent 2005/);
+    expect(`${result.text} ${JSON.stringify(result.blocks)}`).not.toMatch(/follow-up events in the thread/);
   });
 });
