@@ -74,6 +74,8 @@ describe('permissions', () => {
       'insert',
       'intercept',
     ]);
+    // Signed in (a command before sign-in is told "sign in first" in its ack, before any check).
+    await env.signIn('U_DEMO2', '1003');
     const refusal = await toSender('/qc whisper 2006', /not allowed/, 'U_DEMO2');
     expect(text(refusal)).toMatch(/needs the "whisper" permission\. Ask <@U_ADMIN>/);
     await env.stack.queue.drained();
@@ -96,8 +98,7 @@ describe('permissions', () => {
 
 describe('who monitors whom', () => {
   it('/qc who and /qc who <agent> list the inspectors, their mode and since when', async () => {
-    await env.signIn('U_DEMO', '1001');
-    await env.signIn('U_DEMO2', '1003');
+    await env.signIn('U_DEMO', '1001'); // U_DEMO2 signed in for the permission test above
     await monitor('listen', '2005', 'U_DEMO');
     await monitor('insert', '2006', 'U_DEMO2');
 
