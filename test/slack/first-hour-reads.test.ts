@@ -208,7 +208,10 @@ describe('an alert shows everyone who monitors its agent, however they started (
   });
 
   it('one line per person: a clicker who also shows in the index is listed once, in their current mode', () => {
-    const clicked = { ...alert, participants: { U1: { inspectorId: '1001', mode: 'listen' as const, since: at } } };
+    const clicked = {
+      ...alert,
+      participants: { U1: { inspectorId: '1001', mode: 'listen' as const, since: at } },
+    };
     const msg = alertMessage(clicked, [
       { userId: 'U1', mode: 'insert', since: at },
       { userId: 'U2', mode: 'listen', since: at + 1000 },
