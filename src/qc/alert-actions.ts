@@ -92,12 +92,7 @@ export async function recordOnAlert(
       deps.logger.warn({ error: (err as Error).name }, 'who monitors the alert agent could not be read');
       return [];
     });
-    const shown = monitors.map((m) => ({
-      userId: m.userId,
-      mode: m.mode,
-      ...(m.since ? { since: m.since } : {}),
-    }));
-    if ((await deps.notifier.updateAlert(saved, shown)) === 'gone') {
+    if ((await deps.notifier.updateAlert(saved, monitors)) === 'gone') {
       await changeAlert(deps, saved, (draft) => ({ ...draft, messageGone: true }));
     }
   } catch (err) {
