@@ -54,6 +54,9 @@ describe('the first hour, as the supervisor reads it', () => {
     expect(String(ack.json.text)).toMatch(/Inspector 1003 is not signed in to the gateway: sign in first/);
     expect(String(ack.json.text)).not.toMatch(/Intercepting/);
     expect(buttonsOf(ack.json.blocks).map((b) => b.action_id)).toContain('qc_open_signin:0');
+    // An operation that asks for a confirmation first: no confirmation to click in vain.
+    const force = await commandShown('/qc force-busy 2005', 'U_DEMO2');
+    expect(String(force.json.text)).toMatch(/sign in first/);
   });
 
   it('right after sign-in, no "You are idle again"', async () => {

@@ -67,6 +67,8 @@ async function handle(
       case 'confirm': {
         const link = await deps.links.getLink(slack.teamId, slack.userId);
         if (!link) return await ack(ephemeral(outcomeMessage({ kind: 'not-linked' }, slack.userId)));
+        const notSignedIn = await signInFirst(deps, slack, link.inspectorId);
+        if (notSignedIn) return await ack(ephemeral(notSignedIn));
         return await ack(ephemeral(confirmMessage(parsed.op, parsed.target)));
       }
       case 'permissions':
