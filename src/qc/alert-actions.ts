@@ -1,5 +1,11 @@
 import type { Job } from '../queue/jobs';
-import { type AlertRecord, ConflictError, type MonitoringRecord, type MonitorMode } from '../store/types';
+import {
+  type AlertRecord,
+  ConflictError,
+  type MonitoringRecord,
+  type MonitorMode,
+  type Store,
+} from '../store/types';
 import { effectOf } from './monitoring';
 import { auditOutcome, type QcOutcome } from './outcome';
 import type { QcDeps } from './ports';
@@ -127,7 +133,7 @@ export async function releaseIntercept(deps: QcDeps, alertId: string, userId: st
  * sessions are left out).
  */
 export async function agentMonitors(
-  deps: Pick<QcDeps, 'store'>,
+  deps: { store: Pick<Store, 'listMonitoring' | 'getSession'> },
   teamId: string,
   agentId?: string,
 ): Promise<Array<MonitoringRecord & { userId: string; mode: MonitorMode }>> {

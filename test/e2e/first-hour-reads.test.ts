@@ -84,6 +84,8 @@ describe('the first hour, as the supervisor reads it', () => {
     const res = await env.slack.postAlert({ channel: LOCAL_CHANNEL, agentId: '2005', reason: 'Escalation' });
     expect(res.status).toBe(201);
     const alert = env.stack.slack.store.message(LOCAL_CHANNEL, String(res.json?.ts)) as StoredMessage;
+    // Posted: it names who is on the agent already.
+    expect(JSON.stringify(alert.blocks)).toMatch(/<@U_DEMO> listening to 2005 since/);
     await env.signIn('U_DEMO2', '1003');
     await env.slack.clickButton('U_DEMO2', alert, 'whisper:2005:');
     await env.stack.slack.store.waitFor(() => (alert.edits > 0 ? alert : undefined));
