@@ -201,6 +201,17 @@ export function formatMessage(item: LocalMessage, me: string, opts: { edited?: b
   return [`${prefix}${first}`.trimEnd(), ...rest.map((l) => `${indent}${l}`)].join('\n');
 }
 
+/**
+ * An answer that offers the Sign in button ("sign in first"): the button opens a modal the terminal
+ * cannot click, so name the command that signs in from here.
+ */
+export function signInHint(blocks: unknown, user: string): string | undefined {
+  const offersSignIn = JSON.stringify(blocks ?? []).includes('"action_id":"qc_open_signin');
+  if (!offersSignIn) return undefined;
+  const who = user === 'U_DEMO' ? '' : ` --user ${user}`;
+  return `  (to sign in from the terminal: npm run slack -- "/qc signin" --password <password>${who})`;
+}
+
 /** The ack (HTTP answer of /slack/events) → lines to print. */
 export function formatAck(status: number, body: string, ms: number, ctx: { channelName: string }): string {
   const late =
@@ -248,6 +259,16 @@ export function formatAck(status: number, body: string, ms: number, ctx: { chann
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The blocks of a JSON ack, if it has any. */
+function parseAckBlocks(body: string): unknown {
+  try {
+    const json: unknown = JSON.parse(body);
+    return isObj(json) ? json.blocks : undefined;
+  } catch {
+    return undefined; // a plain-text ack has no buttons
+  }
+}
 
 /** The state value Slack sends for an input element left at its initial value. */
 function initialState(el: Obj): Obj {
@@ -448,6 +469,8 @@ export async function run(opts: CliOptions, out: (line: string) => void = consol
       body: ackBody,
     });
     if (ack.status === 401) return 1;
+    const ackHint = signInHint(parseAckBlocks(ackBody), opts.user);
+    if (ackHint) print(ackHint, { type: 'hint', text: ackHint });
     // Judge the ack as Slack (and the console) would: a body Slack refuses is not shown, Slackbot says so.
     const refused = ack.status === 200 ? commandAckFailure(opts.command, ack.status, ackBody) : undefined;
     if (refused) print(`(only you) Slackbot: ${refused}`, { type: 'ack_refused', error: refused });
@@ -500,6 +523,8 @@ async function follow(
         edited: previous !== undefined,
         ...item,
       });
+      const hint = item.deleted ? undefined : signInHint(item.blocks, opts.user);
+      if (hint) print(hint, { type: 'hint', text: hint });
       lastActivity = Date.now();
     }
     const views = await getJson<StoredView[]>(`${url}/_local/views?since=${info.now}`);

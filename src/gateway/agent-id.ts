@@ -7,20 +7,22 @@ export const MIN_AGENT_ID = 101;
 export const DEFAULT_MAX_AGENT_ID = 59_999;
 export const NEWER_GATEWAY_MAX_AGENT_ID = 999_999;
 
-export type AgentIdCheck = { ok: true; id: string } | { ok: false; reason: string };
+/** `outOfRange`: digits, but outside MIN_AGENT_ID–maxAgentId (say "out of range", not "not an ID"). */
+export type AgentIdCheck = { ok: true; id: string } | { ok: false; reason: string; outOfRange?: true };
 
 export function checkAgentId(raw: unknown, maxAgentId: number = DEFAULT_MAX_AGENT_ID): AgentIdCheck {
   if (typeof raw !== 'string' && typeof raw !== 'number') {
     return { ok: false, reason: 'an agent ID is a number like 2005' };
   }
   const text = String(raw);
+  const range = `agent IDs run from ${MIN_AGENT_ID} to ${maxAgentId}`;
+  // Digits, but too many of them: out of range (99999999 is digits, just too large).
+  if (/^[0-9]{8,}$/.test(text)) return { ok: false, reason: range, outOfRange: true };
   if (!/^[0-9]{1,7}$/.test(text)) {
     return { ok: false, reason: `an agent ID is digits only (${MIN_AGENT_ID}–${maxAgentId})` };
   }
   const value = Number(text);
-  if (value < MIN_AGENT_ID || value > maxAgentId) {
-    return { ok: false, reason: `agent IDs run from ${MIN_AGENT_ID} to ${maxAgentId}` };
-  }
+  if (value < MIN_AGENT_ID || value > maxAgentId) return { ok: false, reason: range, outOfRange: true };
   // Canonical form: no leading zeros ("02005" is 2005).
   return { ok: true, id: String(value) };
 }

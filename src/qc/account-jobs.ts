@@ -1,6 +1,7 @@
 import { rangeDays } from '../audit/report';
 import type { Job } from '../queue/jobs';
 import { ConflictError, type SessionRecord } from '../store/types';
+import { agentMonitors } from './alert-actions';
 import { type EndCause, endSessionByAdmin, type GatewaySignOut, outcomeWords } from './end-session';
 import { applyChange, effectivePermissions, isPermission } from './permissions';
 import { phonesOf } from './phones';
@@ -55,20 +56,12 @@ export async function changePermissions(deps: QcDeps & QcPolicy, job: JobOf<'per
 
 /** `/qc who [agent]`: from the monitoring state the events keep true, with each inspector's Slack user. */
 export async function showWho(deps: QcDeps, job: JobOf<'who'>): Promise<void> {
-  const records = await deps.store.listMonitoring(job.slack.teamId, job.agentId);
-  const rows = await Promise.all(
-    records.map(async (m) => {
-      const session = await deps.store.getSession(m.inspectorId);
-      return session?.status === 'active' && session.teamId === job.slack.teamId
-        ? { ...m, userId: session.userId }
-        : undefined;
-    }),
-  );
+  const rows = await agentMonitors(deps, job.slack.teamId, job.agentId);
   await deps.notifier.tell(job.slack, {
     kind: 'who',
     ...(job.agentId ? { agentId: job.agentId } : {}),
     now: deps.now(),
-    rows: rows.filter((r) => r !== undefined),
+    rows,
   });
 }
 

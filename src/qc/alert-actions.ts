@@ -1,7 +1,13 @@
 import type { Job } from '../queue/jobs';
-import { type AlertRecord, ConflictError } from '../store/types';
+import {
+  type AlertRecord,
+  ConflictError,
+  type MonitoringRecord,
+  type MonitorMode,
+  type Store,
+} from '../store/types';
 import { effectOf } from './monitoring';
-import type { QcOutcome } from './outcome';
+import { auditOutcome, type QcOutcome } from './outcome';
 import type { QcDeps } from './ports';
 
 type QcJob = Extract<Job, { kind: 'qc' }>;
@@ -73,7 +79,8 @@ export async function recordOnAlert(
   outcome: QcOutcome,
 ): Promise<void> {
   const ok = outcome.kind === 'gateway' && outcome.ok;
-  const retcode = outcome.kind === 'gateway' ? outcome.retcode : outcome.kind;
+  // The audit's word (retcode, refused:<why>, transport:<kind>): one wording with Home's.
+  const retcode = auditOutcome(outcome);
   try {
     const saved = await changeAlert(deps, alert, (draft) => {
       const user = job.slack.userId;
@@ -86,7 +93,12 @@ export async function recordOnAlert(
       return draft;
     });
     if ('refusal' in saved || saved.messageGone) return;
-    if ((await deps.notifier.updateAlert(saved)) === 'gone') {
+    const monitors = await agentMonitors(deps, job.slack.teamId, saved.agentId).catch((err: unknown) => {
+      // The alert is still redrawn, with the people who clicked on it.
+      deps.logger.warn({ error: (err as Error).name }, 'who monitors the alert agent could not be read');
+      return [];
+    });
+    if ((await deps.notifier.updateAlert(saved, monitors)) === 'gone') {
       await changeAlert(deps, saved, (draft) => ({ ...draft, messageGone: true }));
     }
   } catch (err) {
@@ -113,4 +125,26 @@ export async function releaseIntercept(deps: QcDeps, alertId: string, userId: st
   if ('refusal' in saved || saved.messageGone) return;
   if ((await deps.notifier.updateAlert(saved)) === 'gone')
     await changeAlert(deps, saved, (draft) => ({ ...draft, messageGone: true }));
+}
+
+/**
+ * Who monitors `agentId` (or any agent) in a team now, however they started: the monitoring index,
+ * each record with the Slack user of its live session in that team (records of ended or foreign
+ * sessions are left out).
+ */
+export async function agentMonitors(
+  deps: { store: Pick<Store, 'listMonitoring' | 'getSession'> },
+  teamId: string,
+  agentId?: string,
+): Promise<Array<MonitoringRecord & { userId: string; mode: MonitorMode }>> {
+  const records = await deps.store.listMonitoring(teamId, agentId);
+  const rows = await Promise.all(
+    records.map(async (m) => {
+      const session = await deps.store.getSession(m.inspectorId);
+      return session?.status === 'active' && session.teamId === teamId && m.mode
+        ? { ...m, mode: m.mode, userId: session.userId }
+        : undefined;
+    }),
+  );
+  return rows.filter((r) => r !== undefined);
 }

@@ -28,7 +28,7 @@ const asText = (value: string): string => escapeText(cleanLine(value));
 export function describeEvent(
   event: GatewayEvent,
   monitoring: Omit<MonitoringRecord, 'version'> | undefined,
-  op?: Pick<OperationThread, 'agentId' | 'mode'>,
+  op?: Pick<OperationThread, 'agentId' | 'mode'> & { op?: string },
 ): EventEffect {
   const f = (name: string) => {
     const value = contentField(event, name);
@@ -71,6 +71,10 @@ export function describeEvent(
         !monitoring.busySeen
       )
         return { line: null };
+      // Idle "again" only after being busy: monitoring someone, a call seen, or a stop asked for.
+      // Right after sign-in the inspector was never busy: not news either.
+      if (!monitoring?.mode && !monitoring?.busySeen && op?.op !== 'stop' && op?.op !== 'stop-whisper')
+        return { line: null, state: 'clear' };
       return { line: '✅ You are idle again', state: 'clear' };
     case 'AgentEvent_Customer_Release':
       return { line: `👋 The customer hung up (call ${f('callid') ?? '?'})` };

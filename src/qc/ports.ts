@@ -7,6 +7,7 @@ import type {
   GatewayFallback,
   InspectorLink,
   MonitoringRecord,
+  MonitorMode,
   SessionRecord,
   Store,
   ThreadRef,
@@ -37,6 +38,13 @@ export type Notice =
       byDefault: boolean;
     };
 
+/** A Slack user monitoring an agent now (from the monitoring index and their live session). */
+export interface AgentMonitor {
+  userId: string;
+  mode: MonitorMode;
+  since?: number;
+}
+
 /** What the App Home tab shows one user. */
 export interface HomeView {
   userId: string;
@@ -56,8 +64,11 @@ export interface Notifier {
    * result goes to response_url with a hint to invite the bot, and null is returned.
    */
   report(ctx: SlackContext, outcome: QcOutcome, opts?: { thread?: ThreadRef }): Promise<ThreadRef | null>;
-  /** Re-render a monitoring alert's message from its record; 'gone' when the message was deleted. */
-  updateAlert(alert: AlertRecord): Promise<'updated' | 'gone'>;
+  /**
+   * Re-render a monitoring alert's message from its record and who monitors its agent now (however
+   * they started); 'gone' when the message was deleted.
+   */
+  updateAlert(alert: AlertRecord, monitors?: AgentMonitor[]): Promise<'updated' | 'gone'>;
   /** Publish the App Home tab. */
   publishHome(teamId: string, view: HomeView): Promise<void>;
   /** An ephemeral answer to the requester. */

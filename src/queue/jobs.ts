@@ -30,6 +30,8 @@ export interface SlackContext {
   channelId: string;
   /** Where to answer when the channel is out of reach (ephemeral). */
   responseUrl?: string;
+  /** The ack showed a progress note ("⏳ Intercepting 2005…"): the answer replaces or deletes it. */
+  ackNote?: true;
 }
 
 export type Job =
@@ -86,6 +88,7 @@ export function parseJob(body: string): Job | null {
   if (!isRecord(slack) || !str(slack.teamId, 40) || !str(slack.userId, 40) || !str(slack.channelId, 40))
     return null;
   if (slack.responseUrl !== undefined && !str(slack.responseUrl, 2000)) return null;
+  if (slack.ackNote !== undefined && slack.ackNote !== true) return null;
   switch (raw.kind) {
     case 'qc':
       if (!QC_OPERATIONS.includes(raw.op as QcOperation) || !str(raw.agentId, 7) || !str(raw.inspectorId, 7))

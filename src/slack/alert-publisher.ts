@@ -8,7 +8,9 @@ import {
   AlertPublishError,
   type AlertPublisher,
 } from '../alerts/publisher';
-import type { AlertRecord, AlertStore, IdempotencyStore } from '../store/types';
+import { agentMonitors } from '../qc/alert-actions';
+import type { AgentMonitor } from '../qc/ports';
+import type { AlertRecord, AlertStore, IdempotencyStore, Store } from '../store/types';
 import { alertMessage } from './blocks/alert';
 import { CHANNEL_OUT_OF_REACH, slackErrorCode } from './web-api-errors';
 
@@ -31,10 +33,29 @@ export class SlackAlertPublisher implements AlertPublisher {
   constructor(
     private readonly deps: {
       client: WebClient;
-      store: { alerts: AlertStore } & IdempotencyStore;
+      store: { alerts: AlertStore } & IdempotencyStore & Pick<Store, 'listMonitoring' | 'getSession'>;
       now: () => number;
     },
   ) {}
+
+  /** The bot's team (the monitoring index is per team), asked once. */
+  #team: Promise<string | undefined> | undefined;
+
+  /**
+   * Who monitors the agent already, however they started (so a new alert does not say "nobody").
+   * Best effort: if Slack or the table cannot say, the alert goes out without them; the first click
+   * redraws it with everyone.
+   */
+  async #monitorsOf(agentId: string): Promise<AgentMonitor[]> {
+    try {
+      this.#team ??= this.deps.client.auth.test().then((r) => r.team_id);
+      const team = await this.#team;
+      return team ? await agentMonitors({ store: this.deps.store }, team, agentId) : [];
+    } catch {
+      this.#team = undefined; // asked again next time
+      return [];
+    }
+  }
 
   async publish(
     input: AlertInput,
@@ -65,7 +86,7 @@ export class SlackAlertPublisher implements AlertPublisher {
     };
     try {
       await store.alerts.putAlert(record);
-      const msg = alertMessage({ ...record, version: 1 });
+      const msg = alertMessage({ ...record, version: 1 }, await this.#monitorsOf(record.agentId));
       let ts: string;
       let channel: string;
       try {

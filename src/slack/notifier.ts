@@ -2,9 +2,10 @@ import type { WebClient } from '@slack/web-api';
 import { exportAuditCsv } from '../audit/export';
 import type { Logger } from '../gateway/logger';
 import type { QcOutcome } from '../qc/outcome';
-import type { HomeView, Notice, Notifier } from '../qc/ports';
+import type { AgentMonitor, HomeView, Notice, Notifier } from '../qc/ports';
 import type { SlackContext } from '../queue/jobs';
 import type { AlertRecord, ThreadRef } from '../store/types';
+import { AckNotes } from './ack-note';
 import { alertMessage } from './blocks/alert';
 import { homeView } from './blocks/home';
 import { context, message, type SlackMessage } from './blocks/kit';
@@ -33,6 +34,7 @@ export class SlackNotifier implements Notifier {
   readonly #logger: Logger;
   readonly #dmChannels = new Map<string, string>();
   readonly #botName: string;
+  readonly #ackNotes = new AckNotes();
 
   constructor(client: WebClient, logger: Logger, opts: { botName?: string } = {}) {
     this.#client = client;
@@ -46,6 +48,8 @@ export class SlackNotifier implements Notifier {
     opts: { thread?: ThreadRef } = {},
   ): Promise<ThreadRef | null> {
     const msg = outcomeMessage(outcome, ctx.userId);
+    // Inside an alert's thread, or to the requester alone, no thread of its own follows.
+    const noThread = outcomeMessage(outcome, ctx.userId, { followUp: 'none' });
     if (!msg.inChannel) {
       await this.#ephemeral(ctx, msg);
       return null;
@@ -56,9 +60,10 @@ export class SlackNotifier implements Notifier {
         await this.#client.chat.postMessage({
           channel: opts.thread.channel,
           thread_ts: opts.thread.ts,
-          text: msg.text,
-          blocks: msg.blocks as never,
+          text: noThread.text,
+          blocks: noThread.blocks as never,
         });
+        await this.#ackNotes.remove(ctx, this.#logger);
         return opts.thread;
       } catch (err) {
         this.#logger.warn(
@@ -73,6 +78,7 @@ export class SlackNotifier implements Notifier {
         text: msg.text,
         blocks: msg.blocks as never,
       });
+      await this.#ackNotes.remove(ctx, this.#logger);
       if (res.ts && res.channel) return { channel: res.channel, ts: res.ts };
       return null;
     } catch (err) {
@@ -82,15 +88,15 @@ export class SlackNotifier implements Notifier {
         ? `I can't post in this channel (${code}). Invite me with \`/invite @${this.#botName}\` so the channel sees results; until then only you see them, and follow-up events come as DMs.`
         : `Slack refused the channel post (${code}); only you see this result.`;
       await this.#ephemeral(ctx, {
-        text: `${msg.text}\n${hint}`,
-        blocks: [...msg.blocks, context(`:information_source: ${hint}`)],
+        text: `${noThread.text}\n${hint}`,
+        blocks: [...noThread.blocks, context(`:information_source: ${hint}`)],
       });
       return null;
     }
   }
 
-  async updateAlert(alert: AlertRecord): Promise<'updated' | 'gone'> {
-    const msg = alertMessage(alert);
+  async updateAlert(alert: AlertRecord, monitors: AgentMonitor[] = []): Promise<'updated' | 'gone'> {
+    const msg = alertMessage(alert, monitors);
     try {
       await this.#client.chat.update({
         channel: alert.channel,
@@ -182,7 +188,8 @@ export class SlackNotifier implements Notifier {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             response_type: 'ephemeral',
-            replace_original: false,
+            // The first answer to a command takes the place of its progress note (ack-note.ts).
+            replace_original: this.#ackNotes.replaceOnce(ctx),
             text: msg.text,
             blocks: msg.blocks,
           }),

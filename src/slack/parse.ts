@@ -1,5 +1,5 @@
 import { auditArgsWords, parseAuditArgs } from '../audit/args';
-import { checkAgentId, checkCallId } from '../gateway/agent-id';
+import { type AgentIdCheck, checkAgentId, checkCallId } from '../gateway/agent-id';
 import { PERMISSIONS, type Permission, parsePermissions } from '../qc/permissions';
 import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation } from '../queue/jobs';
 import { mentionedUserId } from './mention';
@@ -44,13 +44,15 @@ const PHONE = /^\+?[0-9]{2,24}$/;
 export const MAX_PHONES = 10;
 
 /** `2005`, ` 2005 `, `#2005` → '2005' (validated), or the reason it is not an agent ID. */
-export function parseAgentArg(
-  raw: string | undefined,
-  maxAgentId: number,
-): { ok: true; id: string } | { ok: false; reason: string } {
+export function parseAgentArg(raw: string | undefined, maxAgentId: number): AgentIdCheck {
   const text = (raw ?? '').trim().replace(/^#/, '');
   if (text === '') return { ok: false, reason: 'which agent? Give the agent ID' };
   return checkAgentId(text, maxAgentId);
+}
+
+/** "`99999999` is out of range: …" or "`20a5` is not an agent ID: …" (the raw word cut to `max`). */
+function badAgent(raw: string, check: Extract<AgentIdCheck, { ok: false }>, max = 20): string {
+  return `\`${raw.slice(0, max)}\` ${check.outOfRange ? 'is out of range' : 'is not an agent ID'}: ${check.reason}`;
 }
 
 function usage(problem: string, u: { usage: string; example: string }): ParsedCommand {
@@ -66,8 +68,7 @@ function qcOp(
 ): ParsedCommand {
   if (extra.length > 0) return usage(`\`${op}\` takes one agent ID`, u);
   const agent = parseAgentArg(arg, maxAgentId);
-  if (!agent.ok)
-    return usage(`${arg ? `\`${arg.slice(0, 20)}\` is not an agent ID: ` : ''}${agent.reason}`, u);
+  if (!agent.ok) return usage(arg ? badAgent(arg, agent) : agent.reason, u);
   return { kind: 'qc', op, agentId: agent.id };
 }
 
@@ -125,8 +126,7 @@ export function parseQcCommand(text: string, maxAgentId: number): ParsedCommand 
       if (args.length > 1) return usage('at most one agent ID', USAGE.who);
       if (args.length === 0) return { kind: 'who' };
       const agent = parseAgentArg(args[0], maxAgentId);
-      if (!agent.ok)
-        return usage(`\`${(args[0] ?? '').slice(0, 20)}\` is not an agent ID: ${agent.reason}`, USAGE.who);
+      if (!agent.ok) return usage(badAgent(args[0] ?? '', agent), USAGE.who);
       return { kind: 'who', agentId: agent.id };
     }
     case 'audit': {

@@ -2,10 +2,17 @@ import { AwsClient } from 'aws4fetch';
 import { keys } from './keys';
 import type { InspectorLink } from './types';
 
-/** The one read the Slack ack path needs. */
+/** The reads the Slack ack path needs: the link, and (for QC commands) whether its session is live. */
 export interface LinkReader {
   getLink(teamId: string, userId: string): Promise<InspectorLink | undefined>;
+  /**
+   * Whether `inspectorId` has an active gateway session signed in by this very Slack user (team and
+   * user), and if not, why their own last one ended. The worker re-checks (the queue is not trusted).
+   */
+  sessionOf(who: { teamId: string; userId: string }, inspectorId: string): Promise<AckSession>;
 }
+
+export type AckSession = { active: true } | { active: false; endedReason?: string };
 
 type AttributeValue = { S?: string; N?: string; BOOL?: boolean; NULL?: boolean; L?: AttributeValue[] };
 
@@ -30,18 +37,7 @@ export class HttpLinkReader implements LinkReader {
   }
 
   async getLink(teamId: string, userId: string): Promise<InspectorLink | undefined> {
-    const key = keys.link(teamId, userId);
-    const res = await this.#aws.fetch(`${this.#endpoint.replace(/\/$/, '')}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' },
-      body: JSON.stringify({ TableName: this.#table, Key: { pk: { S: key.pk }, sk: { S: key.sk } } }),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      const type = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(text)?.[1] ?? `HTTP ${res.status}`;
-      throw new Error(`DynamoDB GetItem failed: ${type}`);
-    }
-    const item = (JSON.parse(text) as { Item?: Record<string, AttributeValue> }).Item;
+    const item = await this.#getItem(keys.link(teamId, userId));
     if (!item) return undefined;
     const s = (name: string) => item[name]?.S;
     const n = (name: string) => (item[name]?.N !== undefined ? Number(item[name]?.N) : undefined);
@@ -60,5 +56,40 @@ export class HttpLinkReader implements LinkReader {
       linkedBy: s('linkedBy') ?? '',
       linkedAt: n('linkedAt') ?? 0,
     };
+  }
+
+  async sessionOf(who: { teamId: string; userId: string }, inspectorId: string): Promise<AckSession> {
+    // Only what the answer needs: never the Guid on the ack path. Consistent: a sign-in a moment
+    // ago must be seen.
+    const item = await this.#getItem(keys.session(inspectorId), {
+      ConsistentRead: true,
+      ProjectionExpression: '#status, teamId, userId, endedReason',
+      ExpressionAttributeNames: { '#status': 'status' },
+    });
+    const own = item?.teamId?.S === who.teamId && item?.userId?.S === who.userId;
+    if (own && item?.status?.S === 'active') return { active: true };
+    const endedReason = own ? item?.endedReason?.S : undefined;
+    return { active: false, ...(endedReason ? { endedReason } : {}) };
+  }
+
+  async #getItem(
+    key: { pk: string; sk: string },
+    extra: Record<string, unknown> = {},
+  ): Promise<Record<string, AttributeValue> | undefined> {
+    const res = await this.#aws.fetch(`${this.#endpoint.replace(/\/$/, '')}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' },
+      body: JSON.stringify({
+        TableName: this.#table,
+        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+        ...extra,
+      }),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      const type = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(text)?.[1] ?? `HTTP ${res.status}`;
+      throw new Error(`DynamoDB GetItem failed: ${type}`);
+    }
+    return (JSON.parse(text) as { Item?: Record<string, AttributeValue> }).Item;
   }
 }

@@ -44,8 +44,15 @@ describe('a QC command that fails is answered in words', () => {
   it('no signed-in session: "sign in first" with a Sign in button; no gateway call', async () => {
     const before = gatewayRequests(env.stack, 'addSupervise', '/1003/').length;
     const since = env.mark();
+    // The ack says it at once (no job)…
     const ack = await env.slack.command('/qc listen 2006', 'U_DEMO2');
-    expect(ack.json?.text).toMatch(/Listening to 2006/);
+    expect(ack.json?.text).toMatch(/Inspector 1003 is not signed in to the gateway: sign in first/);
+    expect(JSON.stringify(ack.json?.blocks)).toMatch(/"action_id":"qc_open_signin:0"/);
+    // …and the worker, which trusts no queue message, says the same to a job that got through.
+    await env.stack.queue.send(
+      qcJob(env.stack, { op: 'listen', agentId: '2006', inspectorId: '1003', user: 'U_DEMO2' }),
+      { groupId: 'inspector-1003', deduplicationId: `no-session-${Date.now()}` },
+    );
     const msg = await waitForNew(env.stack, since, (m) => m.ephemeralTo === 'U_DEMO2');
     expect(text(msg)).toMatch(/Inspector 1003 is not signed in to the gateway: sign in first/);
     expect(JSON.stringify(msg.blocks)).toMatch(/"action_id":"qc_open_signin:0"/);
@@ -223,10 +230,9 @@ describe('a QC command that fails is answered in words', () => {
     });
     expect(session?.guid).toBeUndefined(); // a dead credential is not kept
 
-    const later = env.mark();
-    await env.slack.command('/intercept 2005');
-    const refusal = await waitForNew(env.stack, later, (m) => m.ephemeralTo === 'U_DEMO');
-    expect(text(refusal)).toMatch(/Inspector 1001 is not signed in to the gateway: sign in first/);
+    // The next command is answered in its ack: sign in first (and why the last session ended).
+    const refusal = (await env.slack.command('/intercept 2005')).json ?? {};
+    expect(String(refusal.text)).toMatch(/Inspector 1001 is not signed in to the gateway: sign in first/);
     expect(JSON.stringify(refusal.blocks)).toMatch(/gateway 100-006 on intercept/);
     expect(JSON.stringify(refusal.blocks)).toMatch(/"action_id":"qc_open_signin:0"/);
     await env.stack.queue.drained();
@@ -249,10 +255,8 @@ describe('a QC command that fails is answered in words', () => {
       const s = await env.stack.store.getSession('1003');
       return s?.status === 'ended' ? s : undefined;
     });
-    const later = env.mark();
-    await env.slack.command('/qc listen 2006', 'U_DEMO2');
-    const refusal = await waitForNew(env.stack, later, (m) => m.ephemeralTo === 'U_DEMO2');
-    expect(text(refusal)).toMatch(/not signed in to the gateway: sign in first/);
+    const refusal = (await env.slack.command('/qc listen 2006', 'U_DEMO2')).json ?? {};
+    expect(String(refusal.text)).toMatch(/not signed in to the gateway: sign in first/);
     await env.stack.queue.drained();
     expect(gatewayRequests(env.stack, 'addSupervise', '/1003/').map((c) => c.retcode)).toEqual(['100-006']);
   });

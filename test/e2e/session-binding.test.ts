@@ -3,7 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { dmChannelId } from '../../src/local/slack-api/methods';
 import type { StoredMessage } from '../../src/local/slack-api/store';
 import { LOCAL_TEAM } from '../../src/local/stack';
-import { gatewayRequests, keeperIdle, text, threadLines, until, useLocalStack, waitForNew } from './support';
+import {
+  gatewayRequests,
+  keeperIdle,
+  qcJob,
+  text,
+  threadLines,
+  until,
+  useLocalStack,
+  waitForNew,
+} from './support';
 
 /**
  * A gateway session belongs to the Slack user who signed in. Unlinking that user, or moving them to
@@ -36,8 +45,17 @@ const signOuts = (inspectorId: string) =>
 /** `user` asks to listen to 2005: told to sign in, and the gateway hears nothing from `inspectorId`. */
 async function expectToldToSignIn(user: string, inspectorId: string) {
   const before = calls('addSupervise', inspectorId);
-  const refusal = await toSender('/qc listen 2005', /not signed in/, user);
-  expect(text(refusal)).toMatch(new RegExp(`Inspector ${inspectorId} is not signed in to the gateway`));
+  const told = new RegExp(`Inspector ${inspectorId} is not signed in to the gateway`);
+  // The ack says it at once…
+  const ack = await env.slack.command('/qc listen 2005', user);
+  expect(String(ack.json?.text)).toMatch(told);
+  // …and the worker (the queue is not trusted) says the same to a job that got through.
+  const since = env.mark();
+  await env.stack.queue.send(qcJob(env.stack, { op: 'listen', agentId: '2005', inspectorId, user }), {
+    groupId: `inspector-${inspectorId}`,
+    deduplicationId: `told-${user}-${Date.now()}`,
+  });
+  await waitForNew(env.stack, since, (m) => m.ephemeralTo === user && told.test(text(m)));
   await env.stack.queue.drained();
   expect(calls('addSupervise', inspectorId)).toBe(before);
 }

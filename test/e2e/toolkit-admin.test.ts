@@ -74,6 +74,8 @@ describe('permissions', () => {
       'insert',
       'intercept',
     ]);
+    // Signed in (a command before sign-in is told "sign in first" in its ack, before any check).
+    await env.signIn('U_DEMO2', '1003');
     const refusal = await toSender('/qc whisper 2006', /not allowed/, 'U_DEMO2');
     expect(text(refusal)).toMatch(/needs the "whisper" permission\. Ask <@U_ADMIN>/);
     await env.stack.queue.drained();
@@ -96,18 +98,17 @@ describe('permissions', () => {
 
 describe('who monitors whom', () => {
   it('/qc who and /qc who <agent> list the inspectors, their mode and since when', async () => {
-    await env.signIn('U_DEMO', '1001');
-    await env.signIn('U_DEMO2', '1003');
+    await env.signIn('U_DEMO', '1001'); // U_DEMO2 signed in for the permission test above
     await monitor('listen', '2005', 'U_DEMO');
     await monitor('insert', '2006', 'U_DEMO2');
 
     const everyone = await toSender('/qc who', /monitoring any agent/);
     const all = allText(everyone);
     expect(all).toMatch(
-      /<@U_DEMO> \(inspector 1001\) — listening to \*2005\* for \d+ s \(since \d\d:\d\d UTC\)/,
+      /<@U_DEMO> \(inspector 1001\) — listening to \*2005\* for \d+ s \(since <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>\)/,
     );
     expect(all).toMatch(
-      /<@U_DEMO2> \(inspector 1003\) — in the call with \*2006\* for \d+ s \(since \d\d:\d\d UTC\)/,
+      /<@U_DEMO2> \(inspector 1003\) — in the call with \*2006\* for \d+ s \(since <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>\)/,
     );
     expect(all.indexOf('2005')).toBeLessThan(all.indexOf('2006'));
 
@@ -184,7 +185,7 @@ describe('App Home', () => {
     expect(t).toMatch(/\*Inspector\* 1001 · phone 70001/);
     expect(t).toMatch(/\*Gateway session\* :large_green_circle: signed in \d+ s ago · event polling/);
     expect(t).toMatch(/\*Monitoring\* listening to \*2005\*/);
-    expect(t).toMatch(/\d\d:\d\d UTC listen 2005 → 0/);
+    expect(t).toMatch(/<!date\^\d+\^\{time\}\|\d\d:\d\d UTC> listen 2005 → done/);
     const guid = env.stack.sim?.sim.currentGuid('1001');
     expect(guid).toBeTruthy();
     expect(t).not.toContain(guid);

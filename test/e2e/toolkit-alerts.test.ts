@@ -174,7 +174,7 @@ describe('clicking the buttons of an alert', () => {
     expect(text(result)).toMatch(/<@U_DEMO> \(inspector 1001\).*Retcode 0/);
     await env.slack.waitForThread(alertA.message, /Phone answered: you are listening to 2005/);
     const edited = await waitForAlertEdit(alertA.message, (m) =>
-      /<@U_DEMO> listening to 2005 since \d\d:\d\d UTC/.test(blocksText(m)),
+      /<@U_DEMO> listening to 2005 since <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>/.test(blocksText(m)),
     );
     expect(blocksText(edited)).toMatch(/Last: <@U_DEMO> listen → done/);
     await env.stack.queue.drained();
@@ -237,7 +237,9 @@ describe('clicking the buttons of an alert', () => {
     const edited = await waitForAlertEdit(alertA.message, (m) =>
       /Intercepted by <@U_DEMO>/.test(blocksText(m)),
     );
-    expect(blocksText(edited)).toMatch(/:telephone_receiver: Intercepted by <@U_DEMO> at \d\d:\d\d UTC/);
+    expect(blocksText(edited)).toMatch(
+      /:telephone_receiver: Intercepted by <@U_DEMO> at <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>/,
+    );
     expect(edited.text).toMatch(/\(intercepted by <@U_DEMO>\)/);
     expect(buttonLabels(edited)).toEqual(['Stop']);
     expect(gw('intercept', '1001') - before).toBe(1);
@@ -254,7 +256,9 @@ describe('clicking the buttons of an alert', () => {
       since,
       (m) => m.ephemeralTo === 'U_DEMO2' && /already intercepted/.test(text(m)),
     );
-    expect(text(refusal)).toMatch(/already intercepted by <@U_DEMO> at \d\d:\d\d UTC/);
+    expect(text(refusal)).toMatch(
+      /already intercepted by <@U_DEMO> at <!date\^\d+\^\{time\}\|\d\d:\d\d UTC>/,
+    );
     await env.stack.queue.drained();
     expect(gw('intercept', '1003')).toBe(0);
     expect((await env.stack.store.alerts.getAlert(alertA.alertId))?.interceptedBy?.userId).toBe('U_DEMO');

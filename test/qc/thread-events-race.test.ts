@@ -33,12 +33,12 @@ const session: SessionRecord = {
 
 describe('an event read before a QC operation, written after it', () => {
   it('is posted where it belonged, and does not undo the state the operation left', async () => {
-    // The sign-in's AgentState_Ready is pending; nobody is monitored yet.
+    // An event of no operation is pending (a phone hung up); nobody is monitored yet.
     await store.savePending({
       inspectorId: '1001',
       sessionId: 's1',
       seq: 1,
-      event: { type: 'AgentState_Ready', workNo: '1001', content: null },
+      event: { type: 'AgentOther_PhoneRelease', workNo: '1001', content: null },
       receivedAt: 0,
     });
     const posts: Array<{ thread?: string; lines: string[] }> = [];
@@ -68,7 +68,7 @@ describe('an event read before a QC operation, written after it', () => {
       session,
     );
     // The line went to the DM (no thread then)…
-    expect(posts).toEqual([{ lines: [expect.stringMatching(/idle/)] }]);
+    expect(posts).toEqual([{ lines: [expect.stringMatching(/hung up/)] }]);
     // …and the operation's record stands: still listening to 2005, still awaiting its thread,
     // and no folded reply pointing at the DM message.
     const after = await store.getMonitoring('1001');

@@ -68,6 +68,7 @@ function app(linked = true, linkReadMs = 0) {
         if (linkReadMs > 0) await new Promise((resolve) => setTimeout(resolve, linkReadMs));
         return linked ? link : undefined;
       },
+      sessionOf: async () => ({ active: true }),
     },
     queue: { send: async (job) => void jobs.push(job) },
     maxAgentId: 99_999,

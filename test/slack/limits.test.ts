@@ -41,7 +41,8 @@ const users = (n: number) => Array.from({ length: n }, (_, i) => `U${String(i).p
  */
 function unescaped(value: unknown, isMrkdwn = false): string[] {
   if (typeof value === 'string') {
-    const bad = /<(?!@[UW][A-Z0-9_]+>)|&(?!amp;|lt;|gt;)/.test(value);
+    // A user mention and a Slack date (`<!date^1764259560^{time}|16:06 UTC>`) are the app's own markup.
+    const bad = /<(?!@[UW][A-Z0-9_]+>|!date\^\d+\^\{[a-z_]+\}\|[^<>]*>)|&(?!amp;|lt;|gt;)/.test(value);
     return isMrkdwn && bad ? [value.slice(0, 80)] : [];
   }
   if (Array.isArray(value)) return value.flatMap((v) => unescaped(v));

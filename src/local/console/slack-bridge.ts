@@ -81,6 +81,7 @@ export class SlackBridge {
     if (!known.includes(command))
       throw new BadInput(`text: ${command} is not a valid command of this app (it has ${known.join(', ')})`);
     const triggerId = this.ctx.slack.newTriggerId({ user: user.id, channel });
+    const responseUrl = this.ctx.slack.newResponseUrl({ channel, user: user.id });
     const body = slashCommandBody({
       command,
       text,
@@ -89,7 +90,7 @@ export class SlackBridge {
       teamId: this.ctx.teamId,
       channelId: channel,
       channelName: this.ctx.slack.channelName(channel),
-      responseUrl: this.ctx.slack.newResponseUrl({ channel, user: user.id }),
+      responseUrl,
       triggerId,
     });
     const answer = await this.send(body);
@@ -100,6 +101,7 @@ export class SlackBridge {
       status: answer.status,
       body: answer.body,
       triggerId,
+      responseUrl,
     });
     return { status: answer.status, ack: answer.json ?? (answer.body || null), ts: shown?.ts ?? null };
   }

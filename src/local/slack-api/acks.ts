@@ -24,6 +24,8 @@ export interface CommandAckInput {
   body: string;
   /** The command's trigger_id: with deadlines on, an ack after 3 s becomes Slack's operation_timeout. */
   triggerId?: string;
+  /** The command's response_url: the ack shown is the message its replace_original / delete_original act on. */
+  responseUrl?: string;
 }
 
 function slackbotNotice(state: FakeState, channel: string, user: string, text: string): StoredMessage {
@@ -81,13 +83,17 @@ export function recordCommandAck(state: FakeState, ack: CommandAckInput): Stored
   if (!content.value.text && !content.value.blocks?.length && !content.value.attachments?.length)
     return undefined;
   const inChannel = json.response_type === 'in_channel';
-  return state.store.addMessage(
+  const shown = state.store.addMessage(
     newMessage(state, {
       channel: ack.channel,
       ...(inChannel ? {} : { ephemeralTo: ack.user }),
       ...content.value,
     }),
   );
+  const id = ack.responseUrl?.split('/').pop();
+  const rec = id ? state.responseUrls.get(id) : undefined;
+  if (rec && rec.messageTs === undefined) rec.messageTs = shown.ts;
+  return shown;
 }
 
 /** Marks a modal closed (close button, Esc, a submission that closed it). Undefined for an unknown id. */

@@ -1,6 +1,7 @@
 import { MODE_VERB } from '../../qc/monitoring';
+import type { AgentMonitor } from '../../qc/ports';
 import type { QcOperation } from '../../queue/jobs';
-import type { AlertRecord } from '../../store/types';
+import type { AlertRecord, MonitorMode } from '../../store/types';
 import { alertOpValue } from '../button-value';
 import {
   ACTION,
@@ -14,7 +15,7 @@ import {
   section,
 } from './kit';
 import { escapeMrkdwn, fitMrkdwn, LIMITS } from './limits';
-import { clock } from './qc-outcome';
+import { clock, resultWord } from './qc-outcome';
 
 const SEVERITY: Record<AlertRecord['severity'], string> = {
   info: ':large_blue_circle: Info',
@@ -30,7 +31,7 @@ export const escapeText = escapeMrkdwn;
  * buttons that still make sense. Button values carry ids only (`op:agent:alertId`); the worker
  * re-checks them against the stored alert.
  */
-export function alertMessage(alert: AlertRecord): SlackMessage {
+export function alertMessage(alert: AlertRecord, monitors: AgentMonitor[] = []): SlackMessage {
   const agent = alert.agentId;
   const title = `${SEVERITY[alert.severity]} · agent *${agent}* · ${escapeText(alert.reason)}`;
   const facts = [
@@ -42,7 +43,16 @@ export function alertMessage(alert: AlertRecord): SlackMessage {
   // Measured after escaping (500 × "<>" is 4,000 characters once escaped): the details are cut to fit.
   if (facts.length) blocks.push(section(fitMrkdwn(facts.join('\n'), LIMITS.sectionText)));
 
-  const people = Object.entries(alert.participants)
+  // Who clicked on this alert, and who monitors the agent now by any way (the index has the mode
+  // that stands): one line per person.
+  const onAgent = new Map<string, { mode: MonitorMode; since: number }>();
+  for (const [user, p] of Object.entries(alert.participants)) onAgent.set(user, p);
+  for (const m of monitors)
+    onAgent.set(m.userId, {
+      mode: m.mode,
+      since: m.since ?? onAgent.get(m.userId)?.since ?? alert.createdAt,
+    });
+  const people = [...onAgent.entries()]
     .sort(([, a], [, b]) => a.since - b.since)
     .map(([user, p]) => `<@${user}> ${MODE_VERB[p.mode]} ${agent} since ${clock(p.since)}`);
   const state: string[] = [];
@@ -53,7 +63,7 @@ export function alertMessage(alert: AlertRecord): SlackMessage {
   state.push(...people.filter((p) => !p.includes(MODE_VERB.intercept)));
   if (alert.last)
     state.push(
-      `Last: <@${alert.last.userId}> ${escapeText(alert.last.op)} → ${alert.last.ok ? 'done' : `retcode ${escapeText(alert.last.retcode)}`} (${clock(alert.last.at)})`,
+      `Last: <@${alert.last.userId}> ${escapeText(alert.last.op)} → ${alert.last.ok ? 'done' : escapeText(resultWord(alert.last.retcode))} (${clock(alert.last.at)})`,
     );
   // Anyone may join an alert's call: past what one context text holds, the rest are counted.
   const onIt = joinWithin(state, ' · ', LIMITS.contextText, (rest) => `and ${rest} more`);

@@ -4,11 +4,11 @@ import { qcOpValue } from '../button-value';
 import { ACTION, actions, type Block, type ButtonSpec, context, section } from './kit';
 import { escapeMrkdwn } from './limits';
 import { age } from './notices';
-import { clock } from './qc-outcome';
+import { clock, resultWord } from './qc-outcome';
 
 /**
  * The App Home tab: link, session (signed in?, poll/push, credential age — never the Guid),
- * current monitoring, permissions, recent actions, and Sign in / Sign out / Stop buttons.
+ * current monitoring, permissions, recent actions, and the buttons the state allows (nowBlocks).
  */
 export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
   const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: 'qc-slack', emoji: true } }];
@@ -32,27 +32,11 @@ export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
         active && v.monitoring?.agentId && v.monitoring.mode
           ? `*Monitoring* ${MODE_VERB[v.monitoring.mode]} *${v.monitoring.agentId}*${v.monitoring.since ? ` for ${age(v.now - v.monitoring.since)}` : ''}`
           : '*Monitoring* nobody',
-        `*Allowed* ${v.permissions.join(', ') || 'nothing yet'} · stop is always allowed`,
+        `*Allowed* ${v.permissions.join(', ') || 'nothing yet'}`,
       ].join('\n'),
     ),
   );
-  // The gateway refuses a sign-out while monitoring (100-010): offer Stop first, then Sign out.
-  const monitoring = Boolean(active && v.monitoring?.agentId);
-  const buttons: ButtonSpec[] = !active
-    ? [{ text: 'Sign in', actionId: ACTION.openSignIn, value: 'signin', style: 'primary' }]
-    : monitoring
-      ? []
-      : [{ text: 'Sign out', actionId: ACTION.signOut, value: 'signout' }];
-  if (monitoring && v.monitoring?.agentId && v.monitoring.mode !== 'intercept')
-    buttons.unshift({
-      text: `Stop monitoring ${v.monitoring.agentId}`,
-      actionId: ACTION.qcOp,
-      value: qcOpValue('stop', v.monitoring.agentId),
-      style: 'danger',
-    });
-  if (buttons.length) blocks.push(actions('qc_home', buttons));
-  else if (monitoring)
-    blocks.push(context('Hang up your phone to end the intercepted call; then you can sign out.'));
+  blocks.push(...nowBlocks(v, Boolean(active)));
   blocks.push({ type: 'divider' });
   blocks.push(section('*Recent actions*'));
   blocks.push(
@@ -60,12 +44,44 @@ export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
       ? context(
           v.recent
             .slice(0, 8)
-            .map((e) =>
-              escapeMrkdwn(`${clock(e.at)} ${e.operation}${e.agentId ? ` ${e.agentId}` : ''} → ${e.outcome}`),
+            .map(
+              (e) =>
+                `${clock(e.at)} ${escapeMrkdwn(`${e.operation}${e.agentId ? ` ${e.agentId}` : ''} → ${resultWord(e.outcome)}`)}`,
             )
             .join('\n'),
         )
       : context('No actions in the last 7 days.'),
   );
   return { type: 'home', blocks };
+}
+
+/**
+ * What the user can do now, and only that: Sign in when signed out; Stop while monitoring (the
+ * gateway refuses a sign-out then, 100-010); Sign out when idle; nothing while holding an
+ * intercepted call, which only hanging up the phone ends.
+ */
+function nowBlocks(v: HomeView, signedIn: boolean): Block[] {
+  const agent = v.monitoring?.agentId;
+  const mode = v.monitoring?.mode;
+  if (!signedIn)
+    return [
+      actions('qc_home', [
+        { text: 'Sign in', actionId: ACTION.openSignIn, value: 'signin', style: 'primary' },
+      ]),
+    ];
+  if (!agent || !mode)
+    return [actions('qc_home', [{ text: 'Sign out', actionId: ACTION.signOut, value: 'signout' }])];
+  if (mode === 'intercept')
+    return [
+      context(
+        `:telephone_receiver: You hold the call you took over from agent ${agent}. Hang up your phone to end it; then you can monitor again or sign out.`,
+      ),
+    ];
+  const stop: ButtonSpec = {
+    text: `Stop monitoring ${agent}`,
+    actionId: ACTION.qcOp,
+    value: qcOpValue('stop', agent),
+    style: 'danger',
+  };
+  return [actions('qc_home', [stop]), context('You can sign out once you stop monitoring.')];
 }

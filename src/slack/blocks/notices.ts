@@ -4,7 +4,7 @@ import type { Notice } from '../../qc/ports';
 import type { GatewayFallback, InspectorLink, MonitoringRecord, SessionRecord } from '../../store/types';
 import { context, joinWithin, message, type SlackMessage, section, sectionsOf } from './kit';
 import { escapeMrkdwn, LIMITS } from './limits';
-import { signInButton } from './qc-outcome';
+import { clock, signInButton } from './qc-outcome';
 
 export function noticeMessage(notice: Notice): SlackMessage {
   switch (notice.kind) {
@@ -81,9 +81,7 @@ function whoMessage(n: Extract<Notice, { kind: 'who' }>): SlackMessage {
 
 function whoLine(m: MonitoringRecord & { userId?: string }, now: number): string {
   const who = m.userId ? `<@${m.userId}>` : 'an unlinked inspector';
-  const since = m.since
-    ? ` for ${age(now - m.since)} (since ${new Date(m.since).toISOString().slice(11, 16)} UTC)`
-    : '';
+  const since = m.since ? ` for ${age(now - m.since)} (since ${clock(m.since)})` : '';
   const mode = m.mode ? MODE_VERB[m.mode] : 'on';
   return `• ${who} (inspector ${m.inspectorId}) — ${mode} *${m.agentId}*${since}${m.confirmed ? '' : ' · not yet confirmed by the gateway'}`;
 }

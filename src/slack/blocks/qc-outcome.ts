@@ -4,9 +4,24 @@ import { qcOpValue } from '../button-value';
 import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
 import { escapeMrkdwn } from './limits';
 
-/** "10:42 UTC" */
+/**
+ * A time of day as a Slack date: each reader sees it in their own time zone and format, as Slack
+ * shows message times ("4:06 PM"); clients that cannot render it show the fallback "16:06 UTC".
+ */
 export function clock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+  return `<!date^${Math.floor(ms / 1000)}^{time}|${new Date(ms).toISOString().slice(11, 16)} UTC>`;
+}
+
+/**
+ * One wording for an operation's outcome, wherever it is shown (alerts, Home): the audit's word
+ * (`auditOutcome`: a retcode, `refused:<why>`, `transport:<kind>`, or `ok`) in words.
+ */
+export function resultWord(outcome: string): string {
+  if (outcome === '0' || outcome === 'ok') return 'done';
+  const [kind, why] = outcome.split(/:(.*)/s);
+  if (kind === 'refused' && why) return `refused (${why})`;
+  if (kind === 'transport' && why) return `no answer from the gateway (${why})`;
+  return `retcode ${outcome}`;
 }
 
 export function monitorButtons(agentId: string) {
@@ -27,9 +42,14 @@ export const signInButton = () =>
 
 /**
  * Words for every QC outcome. `inChannel` results name who did what (the channel sees them);
- * refusals speak to the requester.
+ * refusals speak to the requester. `followUp: 'none'`: the result starts no thread of its own (it is
+ * a reply in an alert's thread, or shown to the requester alone), so it promises none.
  */
-export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage & { inChannel: boolean } {
+export function outcomeMessage(
+  outcome: QcOutcome,
+  userId: string,
+  opts: { followUp?: 'thread' | 'none' } = {},
+): SlackMessage & { inChannel: boolean } {
   switch (outcome.kind) {
     case 'not-linked':
       return {
@@ -169,7 +189,7 @@ export function outcomeMessage(outcome: QcOutcome, userId: string): SlackMessage
       const detail = `${outcome.op} · ${target} · gateway \`${escapeMrkdwn(outcome.call)}\` · retcode \`${retcode}\` · ${Math.round(outcome.latencyMs)} ms`;
       if (outcome.ok) {
         const done =
-          outcome.op === 'release-call' || outcome.op.startsWith('force-')
+          outcome.op === 'release-call' || outcome.op.startsWith('force-') || opts.followUp === 'none'
             ? ''
             : ' · follow-up events in the thread';
         const text = `✅ ${who} — ${OP_PAST[outcome.op]} ${outcome.op.startsWith('force-') ? outcome.agentId : target}. Retcode 0: done.`;

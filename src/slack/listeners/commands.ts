@@ -44,6 +44,8 @@ async function handle(
     userId: command.user_id,
     channelId: command.channel_id,
     responseUrl: command.response_url,
+    // Every job enqueued here follows a progress note in the ack: its answer takes the note's place.
+    ackNote: true as const,
   };
   const requestId = requestIdOf(command.team_id, command.user_id, command.trigger_id);
   const say = (text: string) => ack(ephemeral(message(text)));
@@ -56,6 +58,8 @@ async function handle(
       case 'qc': {
         const link = await deps.links.getLink(slack.teamId, slack.userId);
         if (!link) return await ack(ephemeral(outcomeMessage({ kind: 'not-linked' }, slack.userId)));
+        const notSignedIn = await signInFirst(deps, slack, link.inspectorId);
+        if (notSignedIn) return await ack(ephemeral(notSignedIn));
         await enqueue(deps, slack, requestId, {
           kind: 'qc',
           op: parsed.op,
@@ -69,6 +73,8 @@ async function handle(
       case 'confirm': {
         const link = await deps.links.getLink(slack.teamId, slack.userId);
         if (!link) return await ack(ephemeral(outcomeMessage({ kind: 'not-linked' }, slack.userId)));
+        const notSignedIn = await signInFirst(deps, slack, link.inspectorId);
+        if (notSignedIn) return await ack(ephemeral(notSignedIn));
         return await ack(ephemeral(confirmMessage(parsed.op, parsed.target)));
       }
       case 'permissions':
@@ -148,5 +154,29 @@ async function handle(
     return await say(
       ':warning: qc-slack could not take the request right now (internal error). Nothing was sent to the gateway; try again in a moment.',
     );
+  }
+}
+
+/**
+ * "Sign in first" (with the Sign in button) when the inspector has no live session of this user's:
+ * said at once instead of a progress note. A failed read lets the request through: the worker
+ * checks the session again and answers the same.
+ */
+async function signInFirst(
+  deps: AckDeps,
+  who: { teamId: string; userId: string },
+  inspectorId: string,
+): Promise<{ text: string; blocks: unknown[] } | undefined> {
+  try {
+    const session = await deps.links.sessionOf(who, inspectorId);
+    if (session.active) return undefined;
+    const reason = session.endedReason;
+    return outcomeMessage({ kind: 'no-session', inspectorId, ...(reason ? { reason } : {}) }, who.userId);
+  } catch (err) {
+    deps.logger.warn(
+      { error: (err as Error).name },
+      'session read failed on the ack path; the worker checks',
+    );
+    return undefined;
   }
 }
