@@ -85,6 +85,7 @@ export async function startManyInspectors(
   bench: string,
   n: number,
   userPrefix: string,
+  opts: { slackRateLimits?: boolean } = {},
 ): Promise<ManyInspectors> {
   const pairs: Pair[] = Array.from({ length: n }, (_, i) => ({
     index: i + 1,
@@ -105,6 +106,7 @@ export async function startManyInspectors(
       },
     },
     keeper: { rescanMs: 200, runMs: 600_000 },
+    ...(opts.slackRateLimits ? { slackRateLimits: true } : {}),
     slackUsers: pairs.map((p) => ({
       id: p.user,
       name: p.user.toLowerCase(),
@@ -170,7 +172,12 @@ export async function startManyInspectors(
       if (out.kind !== 'signed-in')
         throw new Error(`${bench}: sign-in of ${p.inspector} failed: ${out.kind}`);
     });
-    await until('every session leased by the keeper and its sign-in events posted', () => settled());
+    // Rate limited, each sign-in's DM needs a conversations.open (Tier 3, ~50 a minute).
+    await until(
+      'every session leased by the keeper and its sign-in events posted',
+      () => settled(),
+      opts.slackRateLimits ? 60_000 + n * 2_000 : 60_000,
+    );
   } catch (err) {
     await close();
     throw err;
