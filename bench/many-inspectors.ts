@@ -7,6 +7,7 @@
  * the stack's store, what the sign-in modal's submission runs) rather than via the modal.
  */
 import { defaultScenario, type Simulator } from '../simulator/index';
+import type { RateLimitConfig } from '../src/local/slack-api/index';
 import { LOCAL_TEAM, type LocalStack, startLocalStack } from '../src/local/stack';
 import { signInInspector } from '../src/qc/signin';
 import { SlackDriver } from '../test/e2e/driver';
@@ -85,7 +86,7 @@ export async function startManyInspectors(
   bench: string,
   n: number,
   userPrefix: string,
-  opts: { slackRateLimits?: boolean } = {},
+  opts: { slackRateLimits?: boolean | Partial<RateLimitConfig> } = {},
 ): Promise<ManyInspectors> {
   const pairs: Pair[] = Array.from({ length: n }, (_, i) => ({
     index: i + 1,
@@ -106,7 +107,7 @@ export async function startManyInspectors(
       },
     },
     keeper: { rescanMs: 200, runMs: 600_000 },
-    ...(opts.slackRateLimits ? { slackRateLimits: true } : {}),
+    ...(opts.slackRateLimits ? { slackRateLimits: opts.slackRateLimits } : {}),
     slackUsers: pairs.map((p) => ({
       id: p.user,
       name: p.user.toLowerCase(),
