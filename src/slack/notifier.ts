@@ -33,7 +33,7 @@ export interface SlackNotifierOptions {
   botName?: string;
   /** Pacing per channel and per method (pacing.ts); one pacer per notifier, i.e. per container. */
   pacing?: PacingOptions;
-  /** How long one call may wait for its turn and Slack's Retry-After. Default 20 s (worker timeout 30 s). */
+  /** How long one call may wait for its turn and Slack's Retry-After. Default 15 s: with a gateway call (5 s) inside the worker's 30 s. */
   budgetMs?: number;
   /** Where channel messages wait when Slack cannot take them within the budget; the keeper posts them. */
   kept?: KeptPosts;
@@ -62,7 +62,7 @@ export class SlackNotifier implements Notifier {
     this.#pacer = new Pacer({ now: this.#now, ...opts.pacing });
     this.#pacer.onRateLimited = (lane, retryAfter) =>
       this.#logger.info({ lane, retryAfter }, 'Slack rate limit: waiting its Retry-After');
-    this.#budgetMs = opts.budgetMs ?? 20_000;
+    this.#budgetMs = opts.budgetMs ?? 15_000;
     this.#kept = opts.kept;
   }
 

@@ -80,11 +80,13 @@ export class Pacer {
     const lane = this.#lane(key);
     const prev = lane.tail;
     let release = () => {};
-    lane.tail = new Promise<void>((r) => {
+    const mine = new Promise<void>((r) => {
       release = r;
     });
+    // The next call waits for this one and for the ones before it (this one may give up early).
+    lane.tail = Promise.all([prev, mine]).then(() => {});
     try {
-      await prev;
+      await this.#within(prev, key, deadline);
       for (;;) {
         const wait = this.#waitMs(key, lane);
         if (this.#now() + wait > deadline) throw new SlackBusyError(key, this.#now() + wait);
@@ -102,6 +104,19 @@ export class Pacer {
       }
     } finally {
       release();
+    }
+  }
+
+  /** Wait for the calls before this one, but not past the deadline (then SlackBusyError). */
+  async #within(prev: Promise<void>, key: string, deadline: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((r) => {
+      timer = setTimeout(() => r('late'), Math.max(0, deadline - this.#now()));
+    });
+    try {
+      if ((await Promise.race([prev, late])) === 'late') throw new SlackBusyError(key, deadline);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

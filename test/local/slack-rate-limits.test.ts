@@ -128,6 +128,30 @@ describe('the notifier pacer', () => {
     expect(seen).toEqual(['a@0', 'a@3000', 'b@3000']);
   });
 
+  it('waiting behind a slow call ends at the deadline; the next call still waits for the slow one', async () => {
+    const pacer = new Pacer();
+    let finishSlow = () => {};
+    const slow = pacer.run(
+      'post:C_QC',
+      Date.now() + 60_000,
+      () =>
+        new Promise<void>((r) => {
+          finishSlow = r;
+        }),
+    );
+    const impatient = pacer.run('post:C_QC', Date.now() + 50, async () => 'made');
+    let thirdRan = false;
+    const third = pacer.run('post:C_QC', Date.now() + 60_000, async () => {
+      thirdRan = true;
+    });
+    await expect(impatient).rejects.toBeInstanceOf(SlackBusyError);
+    expect(thirdRan).toBe(false);
+    finishSlow();
+    await slow;
+    await third;
+    expect(thirdRan).toBe(true);
+  });
+
   it('a turn past the deadline is SlackBusyError, and the call is not made', async () => {
     const c = clock();
     const pacer = new Pacer({ now: c.now, sleep: c.sleep });
