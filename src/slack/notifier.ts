@@ -5,7 +5,7 @@ import type { Logger } from '../gateway/logger';
 import type { QcOutcome } from '../qc/outcome';
 import type { HomeView, Notice, Notifier } from '../qc/ports';
 import type { SlackContext } from '../queue/jobs';
-import type { AlertRecord, KeptPost, KeptPosts, ThreadRef } from '../store/types';
+import type { AlertRecord, KeptPosts, ThreadRef } from '../store/types';
 import { alertMessage } from './blocks/alert';
 import { homeView } from './blocks/home';
 import { context, message, type SlackMessage } from './blocks/kit';
@@ -121,7 +121,7 @@ export class SlackNotifier implements Notifier {
         if (!code) throw err; // not Slack's answer (network): the next run tries again
         this.#logger.warn({ channel: post.channel, error: code }, 'Slack refused a kept post for good');
       }
-      await this.#kept.remove(post as KeptPost);
+      await this.#kept.remove(post);
     }
     return 0;
   }
