@@ -1,9 +1,13 @@
 /**
- * Burst on the local stack: N inspectors (default 200), each signed in and listening to its own agent on
- * a customer call, all send `/intercept <agent>` at the same moment (signed Slack requests, fired together).
- * Measures the ack latency, the time from the burst to each result in the channel, and the wall time.
- * Correctness (throws when broken): N results in the channel, none lost, none doubled, and exactly one
- * intercept request per agent in the simulator's request log.
+ * Burst on the local stack with Slack's rate limits on in the local Slack API (about one post a second
+ * per channel with a short burst, Tier 3 for chat.update / conversations.open, 429 + Retry-After):
+ * N inspectors (default 60), each signed in and listening to its own agent on a customer call, all send
+ * `/intercept <agent>` at the same moment in the same channel (signed Slack requests, fired together).
+ * Measures the ack latency, the time from the burst to each result in the channel (paced: about N
+ * seconds to the last one), the 429s Slack answered, and the wall time. Correctness (throws when broken):
+ * N results in the channel, none lost, none doubled, and exactly one intercept request per agent in the
+ * simulator's request log. Results Slack cannot take within a worker's time are kept in the table and
+ * posted by the keeper (docs/architecture.md, "Slack's rate limits").
  *
  * Setup, not measured (`bench/many-inspectors.ts`): links are written to the store; inspectors sign in
  * through the gateway directly (`signInInspector` with the stack's store, what the sign-in modal's
@@ -14,10 +18,12 @@ import { LOCAL_CHANNEL } from '../src/local/stack';
 import { countDynamoOps, inBatches, startManyInspectors } from './many-inspectors';
 import { emit, summary } from './stats';
 
-export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Promise<void> {
+export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 60)): Promise<void> {
   // ---- setup: links, sign-ins, keeper leases, everything settled ----
   const { pairs, log, stack, sim, slack, until, waitAtMost, listensConfirmed, close } =
-    await startManyInspectors('burst', n, 'U_BURST');
+    await startManyInspectors('burst', n, 'U_BURST', { slackRateLimits: true });
+  // Paced at about one post a second in the channel: allow twice that, plus a minute.
+  const pacedMs = 60_000 + n * 2_000;
   try {
     // ---- /qc listen on every agent, everything settled ----
     const listenBefore = stack.slack.store.messages.length;
@@ -25,11 +31,14 @@ export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Pr
       const res = await slack.command(`/qc listen ${p.agent}`, p.user);
       if (res.status !== 200) throw new Error(`burst: /qc listen ack ${res.status}`);
     });
-    await until('every listen confirmed by its events', listensConfirmed);
-    const listened = stack.slack.store.messages
-      .slice(listenBefore)
-      .filter((m) => !m.threadTs && !m.ephemeralTo && /Listening to agent \d+\./.test(m.text ?? ''));
-    if (listened.length !== n) throw new Error(`burst: ${listened.length} listen results, expected ${n}`);
+    await until('every listen confirmed by its events', listensConfirmed, pacedMs);
+    const listened = () =>
+      stack.slack.store.messages
+        .slice(listenBefore)
+        .filter((m) => !m.threadTs && !m.ephemeralTo && /Listening to agent \d+\./.test(m.text ?? ''));
+    // Results Slack could not take within a worker's time come later, from the keeper.
+    await waitAtMost('every listen result in the channel', () => listened().length >= n, pacedMs);
+    if (listened().length !== n) throw new Error(`burst: ${listened().length} listen results, expected ${n}`);
 
     // Baseline in the same run: the same burst from unlinked users is answered in the ack (link lookup,
     // nothing enqueued), so it shows the ack path alone under 200 concurrent requests.
@@ -73,6 +82,8 @@ export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Pr
     const acks: number[] = [];
     const ackFailures: string[] = [];
     const dynamoOps = dynamo.start();
+    const limitedBefore = stack.slack.rateLimiter?.total ?? 0;
+    const keptBefore = log.counts()['Slack rate limit: result kept; the keeper posts it'] ?? 0;
     const t0 = performance.now();
     await Promise.all(
       bodies.map(async (body) => {
@@ -84,8 +95,10 @@ export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Pr
       }),
     );
     const ackedAt = performance.now();
-    await waitAtMost(`${n} intercept results`, () => resultsAt.size + refusals.length >= n, 60_000);
+    await waitAtMost(`${n} intercept results`, () => resultsAt.size + refusals.length >= n, pacedMs);
     const lastResultAt = performance.now();
+    const limited429s = (stack.slack.rateLimiter?.total ?? 0) - limitedBefore;
+    const kept = (log.counts()['Slack rate limit: result kept; the keeper posts it'] ?? 0) - keptBefore;
     await stack.queue.drained();
     // A doubled result (redelivery, a second worker) would land shortly after: give it a moment.
     await new Promise((r) => setTimeout(r, 500));
@@ -119,9 +132,19 @@ export async function benchBurst(n = Number(process.env.BENCH_BURST ?? 200)): Pr
     });
     emit({
       bench: 'burst.result',
-      unit: `ms from the burst to each intercept result in the channel (${n} inspectors)`,
+      unit: `ms from the burst to each intercept result in the channel (${n} inspectors, one channel, Slack's rate limits on)`,
       ...summary(fromBurst),
-      goal: 'p99 <= 5000',
+      goal: 'about one second per post in the channel (results and their thread lines share it)',
+    });
+    emit({
+      bench: 'burst.slack-limits',
+      unit: "results under Slack's rate limits (local Slack API: 1 post/s per channel, burst 5; Tier 3)",
+      results_posted: resultsAt.size,
+      time_to_last_ms: Math.round((lastResultAt - t0) * 10) / 10,
+      ratelimited_429s: limited429s,
+      kept_for_the_keeper: kept,
+      lost,
+      goal: `${n} posted, 0 lost (delayed, never dropped)`,
     });
     const correct =
       ackFailures.length === 0 && lost === 0 && doubled === 0 && okAgents.size === n && gatewayOnce;

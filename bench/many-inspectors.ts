@@ -7,6 +7,7 @@
  * the stack's store, what the sign-in modal's submission runs) rather than via the modal.
  */
 import { defaultScenario, type Simulator } from '../simulator/index';
+import type { RateLimitConfig } from '../src/local/slack-api/index';
 import { LOCAL_TEAM, type LocalStack, startLocalStack } from '../src/local/stack';
 import { signInInspector } from '../src/qc/signin';
 import { SlackDriver } from '../test/e2e/driver';
@@ -85,6 +86,7 @@ export async function startManyInspectors(
   bench: string,
   n: number,
   userPrefix: string,
+  opts: { slackRateLimits?: boolean | Partial<RateLimitConfig> } = {},
 ): Promise<ManyInspectors> {
   const pairs: Pair[] = Array.from({ length: n }, (_, i) => ({
     index: i + 1,
@@ -105,6 +107,7 @@ export async function startManyInspectors(
       },
     },
     keeper: { rescanMs: 200, runMs: 600_000 },
+    ...(opts.slackRateLimits ? { slackRateLimits: opts.slackRateLimits } : {}),
     slackUsers: pairs.map((p) => ({
       id: p.user,
       name: p.user.toLowerCase(),
@@ -170,7 +173,12 @@ export async function startManyInspectors(
       if (out.kind !== 'signed-in')
         throw new Error(`${bench}: sign-in of ${p.inspector} failed: ${out.kind}`);
     });
-    await until('every session leased by the keeper and its sign-in events posted', () => settled());
+    // Rate limited, each sign-in's DM needs a conversations.open (Tier 3, ~50 a minute).
+    await until(
+      'every session leased by the keeper and its sign-in events posted',
+      () => settled(),
+      opts.slackRateLimits ? 60_000 + n * 2_000 : 60_000,
+    );
   } catch (err) {
     await close();
     throw err;

@@ -18,7 +18,7 @@ import { createWorkerHandler } from '../runtime/worker-handler';
 import { SlackAlertPublisher } from '../slack/alert-publisher';
 import { createSlackApp } from '../slack/app';
 import type { AckDeps } from '../slack/deps';
-import { SlackNotifier } from '../slack/notifier';
+import { NOTIFIER_WEB_OPTIONS, SlackNotifier } from '../slack/notifier';
 import { slackErrorCode } from '../slack/web-api-errors';
 import { DynamoStore } from '../store/dynamo';
 import { HttpLinkReader } from '../store/link-reader';
@@ -26,7 +26,13 @@ import { type ConsoleBridge, createConsole } from './console/index';
 import { type LocalDynamo, startLocalDynamo } from './dynalite';
 import { refuseForeignCaller } from './host-guard';
 import { readBody, sendLambdaResult, toApiGatewayEvent } from './http-event';
-import { createFakeSlack, dmChannelId, type FakeSlack, type FakeUser } from './slack-api/index';
+import {
+  createFakeSlack,
+  dmChannelId,
+  type FakeSlack,
+  type FakeUser,
+  type RateLimitConfig,
+} from './slack-api/index';
 import { type SocketModeTokens, startSocketMode } from './socket-mode';
 
 export const LOCAL_SIGNING_SECRET = 'local-signing-secret';
@@ -62,6 +68,11 @@ export interface LocalStackOptions {
   };
   /** More users the local Slack API knows, besides DEMO_USERS (load tests). */
   slackUsers?: FakeUser[];
+  /**
+   * Slack's rate limits in the local Slack API (src/local/slack-api/rate-limits.ts): `true` for Slack's
+   * figures (`npm start`, the bench), or other figures. Default off (tests that do not test limits).
+   */
+  slackRateLimits?: boolean | Partial<RateLimitConfig>;
   /** Keeper knobs (tests rescan fast). */
   keeper?: { rescanMs?: number; runMs?: number; leaseMs?: number };
   logger?: Logger;
@@ -250,19 +261,25 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       { id: LOCAL_CHANNEL, name: 'qc-floor' },
       { id: 'C_NOBOT', name: 'no-bot-here', botIsMember: false },
     ],
+    ...(opts.slackRateLimits ? { rateLimits: opts.slackRateLimits } : {}),
   });
 
   slack.setPublicBaseUrl(url);
 
-  const web = opts.socketMode
-    ? new WebClient(opts.socketMode.botToken, {
-        ...(opts.socketMode.apiUrl ? { slackApiUrl: opts.socketMode.apiUrl } : {}),
-        retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
-      })
-    : new WebClient(LOCAL_BOT_TOKEN, {
-        slackApiUrl: `${url}/api/`,
-        retryConfig: { retries: 2, minTimeout: 50, maxTimeout: 2000 },
-      });
+  // The notifier's client hands 429s to the notifier (NOTIFIER_WEB_OPTIONS); the alert publisher's retries them.
+  const webClient = (extra: { rejectRateLimitedCalls?: boolean } = {}) =>
+    opts.socketMode
+      ? new WebClient(opts.socketMode.botToken, {
+          ...(opts.socketMode.apiUrl ? { slackApiUrl: opts.socketMode.apiUrl } : {}),
+          retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
+          ...extra,
+        })
+      : new WebClient(LOCAL_BOT_TOKEN, {
+          slackApiUrl: `${url}/api/`,
+          retryConfig: { retries: 2, minTimeout: 50, maxTimeout: 2000 },
+          ...extra,
+        });
+  const web = webClient();
   let stopping = false;
   const gatewayLogger = quietWhenStopping(logger, () => stopping);
   const gateway = new GatewayClient({ ...gatewayOptions, logger: gatewayLogger });
@@ -271,7 +288,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const deps: WorkerDeps = {
     store,
     gateway,
-    notifier: new SlackNotifier(web, logger),
+    notifier: new SlackNotifier(webClient(NOTIFIER_WEB_OPTIONS), logger, { kept: store.posts }),
     logger,
     now: Date.now,
     adminUserIds: admins,

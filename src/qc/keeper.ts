@@ -133,6 +133,7 @@ export class Keeper {
       .getGatewayFallbacks()
       .then((f) => 'no-handshake' in f)
       .catch(() => this.#noHandshakeKnown); // unknown: find out again from the first handshake
+    const delivering = this.#deliverKept(signal);
     while (!this.#stopping(signal)) {
       try {
         await this.#scan(signal);
@@ -146,7 +147,28 @@ export class Keeper {
       await pause(Math.min(this.#opts.rescanMs, Math.max(0, this.#stopAt - Date.now())), signal);
     }
     await Promise.allSettled(this.#running.values());
+    await delivering;
     return this.#report;
+  }
+
+  /**
+   * Results Slack could not take within a worker's time (429s) wait in the table: post them, in
+   * order, beside the inspectors' loops. One keeper does it (shard 0), so none is posted twice.
+   */
+  async #deliverKept(signal?: AbortSignal): Promise<void> {
+    const deliver = this.#deps.notifier.deliverKept?.bind(this.#deps.notifier);
+    if (!deliver || this.#opts.shard !== 0) return;
+    while (!this.#stopping(signal)) {
+      let left = 0;
+      try {
+        left = await deliver(this.#stopAt);
+      } catch (err) {
+        this.#report.errors++;
+        this.#deps.logger.error({ error: (err as Error).name }, 'kept posts could not be delivered');
+      }
+      if (left === 0)
+        await pause(Math.min(this.#opts.rescanMs, Math.max(0, this.#stopAt - Date.now())), signal);
+    }
   }
 
   #emptyReport(): KeeperReport {

@@ -89,6 +89,11 @@ export interface Notifier {
     lines: string[],
     replyTs?: string,
   ): Promise<string>;
+  /**
+   * Post the channel messages Slack could not take in time (rate limited), oldest first, until
+   * `deadline`; the keeper calls it. Returns how many are still waiting.
+   */
+  deliverKept?(deadline: number): Promise<number>;
 }
 
 /** Who may do what: admins (link, allow/deny, everyone's audit) and the default permissions. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SlackBusyError } from '../slack/pacing';
 import type { MonitoringRecord, OperationThread, PendingEvent, SessionRecord } from '../store/types';
 import { describeEvent, type EventEffect } from './event-lines';
 import {
@@ -76,7 +77,13 @@ async function flushRuns(
       continue;
     }
     const run = planRun(session, pending.slice(i, i + MAX_RUN), monitoring, deps.now());
-    await postRun(deps, session, run);
+    try {
+      await postRun(deps, session, run);
+    } catch (err) {
+      // Slack's rate limit holds this reply past the flush's time: the events stay pending, in order.
+      if (err instanceof SlackBusyError) return ended ? 'session-ended' : 'waiting';
+      throw err;
+    }
     await writeRun(deps, session, run, monitoring);
     await deps.store.markPostedMany(run.events);
     if (run.ended) ended = true;

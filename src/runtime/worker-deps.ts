@@ -4,7 +4,7 @@ import { GatewayClient } from '../gateway/client';
 import { createLogger } from '../log';
 import type { JobLimits } from '../qc/job-limits';
 import type { QcDeps, QcPolicy } from '../qc/ports';
-import { SlackNotifier } from '../slack/notifier';
+import { NOTIFIER_WEB_OPTIONS, SlackNotifier } from '../slack/notifier';
 import { DynamoStore } from '../store/dynamo';
 
 /** The worker's limits: job age, claim staleness, and the queue's receive count before the DLQ. */
@@ -28,11 +28,12 @@ export function workerDepsFromEnv(env: Record<string, string | undefined> = proc
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
     retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2_000 },
     timeout: 5_000,
+    ...NOTIFIER_WEB_OPTIONS,
   });
   return {
     store,
     gateway,
-    notifier: new SlackNotifier(web, logger),
+    notifier: new SlackNotifier(web, logger, { kept: store.posts }),
     logger,
     now: Date.now,
     ...qcPolicyConfig(env),

@@ -1,16 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { exportAuditCsv } from '../audit/export';
 import type { Logger } from '../gateway/logger';
 import type { QcOutcome } from '../qc/outcome';
 import type { AgentMonitor, HomeView, Notice, Notifier } from '../qc/ports';
 import type { SlackContext } from '../queue/jobs';
-import type { AlertRecord, ThreadRef } from '../store/types';
+import type { AlertRecord, KeptPosts, ThreadRef } from '../store/types';
 import { AckNotes } from './ack-note';
 import { alertMessage } from './blocks/alert';
 import { homeView } from './blocks/home';
 import { context, message, type SlackMessage } from './blocks/kit';
 import { noticeMessage } from './blocks/notices';
 import { outcomeMessage } from './blocks/qc-outcome';
+import { laneOf, Pacer, type PacingOptions, SlackBusyError } from './pacing';
 import { CHANNEL_OUT_OF_REACH, slackErrorCode } from './web-api-errors';
 
 const MESSAGE_GONE = new Set([
@@ -28,6 +30,20 @@ function slackError(err: unknown): string {
   return slackErrorCode(err) ?? (err as Error)?.name ?? 'error';
 }
 
+export interface SlackNotifierOptions {
+  botName?: string;
+  /** Pacing per channel and per method (pacing.ts); one pacer per notifier, i.e. per container. */
+  pacing?: PacingOptions;
+  /** How long one call may wait for its turn and Slack's Retry-After. Default 15 s: with a gateway call (5 s) inside the worker's 30 s. */
+  budgetMs?: number;
+  /** Where channel messages wait when Slack cannot take them within the budget; the keeper posts them. */
+  kept?: KeptPosts;
+  now?: () => number;
+}
+
+/** A channel message: a QC result (or a line for the keeper to post later). */
+type ChannelPost = { channel: string; threadTs?: string; text: string; blocks?: unknown[] };
+
 /** The Notifier on Slack's Web API (and response_url for ephemeral answers). */
 export class SlackNotifier implements Notifier {
   readonly #client: WebClient;
@@ -35,11 +51,81 @@ export class SlackNotifier implements Notifier {
   readonly #dmChannels = new Map<string, string>();
   readonly #botName: string;
   readonly #ackNotes = new AckNotes();
+  readonly #pacer: Pacer;
+  readonly #budgetMs: number;
+  readonly #kept: KeptPosts | undefined;
+  readonly #now: () => number;
 
-  constructor(client: WebClient, logger: Logger, opts: { botName?: string } = {}) {
+  constructor(client: WebClient, logger: Logger, opts: SlackNotifierOptions = {}) {
     this.#client = client;
     this.#logger = logger;
     this.#botName = opts.botName ?? 'qc-slack';
+    this.#now = opts.now ?? Date.now;
+    this.#pacer = new Pacer({ now: this.#now, ...opts.pacing });
+    this.#pacer.onRateLimited = (lane, retryAfter) =>
+      this.#logger.info({ lane, retryAfter }, 'Slack rate limit: waiting its Retry-After');
+    this.#budgetMs = opts.budgetMs ?? 15_000;
+    this.#kept = opts.kept;
+  }
+
+  /**
+   * One Web API call in its lane's turn (per channel for posts, per method for Tier 3); a 429 holds
+   * the lane for its Retry-After and the call is made again, until `deadline`: then SlackBusyError.
+   */
+  async #call<T>(
+    method: string,
+    channel: string | undefined,
+    fn: () => Promise<T>,
+    deadline?: number,
+  ): Promise<T> {
+    const lane = laneOf(method, channel) ?? `free:${method}`;
+    return this.#pacer.run(lane, deadline ?? this.#now() + this.#budgetMs, fn);
+  }
+
+  /** chat.postMessage in the channel's turn; its ts. */
+  async #post(p: ChannelPost, deadline?: number): Promise<{ channel: string; ts: string } | null> {
+    const res = await this.#call(
+      'chat.postMessage',
+      p.channel,
+      () =>
+        this.#client.chat.postMessage({
+          channel: p.channel,
+          text: p.text,
+          ...(p.blocks ? { blocks: p.blocks as never } : {}),
+          ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
+        }),
+      deadline,
+    );
+    return res.ts && res.channel ? { channel: res.channel, ts: res.ts } : null;
+  }
+
+  /** Slack cannot take the post within the budget: keep it for the keeper (true), if there is a store. */
+  async #keep(p: ChannelPost): Promise<boolean> {
+    if (!this.#kept) return false;
+    await this.#kept.keep({ id: randomUUID(), at: this.#now(), ...p });
+    this.#logger.warn({ channel: p.channel }, 'Slack rate limit: result kept; the keeper posts it');
+    return true;
+  }
+
+  /**
+   * Post the kept channel messages, oldest first, until `deadline` or Slack's limit; each removed once
+   * Slack took it (or refused it for good). Returns how many are left behind (0: all posted).
+   */
+  async deliverKept(deadline: number): Promise<number> {
+    if (!this.#kept) return 0;
+    const posts = await this.#kept.list(50);
+    for (const [i, post] of posts.entries()) {
+      try {
+        await this.#post(post, deadline);
+      } catch (err) {
+        if (err instanceof SlackBusyError) return posts.length - i;
+        const code = slackErrorCode(err);
+        if (!code) throw err; // not Slack's answer (network): the next run tries again
+        this.#logger.warn({ channel: post.channel, error: code }, 'Slack refused a kept post for good');
+      }
+      await this.#kept.remove(post);
+    }
+    return 0;
   }
 
   async report(
@@ -56,32 +142,34 @@ export class SlackNotifier implements Notifier {
     }
     if (opts.thread) {
       // A click on an alert: the result (and then the events) go to the alert's thread.
+      const post = {
+        channel: opts.thread.channel,
+        threadTs: opts.thread.ts,
+        text: noThread.text,
+        blocks: noThread.blocks,
+      };
       try {
-        await this.#client.chat.postMessage({
-          channel: opts.thread.channel,
-          thread_ts: opts.thread.ts,
-          text: noThread.text,
-          blocks: noThread.blocks as never,
-        });
+        await this.#post(post);
         await this.#ackNotes.remove(ctx, this.#logger);
         return opts.thread;
       } catch (err) {
+        if (err instanceof SlackBusyError && (await this.#keep(post))) return opts.thread;
         this.#logger.warn(
           { error: slackError(err) },
           'result could not go to the alert thread; posting in the channel',
         );
       }
     }
+    let post: ChannelPost | undefined;
     try {
-      const res = await this.#client.chat.postMessage({
-        channel: isUserId(ctx.channelId) ? await this.#dmChannel(ctx.teamId, ctx.userId) : ctx.channelId,
-        text: msg.text,
-        blocks: msg.blocks as never,
-      });
+      const channel = isUserId(ctx.channelId) ? await this.#dmChannel(ctx.teamId, ctx.userId) : ctx.channelId;
+      post = { channel, text: msg.text, blocks: msg.blocks };
+      const posted = await this.#post(post);
       await this.#ackNotes.remove(ctx, this.#logger);
-      if (res.ts && res.channel) return { channel: res.channel, ts: res.ts };
-      return null;
+      return posted;
     } catch (err) {
+      // Not lost: kept in the table and posted by the keeper (its events go to the DM meanwhile).
+      if (err instanceof SlackBusyError && post && (await this.#keep(post))) return null;
       const code = slackError(err);
       this.#logger.warn({ channel: ctx.channelId, error: code }, 'result could not be posted in the channel');
       const hint = CHANNEL_OUT_OF_REACH.has(code)
@@ -98,12 +186,14 @@ export class SlackNotifier implements Notifier {
   async updateAlert(alert: AlertRecord, monitors: AgentMonitor[] = []): Promise<'updated' | 'gone'> {
     const msg = alertMessage(alert, monitors);
     try {
-      await this.#client.chat.update({
-        channel: alert.channel,
-        ts: alert.ts,
-        text: msg.text,
-        blocks: msg.blocks as never,
-      });
+      await this.#call('chat.update', alert.channel, () =>
+        this.#client.chat.update({
+          channel: alert.channel,
+          ts: alert.ts,
+          text: msg.text,
+          blocks: msg.blocks as never,
+        }),
+      );
       return 'updated';
     } catch (err) {
       const code = slackError(err);
@@ -116,7 +206,9 @@ export class SlackNotifier implements Notifier {
   }
 
   async publishHome(_teamId: string, view: HomeView): Promise<void> {
-    await this.#client.views.publish({ user_id: view.userId, view: homeView(view) as never });
+    await this.#call('views.publish', undefined, () =>
+      this.#client.views.publish({ user_id: view.userId, view: homeView(view) as never }),
+    );
   }
 
   async tell(ctx: SlackContext, notice: Notice): Promise<void> {
@@ -142,7 +234,7 @@ export class SlackNotifier implements Notifier {
   async dm(teamId: string, userId: string, notice: Notice): Promise<void> {
     const msg = noticeMessage(notice);
     const channel = await this.#dmChannel(teamId, userId);
-    await this.#client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks as never });
+    await this.#post({ channel, text: msg.text, blocks: msg.blocks });
   }
 
   async threadReply(
@@ -154,26 +246,26 @@ export class SlackNotifier implements Notifier {
     const channel = target.thread?.channel ?? (await this.#dmChannel(target.teamId, target.userId));
     if (replyTs) {
       try {
-        await this.#client.chat.update({ channel, ts: replyTs, text });
+        await this.#call('chat.update', channel, () =>
+          this.#client.chat.update({ channel, ts: replyTs, text }),
+        );
         return replyTs;
       } catch (err) {
         if (slackError(err) !== 'message_not_found') throw err;
         // The reply was deleted: post a fresh one.
       }
     }
-    const res = await this.#client.chat.postMessage({
-      channel,
-      text,
-      ...(target.thread ? { thread_ts: target.thread.ts } : {}),
-    });
-    return res.ts ?? '';
+    const res = await this.#post({ channel, text, ...(target.thread ? { threadTs: target.thread.ts } : {}) });
+    return res?.ts ?? '';
   }
 
   async #dmChannel(teamId: string, userId: string): Promise<string> {
     const key = `${teamId}:${userId}`;
     const known = this.#dmChannels.get(key);
     if (known) return known;
-    const res = await this.#client.conversations.open({ users: userId });
+    const res = await this.#call('conversations.open', undefined, () =>
+      this.#client.conversations.open({ users: userId }),
+    );
     const id = res.channel?.id;
     if (!id) throw new Error('conversations.open returned no channel');
     this.#dmChannels.set(key, id);
@@ -227,3 +319,10 @@ export class SlackNotifier implements Notifier {
     }
   }
 }
+
+/**
+ * WebClient options for a client the notifier drives: a 429 comes back to the notifier (which holds the
+ * channel's or method's lane for its Retry-After and tries again, keeping order) instead of WebClient
+ * retrying it on its own (which pauses every call and gives up after `retries`).
+ */
+export const NOTIFIER_WEB_OPTIONS = { rejectRateLimitedCalls: true } as const;

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { DynamoAlertStore } from './dynamo-alerts';
 import { DynamoEventStore } from './dynamo-events';
+import { DynamoPostStore } from './dynamo-posts';
 import { isConditionFailure, strip } from './dynamo-util';
 import { ACTIVE_SESSIONS, DAY_SECONDS, dayOf, keys, ttlAfter } from './keys';
 import {
@@ -48,12 +49,15 @@ export class DynamoStore implements Store {
   readonly #events: DynamoEventStore;
 
   readonly alerts: AlertStore;
+  /** Channel messages Slack has not taken yet (the notifier keeps them, the keeper posts them). */
+  readonly posts: DynamoPostStore;
 
   constructor(opts: DynamoStoreOptions) {
     const client = opts.client ?? new DynamoDBClient(opts.clientConfig ?? {});
     this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     this.#table = opts.tableName;
     this.alerts = new DynamoAlertStore(this.#doc, this.#table, opts.alertRetentionDays ?? 30);
+    this.posts = new DynamoPostStore(this.#doc, this.#table);
     this.#auditDays = opts.auditRetentionDays ?? 90;
     this.#now = opts.now ?? Date.now;
     this.#events = new DynamoEventStore(this.#doc, this.#table, (input) => this.#queryAll(input));

@@ -24,6 +24,11 @@ export const keys = {
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
   /** What qc-slack learned about the gateway it talks to (fallbacks for older route tables). */
   gatewayFallbacks: () => ({ pk: 'GATEWAY', sk: 'FALLBACKS' }),
+  /** A channel message Slack has not taken yet (429), in the order it was kept (dynamo-posts.ts). */
+  keptPost: (at: number, id: string) => ({
+    pk: 'KEPT_POSTS',
+    sk: `POST#${String(at).padStart(15, '0')}#${id}`,
+  }),
   /** gsi1 partition of the inspectors of a team who are monitoring someone (`/qc who`). */
   monitoringIndex: (teamId: string) => `MONITORING#${teamId}`,
 } as const;

@@ -289,3 +289,22 @@ export interface Store
     EventStore {
   readonly alerts: AlertStore;
 }
+
+/** A channel message Slack has not taken yet (rate limited past the worker's time): posted later, in order. */
+export interface KeptPost {
+  id: string;
+  /** When it was kept (the order of posting). */
+  at: number;
+  channel: string;
+  threadTs?: string;
+  text: string;
+  blocks?: unknown[];
+}
+
+/** Kept channel messages (src/store/dynamo-posts.ts). */
+export interface KeptPosts {
+  keep(post: KeptPost): Promise<void>;
+  /** The oldest first. */
+  list(limit: number): Promise<KeptPost[]>;
+  remove(post: KeptPost): Promise<void>;
+}

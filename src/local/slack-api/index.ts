@@ -15,6 +15,7 @@ import {
   type ViewAckInput,
   type ViewAckResult,
 } from './acks';
+import { type RateLimitConfig, RateLimiter, rateLimitConfig } from './rate-limits';
 import { createResponseUrl, type ResponseUrlContext } from './response-url';
 import { handleRequest, type ServerHooks } from './server';
 import { createSocketModeServer, type SocketModeServer } from './socket-mode';
@@ -48,6 +49,11 @@ export interface FakeSlackOptions {
   appToken?: string;
   /** Keep Slack's 3 s (triggers.ts): trigger_ids expire, late acks are flagged. `true`: 3 s; a number: ms. Default off. */
   deadlines?: DeadlineOption;
+  /**
+   * Slack's rate limits (rate-limits.ts): `true` for Slack's figures, or other figures; off by default
+   * (unit tests). The local stack, the bench and the rate-limit tests turn them on.
+   */
+  rateLimits?: boolean | Partial<RateLimitConfig>;
 }
 
 export interface FakeSlack {
@@ -85,6 +91,8 @@ export interface FakeSlack {
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
+  /** The rate limiter when limits are on (its 429 counts), else undefined. */
+  readonly rateLimiter: RateLimiter | undefined;
 }
 
 export const DEFAULT_USERS: FakeUser[] = [{ id: 'U_DEMO', name: 'demo', realName: 'Demo Supervisor' }];
@@ -127,6 +135,8 @@ export function createFakeSlack(opts: FakeSlackOptions): FakeSlack {
     publicBaseUrl: opts.publicBaseUrl?.replace(/\/+$/, ''),
     seq: 0,
   };
+  const limits = rateLimitConfig(opts.rateLimits);
+  if (limits) state.limiter = new RateLimiter(limits, store.clock);
 
   const hooks: ServerHooks = {
     newResponseUrl(ctx, baseUrl) {
@@ -175,6 +185,7 @@ export function createFakeSlack(opts: FakeSlackOptions): FakeSlack {
     teamId: state.opts.teamId,
     botUserId: state.opts.botUserId,
     botId: state.opts.botId,
+    rateLimiter: state.limiter,
   };
 }
 
@@ -243,6 +254,8 @@ export async function startFakeSlack(opts: FakeSlackOptions): Promise<StartedFak
 export type { CommandAckInput, ViewAckInput, ViewAckResult } from './acks';
 export { commandAckFailure, SLACKBOT, viewAckFailure } from './acks';
 export { dmChannelId, TRIGGER_ID_RE } from './methods';
+export type { Rate, RateLimitConfig } from './rate-limits';
+export { SLACK_RATE_LIMITS } from './rate-limits';
 export {
   mrkdwnToPlain,
   renderBlock,

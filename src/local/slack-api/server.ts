@@ -102,6 +102,9 @@ async function handleApi(
   if (!token) return finish({ ok: false, error: 'not_authed' });
   if (token !== state.opts.botToken) return finish({ ok: false, error: 'invalid_auth' });
   if ('invalidJson' in parsed) return finish({ ok: false, error: 'invalid_json' });
+  const retryAfter = state.limiter?.check(method, args);
+  if (retryAfter)
+    return finish({ ok: false, error: 'ratelimited' }, 429, { 'retry-after': String(retryAfter) });
   const fault = takeFault(state, method);
   if (fault) {
     if ('status' in fault) {

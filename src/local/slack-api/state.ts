@@ -1,3 +1,4 @@
+import type { RateLimiter } from './rate-limits';
 import type { SlackStore } from './store';
 import type { DeadlineState } from './triggers';
 
@@ -82,6 +83,8 @@ export interface ResolvedOptions {
 /** Everything the fake's methods work on. */
 export interface FakeState {
   opts: ResolvedOptions;
+  /** Slack's rate limits (rate-limits.ts); undefined when off. */
+  limiter?: RateLimiter;
   store: SlackStore;
   users: Map<string, FakeUser>;
   channels: Map<string, ChannelInfo>;
