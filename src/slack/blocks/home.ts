@@ -16,7 +16,7 @@ export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
     blocks.push(
       section(':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet.'),
       context(
-        'Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; [phone]`. `/qc help` lists every command.',
+        'Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; &lt;phone&gt;`. `/qc help` lists every command.',
       ),
     );
     return { type: 'home', blocks };

@@ -110,9 +110,9 @@ export function statusMessage(
     : [];
   if (!link) {
     return message(
-      'You are not linked to an inspector ID. Ask a qc-slack admin: /qc link @you &lt;inspector-id&gt; [phone]',
+      'You are not linked to an inspector ID. Ask a qc-slack admin: /qc link @you &lt;inspector-id&gt; &lt;phone&gt;',
       section(':bust_in_silhouette: You are not linked to an inspector ID.'),
-      context('Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; [phone]`.'),
+      context('Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; &lt;phone&gt;`.'),
       ...gatewayNote,
     );
   }

@@ -57,7 +57,7 @@ export function outcomeMessage(
         ...message(
           'You are not linked to a CC-Gateway inspector ID yet.',
           section(':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet.'),
-          context('Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; [phone]`.'),
+          context('Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; &lt;phone&gt;`.'),
         ),
       };
     case 'no-session':
