@@ -110,7 +110,6 @@ export function slackConfig(env: Env = process.env) {
     botId: env.SLACK_BOT_ID?.trim() || undefined,
     botUserId: env.SLACK_BOT_USER_ID?.trim() || undefined,
     adminUserIds: adminUserIdsConfig(env),
-    logLevel: logLevelConfig(env),
   };
 }
 

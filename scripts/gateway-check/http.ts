@@ -6,6 +6,7 @@
  */
 import { Agent, request } from 'undici';
 import { mergeCookies, parseSetGuid, RESOURCE_PATH } from '../../src/gateway/client';
+import { headerValues } from '../../src/gateway/transport';
 
 export interface Answer {
   status: number;
@@ -82,9 +83,9 @@ export class ProbeSession {
     });
     const text = await res.body.text();
     const ms = Math.round(performance.now() - started);
-    const setCookie = headerList(res.headers['set-cookie']);
+    const setCookie = headerValues(res.headers['set-cookie']);
     this.#adoptCookies(setCookie);
-    const guidHeader = headerList(res.headers['set-guid'])[0];
+    const guidHeader = headerValues(res.headers['set-guid'])[0];
     const guid = parseSetGuid(guidHeader)?.reveal();
     const newGuid = guid !== undefined && guid !== this.#guid;
     if (guid) this.#guid = guid;
@@ -116,11 +117,6 @@ export class ProbeSession {
   toJSON(): object {
     return { base: this.#base, guid: this.#guid ? '[REDACTED]' : undefined };
   }
-}
-
-function headerList(v: string | string[] | undefined): string[] {
-  if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
 }
 
 function readEnvelope(text: string): Pick<Answer, 'retcode' | 'result' | 'event' | 'hasEventKey'> {

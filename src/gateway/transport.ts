@@ -98,7 +98,8 @@ export function toTransportError(
   return new GatewayConnectionError(op, 'reset', code ?? 'UNKNOWN', true);
 }
 
-function headerValues(value: string | string[] | undefined): string[] {
+/** A response header as a list (undici gives one string, or an array for repeated headers). */
+export function headerValues(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }

@@ -10,6 +10,7 @@ import {
 import { ConflictError, type SessionRecord } from '../store/types';
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
+import { adoptCookie } from './session-changes';
 import { type FlushResult, flushPendingEvents } from './thread-events';
 
 export interface KeeperOptions {
@@ -357,11 +358,9 @@ export class Keeper {
 
   /** Store what the answer says about the session (rotated Guid, load-balancer cookies). */
   async #adopt(st: LoopState, outcome: Pick<GatewayOutcome, 'newGuid' | 'cookie'>): Promise<boolean> {
-    if (outcome.cookie !== undefined && outcome.cookie !== st.session.cookie) {
-      const { inspectorId, sessionId } = st.session;
-      if (!(await this.#deps.store.updateCookie(inspectorId, sessionId, outcome.cookie))) return false;
-      st.session = { ...st.session, cookie: outcome.cookie };
-    }
+    const withCookie = await adoptCookie(this.#deps.store, st.session, outcome.cookie);
+    if (!withCookie) return false;
+    st.session = withCookie;
     if (outcome.newGuid) {
       const updated = await this.#storeGuid(st.session, outcome.newGuid.reveal());
       if (!updated) return false;

@@ -1,4 +1,4 @@
-import type { GatewayOutcome, RetcodeExplanation } from '../gateway';
+import type { GatewayOutcome, GatewaySession, RetcodeExplanation } from '../gateway';
 import { ConflictError, type SessionRecord } from '../store/types';
 import type { QcDeps } from './ports';
 
@@ -14,11 +14,7 @@ export async function adoptSessionChanges(
   session: SessionRecord,
   outcome: Pick<GatewayOutcome, 'newGuid' | 'cookie'>,
 ): Promise<SessionRecord | undefined> {
-  let current: SessionRecord | undefined = session;
-  if (outcome.cookie !== undefined && outcome.cookie !== session.cookie) {
-    const kept = await deps.store.updateCookie(session.inspectorId, session.sessionId, outcome.cookie);
-    current = kept ? { ...session, cookie: outcome.cookie } : undefined;
-  }
+  let current = await adoptCookie(deps.store, session, outcome.cookie);
   if (current && outcome.newGuid) {
     const guid = outcome.newGuid.reveal();
     try {
@@ -40,6 +36,20 @@ export async function adoptSessionChanges(
 }
 
 /**
+ * Store the load-balancer cookies an answer set, when they changed. Returns the session with them, or
+ * undefined when the session ended or was replaced meanwhile. Shared by the worker and the keeper.
+ */
+export async function adoptCookie(
+  store: Pick<QcDeps['store'], 'updateCookie'>,
+  session: SessionRecord,
+  cookie: string | undefined,
+): Promise<SessionRecord | undefined> {
+  if (cookie === undefined || cookie === session.cookie) return session;
+  const kept = await store.updateCookie(session.inspectorId, session.sessionId, cookie);
+  return kept ? { ...session, cookie } : undefined;
+}
+
+/**
  * A `100-006`-like answer to one request does not prove the session is gone: behind a load balancer a
  * single request can land on a node that does not know it. Ask the gateway once more (the session's
  * own status: it reads no events, so the keeper's poll loses nothing) before ending anything.
@@ -47,7 +57,7 @@ export async function adoptSessionChanges(
  */
 export async function confirmSessionGone(
   deps: Pick<QcDeps, 'gateway'>,
-  gatewaySession: Parameters<QcDeps['gateway']['agentStatus']>[0],
+  gatewaySession: GatewaySession,
 ): Promise<'gone' | 'alive' | 'unknown'> {
   try {
     const status = await deps.gateway.agentStatus(gatewaySession);
