@@ -21,9 +21,9 @@
  * first alert.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { StoreChange, StoredMessage } from '../src/local/slack-api/index';
-import { nowTs } from '../src/local/slack-sign';
-import { LOCAL_CHANNEL } from '../src/local/stack';
+import type { StoreChange, StoredMessage } from '../local/slack-api/index';
+import { nowTs } from '../local/slack-sign';
+import { LOCAL_CHANNEL } from '../local/stack';
 import { buttonsOf } from '../test/e2e/driver';
 import { countDynamoOps, inBatches, type Pair, startManyInspectors } from './many-inspectors';
 import { emit, summary } from './stats';

@@ -13,8 +13,8 @@
  * through the gateway directly (`signInInspector` with the stack's store, what the sign-in modal's
  * submission runs) rather than via the modal; `/qc listen <agent>` goes through Slack like any command.
  */
-import type { StoreChange } from '../src/local/slack-api/index';
-import { LOCAL_CHANNEL } from '../src/local/stack';
+import type { StoreChange } from '../local/slack-api/index';
+import { LOCAL_CHANNEL } from '../local/stack';
 import { countDynamoOps, inBatches, startManyInspectors } from './many-inspectors';
 import { emit, summary } from './stats';
 

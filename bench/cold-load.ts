@@ -9,8 +9,8 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { startFakeSsm } from '../local/fake-ssm';
 import { buildAll, ROOT } from '../scripts/build';
-import { startFakeSsm } from '../src/local/fake-ssm';
 import { emit, percentile } from './stats';
 
 const ENV = {

@@ -16,10 +16,11 @@
  * 15 s rescan (each rescan reads all 1,000 sessions); BENCH_KEEPER_LEASE_MS / BENCH_KEEPER_RESCAN_MS
  * override them (the keeper's defaults are 45 s and 5 s).
  */
+
+import { startLocalDynamo } from '../local/dynalite';
 import { defaultScenario, FakeClock, startSimulator } from '../simulator/index';
 import { GatewayClient } from '../src/gateway/client';
 import { Secret } from '../src/gateway/secret';
-import { startLocalDynamo } from '../src/local/dynalite';
 import { Keeper } from '../src/qc/keeper';
 import type { Notifier } from '../src/qc/ports';
 import { signInInspector } from '../src/qc/signin';

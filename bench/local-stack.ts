@@ -3,7 +3,7 @@
  * - warm ack latency of the Slack function for `/intercept` (link lookup + enqueue + ack), HTTP round trip;
  * - end to end: `/intercept` → gateway request → result posted in the channel, per call.
  */
-import { type LocalStack, startLocalStack } from '../src/local/stack';
+import { type LocalStack, startLocalStack } from '../local/stack';
 import { SlackDriver } from '../test/e2e/driver';
 import { emit, summary } from './stats';
 

@@ -6,9 +6,10 @@
  * Links are written to the store; inspectors sign in through the gateway directly (`signInInspector` with
  * the stack's store, what the sign-in modal's submission runs) rather than via the modal.
  */
+
+import type { RateLimitConfig } from '../local/slack-api/index';
+import { LOCAL_TEAM, type LocalStack, startLocalStack } from '../local/stack';
 import { defaultScenario, type Simulator } from '../simulator/index';
-import type { RateLimitConfig } from '../src/local/slack-api/index';
-import { LOCAL_TEAM, type LocalStack, startLocalStack } from '../src/local/stack';
 import { signInInspector } from '../src/qc/signin';
 import { SlackDriver } from '../test/e2e/driver';
 import { type BenchLogger, benchLogger } from './logger';

@@ -17,14 +17,9 @@ import {
   type StoredMessage,
   type StoredView,
   viewAckFailure,
-} from '../src/local/slack-api/index';
-import {
-  interactionBody,
-  signedHeaders,
-  slashCommandBody,
-  viewSubmissionPayload,
-} from '../src/local/slack-sign';
-import { defaultStackFile, readStackFile } from '../src/local/stack-file';
+} from '../local/slack-api/index';
+import { interactionBody, signedHeaders, slashCommandBody, viewSubmissionPayload } from '../local/slack-sign';
+import { defaultStackFile, readStackFile } from '../local/stack-file';
 
 export const LOCAL_DEFAULT_SECRET = 'local-signing-secret';
 const DEFAULT_SETTLE_S = 1.5;
@@ -372,7 +367,7 @@ interface ResponseUrlInfo {
   now: number;
 }
 
-/** GET /healthz of the local stack (src/local/stack.ts). */
+/** GET /healthz of the local stack (local/stack.ts). */
 interface Health {
   service?: string;
   mode?: string;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkBlocks } from '../../local/slack-api/validate';
 import { auditCsv, auditTable, CSV_HEADER, SECTION_TEXT_LIMIT } from '../../src/audit/format';
-import { checkBlocks } from '../../src/local/slack-api/validate';
 import type { AuditEntry } from '../../src/store/types';
 
 const AT = Date.parse('2026-11-25T09:05:00.000Z');

@@ -5,7 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterEach, describe, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../src/local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { captureLogger } from '../helpers/log-capture';
 
 /**

@@ -1,19 +1,19 @@
-import { signAlert } from '../../src/alerts/signature';
-import type { StoredMessage, StoredView } from '../../src/local/slack-api/store';
+import type { StoredMessage, StoredView } from '../../local/slack-api/store';
 import {
   blockActionsPayload,
   interactionBody,
   signedHeaders,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/local/slack-sign';
+} from '../../local/slack-sign';
 import {
   LOCAL_ALERTS_SECRET,
   LOCAL_CHANNEL,
   LOCAL_SIGNING_SECRET,
   LOCAL_TEAM,
   type LocalStack,
-} from '../../src/local/stack';
+} from '../../local/stack';
+import { signAlert } from '../../src/alerts/signature';
 
 /** A Block Kit button as the app builds it. */
 export interface ButtonElement {

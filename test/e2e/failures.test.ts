@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_TEAM } from '../../local/stack';
 import { GatewayClient } from '../../src/gateway/client';
-import { LOCAL_TEAM } from '../../src/local/stack';
 import { createWorkerHandler } from '../../src/runtime/worker-handler';
 import {
   expectNoSecrets,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredMessage } from '../../src/local/slack-api/store';
-import { signedHeaders, slashCommandBody } from '../../src/local/slack-sign';
-import { LOCAL_CHANNEL, LOCAL_SIGNING_SECRET, LOCAL_TEAM } from '../../src/local/stack';
+import type { StoredMessage } from '../../local/slack-api/store';
+import { signedHeaders, slashCommandBody } from '../../local/slack-sign';
+import { LOCAL_CHANNEL, LOCAL_SIGNING_SECRET, LOCAL_TEAM } from '../../local/stack';
 import { buttonsOf } from './driver';
 import { keeperIdle, text, until, useLocalStack } from './support';
 

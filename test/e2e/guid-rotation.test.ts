@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dmChannelId } from '../../src/local/slack-api/index';
+import { dmChannelId } from '../../local/slack-api/index';
 import { Keeper, type KeeperReport } from '../../src/qc/keeper';
 import { expectNoSecrets, gatewayRequests, text, until, useLocalStack, waitForNew } from './support';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredView } from '../../src/local/slack-api/store';
+import type { StoredView } from '../../local/slack-api/store';
 import { buttonsOf } from './driver';
 import { gatewayRequests, text, useLocalStack } from './support';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CHANNEL, LOCAL_TEAM } from '../../src/local/stack';
+import { LOCAL_CHANNEL, LOCAL_TEAM } from '../../local/stack';
 import type { Job } from '../../src/queue/jobs';
 import { InProcessFifoQueue } from '../../src/queue/memory';
 import { createWorkerHandler } from '../../src/runtime/worker-handler';

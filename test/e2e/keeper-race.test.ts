@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredMessage } from '../../src/local/slack-api/store';
+import type { StoredMessage } from '../../local/slack-api/store';
 import { Keeper, type KeeperReport } from '../../src/qc/keeper';
 import { expectNoSecrets, text, threadLines, until, useLocalStack, waitForNew, watchPolls } from './support';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { dmChannelId } from '../../src/local/slack-api/methods';
-import type { StoredMessage } from '../../src/local/slack-api/store';
-import { LOCAL_TEAM } from '../../src/local/stack';
+import { dmChannelId } from '../../local/slack-api/methods';
+import type { StoredMessage } from '../../local/slack-api/store';
+import { LOCAL_TEAM } from '../../local/stack';
 import {
   gatewayRequests,
   keeperIdle,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dmChannelId } from '../../src/local/slack-api/methods';
-import type { StoredView } from '../../src/local/slack-api/store';
+import { dmChannelId } from '../../local/slack-api/methods';
+import type { StoredView } from '../../local/slack-api/store';
 import { gatewayRequests, text, useLocalStack, waitForNew } from './support';
 
 /**

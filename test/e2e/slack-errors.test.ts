@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dmChannelId } from '../../src/local/slack-api/index';
-import { LOCAL_CHANNEL } from '../../src/local/stack';
+import { dmChannelId } from '../../local/slack-api/index';
+import { LOCAL_CHANNEL } from '../../local/stack';
 import {
   expectNoSecrets,
   gatewayRequests,

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManyInspectors } from '../../bench/many-inspectors';
-import { LOCAL_CHANNEL } from '../../src/local/stack';
+import { LOCAL_CHANNEL } from '../../local/stack';
 
 const N = 8;
 let env: Awaited<ReturnType<typeof startManyInspectors>>;

@@ -4,7 +4,7 @@
  * request whose `payload` is not JSON gets 400 when signed and 401 when not, never 500.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { interactionBody } from '../../src/local/slack-sign';
+import { interactionBody } from '../../local/slack-sign';
 import { useLocalStack } from './support';
 
 const env = useLocalStack({ console: false });

@@ -3,9 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillModal } from '../../scripts/slack';
-import { type RunningSimulator, startSimulator } from '../../simulator/index';
-import { signAlert } from '../../src/alerts/signature';
 import {
   blockActionsPayload,
   interactionBody,
@@ -13,8 +10,11 @@ import {
   signedHeaders,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/local/slack-sign';
-import { LOCAL_ALERTS_SECRET, LOCAL_CHANNEL, LOCAL_SIGNING_SECRET, LOCAL_TEAM } from '../../src/local/stack';
+} from '../../local/slack-sign';
+import { LOCAL_ALERTS_SECRET, LOCAL_CHANNEL, LOCAL_SIGNING_SECRET, LOCAL_TEAM } from '../../local/stack';
+import { fillModal } from '../../scripts/slack';
+import { type RunningSimulator, startSimulator } from '../../simulator/index';
+import { signAlert } from '../../src/alerts/signature';
 import { alertOpValue } from '../../src/slack/button-value';
 import { DynamoStore } from '../../src/store/dynamo';
 import { until } from './support';
@@ -48,11 +48,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** `node --import tsx src/local/start.ts` (one process, so SIGKILL kills the whole stack). */
+/** `node --import tsx local/start.ts` (one process, so SIGKILL kills the whole stack). */
 async function startStack(env: Record<string, string>): Promise<Running> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/local/start.ts', '--port', '0', '--data-dir', dataDir],
+    ['--import', 'tsx', 'local/start.ts', '--port', '0', '--data-dir', dataDir],
     {
       env: {
         ...process.env,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CHANNEL } from '../../src/local/stack';
+import { LOCAL_CHANNEL } from '../../local/stack';
 import { IDEMPOTENCY_TTL_SECONDS } from '../../src/qc/process-job';
 import { createWorkerHandler } from '../../src/runtime/worker-handler';
 import { gatewayRequests, qcJob, sqsEvent, text, useLocalStack, waitForNew } from './support';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Simulator } from '../../simulator/index';
-import type { GatewayClient } from '../../src/gateway/client';
-import type { StoredMessage } from '../../src/local/slack-api/store';
+import type { StoredMessage } from '../../local/slack-api/store';
 import {
   LOCAL_CHANNEL,
   LOCAL_TEAM,
   type LocalStack,
   type LocalStackOptions,
   startLocalStack,
-} from '../../src/local/stack';
+} from '../../local/stack';
+import type { Simulator } from '../../simulator/index';
+import type { GatewayClient } from '../../src/gateway/client';
 import type { Job, QcOperation } from '../../src/queue/jobs';
 import type { SqsEvent } from '../../src/queue/types';
 import { captureLogger } from '../helpers/log-capture';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { StoredMessage, StoredView } from '../../local/slack-api/store';
+import { LOCAL_ALERTS_SECRET, LOCAL_TEAM } from '../../local/stack';
 import { CSV_HEADER } from '../../src/audit/format';
-import type { StoredMessage, StoredView } from '../../src/local/slack-api/store';
-import { LOCAL_ALERTS_SECRET, LOCAL_TEAM } from '../../src/local/stack';
 import { buttonsOf } from './driver';
 import { expectNoSecrets, gatewayRequests, text, useLocalStack, waitForNew } from './support';
 

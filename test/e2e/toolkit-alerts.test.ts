@@ -1,9 +1,9 @@
 import { WebClient } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../../local/slack-api/store';
+import { nowTs } from '../../local/slack-sign';
+import { LOCAL_ALERTS_SECRET, LOCAL_BOT_TOKEN, LOCAL_CHANNEL } from '../../local/stack';
 import { signAlert } from '../../src/alerts/signature';
-import type { StoredMessage } from '../../src/local/slack-api/store';
-import { nowTs } from '../../src/local/slack-sign';
-import { LOCAL_ALERTS_SECRET, LOCAL_BOT_TOKEN, LOCAL_CHANNEL } from '../../src/local/stack';
 import { buttonsOf } from './driver';
 import { expectNoSecrets, gatewayRequests, text, useLocalStack, waitForNew } from './support';
 

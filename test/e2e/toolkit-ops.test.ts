@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { StoredMessage } from '../../src/local/slack-api/store';
+import type { StoredMessage } from '../../local/slack-api/store';
 import { buttonsOf } from './driver';
 import { expectNoSecrets, gatewayRequests, text, useLocalStack, waitForNew } from './support';
 

@@ -1,10 +1,6 @@
 import { ErrorCode, type Logger, WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import {
-  type FakeSlackOptions,
-  type StartedFakeSlack,
-  startFakeSlack,
-} from '../../src/local/slack-api/index';
+import { type FakeSlackOptions, type StartedFakeSlack, startFakeSlack } from '../../local/slack-api/index';
 
 /** WebClient logs Slack's error messages and warnings; the tests check them instead. */
 export const quietWebLogger: Logger = {

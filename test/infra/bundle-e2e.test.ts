@@ -16,20 +16,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAll, type FunctionName } from '../../scripts/build';
-import { type RunningSimulator, startSimulator } from '../../simulator/index';
-import { signAlert } from '../../src/alerts/signature';
-import { type LocalDynamo, startLocalDynamo } from '../../src/local/dynalite';
-import { type FakeSsm, startFakeSsm } from '../../src/local/fake-ssm';
-import { createFakeSlack, type FakeSlack } from '../../src/local/slack-api/index';
-import type { StoredMessage } from '../../src/local/slack-api/store';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite';
+import { type FakeSsm, startFakeSsm } from '../../local/fake-ssm';
+import { createFakeSlack, type FakeSlack } from '../../local/slack-api/index';
+import type { StoredMessage } from '../../local/slack-api/store';
 import {
   apiGatewayEvent,
   interactionBody,
   signedHeaders,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/local/slack-sign';
+} from '../../local/slack-sign';
+import { buildAll, type FunctionName } from '../../scripts/build';
+import { type RunningSimulator, startSimulator } from '../../simulator/index';
+import { signAlert } from '../../src/alerts/signature';
 import { DynamoStore } from '../../src/store/dynamo';
 
 const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';

@@ -12,11 +12,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiGatewayEvent, interactionBody, viewSubmissionPayload } from '../../local/slack-sign';
+import { LOCAL_BOT_TOKEN, LOCAL_CHANNEL, LOCAL_TEAM } from '../../local/stack';
 import { buildAll, type FunctionName } from '../../scripts/build';
 import { defaultScenario } from '../../simulator/scenario';
 import { signAlert } from '../../src/alerts/signature';
-import { apiGatewayEvent, interactionBody, viewSubmissionPayload } from '../../src/local/slack-sign';
-import { LOCAL_BOT_TOKEN, LOCAL_CHANNEL, LOCAL_TEAM } from '../../src/local/stack';
 import { SIGNIN_ACTION, SIGNIN_BLOCK, signInModal } from '../../src/slack/blocks/signin-modal';
 import { until, useLocalStack } from '../e2e/support';
 

@@ -160,6 +160,19 @@ describe('npm run build (scripts/build.ts)', () => {
     },
   );
 
+  it.each(FUNCTIONS.map((fn) => [fn]))(
+    '%s: ships only src/ and production packages (no local/, simulator/, test/, bench/, scripts/, dev packages)',
+    async (fn) => {
+      const meta = JSON.parse(await readFile(path.join(outRoot, fn, 'meta.json'), 'utf8')) as Metafile;
+      const inputs = Object.keys(meta.inputs);
+      expect(inputs.length).toBeGreaterThan(10);
+      const devFolders = /^(local|simulator|test|bench|scripts)\//;
+      const devPackages = /node_modules\/(dynalite|ws|selfsigned|playwright-core|fast-check|vitest|yaml|tsx)\//;
+      expect(inputs.filter((p) => devFolders.test(p) || devPackages.test(p))).toEqual([]);
+      expect(inputs.filter((p) => !p.startsWith('src/') && !p.includes('node_modules/'))).toEqual([]);
+    },
+  );
+
   it('the Slack bundle contains none of the stubbed packages', async () => {
     const meta = JSON.parse(await readFile(path.join(outRoot, 'slack', 'meta.json'), 'utf8')) as Metafile;
     const inputs = Object.keys(meta.inputs);

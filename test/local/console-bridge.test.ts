@@ -1,16 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackBridge } from '../../local/console/slack-bridge';
+import type { StoredMessage } from '../../local/slack-api/index';
+import { slackSignature } from '../../local/slack-sign';
+import { DEMO_USERS, LOCAL_ALERTS_SECRET, LOCAL_SIGNING_SECRET, type LocalStack } from '../../local/stack';
 import { verifyAlertSignature } from '../../src/alerts/signature';
-import { SlackBridge } from '../../src/local/console/slack-bridge';
-import type { StoredMessage } from '../../src/local/slack-api/index';
-import { slackSignature } from '../../src/local/slack-sign';
-import {
-  DEMO_USERS,
-  LOCAL_ALERTS_SECRET,
-  LOCAL_SIGNING_SECRET,
-  type LocalStack,
-} from '../../src/local/stack';
 import { buttonsOf } from '../e2e/driver';
 import { bridge, signInViaBridge, startConsoleStack } from './console-helpers';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConsoleBundle } from '../../src/local/console/bundle';
-import { type LocalStack, startLocalStack } from '../../src/local/stack';
+import { buildConsoleBundle } from '../../local/console/bundle';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { captureLogger } from '../helpers/log-capture';
 import { startConsoleStack } from './console-helpers';
 
@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('the console bundle', () => {
-  it('builds in memory from src/console-ui: small JS and CSS, every contract data-testid in it', async () => {
+  it('builds in memory from local/console-ui: small JS and CSS, every contract data-testid in it', async () => {
     const bundle = await buildConsoleBundle();
     expect(bundle.js.length).toBeGreaterThan(1000);
     expect(bundle.css.length).toBeGreaterThan(500);

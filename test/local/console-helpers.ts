@@ -1,4 +1,4 @@
-import { type LocalStack, startLocalStack } from '../../src/local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { captureLogger } from '../helpers/log-capture';
 
 /** A whole local stack with the console (fast polls), quiet. */

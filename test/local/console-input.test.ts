@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../src/local/stack';
+import type { LocalStack } from '../../local/stack';
 import { bridge, startConsoleStack } from './console-helpers';
 
 let stack: LocalStack;

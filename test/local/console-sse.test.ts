@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../src/local/stack';
+import type { LocalStack } from '../../local/stack';
 import { bridge, startConsoleStack } from './console-helpers';
 
 let stack: LocalStack;

@@ -1,8 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signAlert } from '../../src/alerts/signature';
-import { startFakeSlack } from '../../src/local/slack-api/index';
-import { signedHeaders, slashCommandBody } from '../../src/local/slack-sign';
+import { startFakeSlack } from '../../local/slack-api/index';
+import { signedHeaders, slashCommandBody } from '../../local/slack-sign';
 import {
   LOCAL_ALERTS_SECRET,
   LOCAL_BOT_TOKEN,
@@ -10,7 +9,8 @@ import {
   type LocalStack,
   SocketModeError,
   startLocalStack,
-} from '../../src/local/stack';
+} from '../../local/stack';
+import { signAlert } from '../../src/alerts/signature';
 import { captureLogger } from '../helpers/log-capture';
 
 /**

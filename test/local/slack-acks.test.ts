@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SLACKBOT, type StoreChange } from '../../src/local/slack-api/index';
+import { SLACKBOT, type StoreChange } from '../../local/slack-api/index';
 import { useFakeSlack } from '../helpers/fake-slack';
 
 const env = useFakeSlack({

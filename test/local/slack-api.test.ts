@@ -8,8 +8,8 @@ import {
   renderView,
   type StoreChange,
   startFakeSlack,
-} from '../../src/local/slack-api/index';
-import { newTriggerId } from '../../src/local/slack-sign';
+} from '../../local/slack-api/index';
+import { newTriggerId } from '../../local/slack-sign';
 import { errorOf, quietWebLogger, TWO_CHANNEL_WORKSPACE, useFakeSlack } from '../helpers/fake-slack';
 
 const TOKEN = 'xoxb-fake-token';

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeSlack, type FakeSlack, type StoredView } from '../../local/slack-api/index';
+import { apiGatewayEvent } from '../../local/slack-sign';
 import {
   type CliOptions,
   fillModal,
@@ -15,8 +17,6 @@ import {
   run,
   USAGE,
 } from '../../scripts/slack';
-import { createFakeSlack, type FakeSlack, type StoredView } from '../../src/local/slack-api/index';
-import { apiGatewayEvent } from '../../src/local/slack-sign';
 
 describe('parseCliArgs', () => {
   it('splits the command and applies the defaults', () => {

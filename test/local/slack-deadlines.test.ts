@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SLACKBOT } from '../../local/slack-api/index';
 import { formatAck } from '../../scripts/slack';
-import { SLACKBOT } from '../../src/local/slack-api/index';
 import { errorOf, useFakeSlack } from '../helpers/fake-slack';
 
 /** The fake keeps Slack's 3 s when asked: trigger_ids expire, late acks are flagged. Its clock is ours. */

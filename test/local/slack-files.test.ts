@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_UPLOAD_BYTES } from '../../src/local/slack-api/files';
-import { renderMessage, type StoreChange } from '../../src/local/slack-api/index';
+import { MAX_UPLOAD_BYTES } from '../../local/slack-api/files';
+import { renderMessage, type StoreChange } from '../../local/slack-api/index';
 import { errorOf, TWO_CHANNEL_WORKSPACE, useFakeSlack } from '../helpers/fake-slack';
 
 const TOKEN = 'xoxb-fake-token';

@@ -7,14 +7,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliOptions, run } from '../../scripts/slack';
 import {
   commandAckFailure,
   createFakeSlack,
   type FakeSlack,
   viewAckFailure,
-} from '../../src/local/slack-api/index';
-import { newTriggerId } from '../../src/local/slack-sign';
+} from '../../local/slack-api/index';
+import { newTriggerId } from '../../local/slack-sign';
+import { type CliOptions, run } from '../../scripts/slack';
 import { LIMITS } from '../../src/slack/blocks/limits';
 import { errorOf, useFakeSlack } from '../helpers/fake-slack';
 

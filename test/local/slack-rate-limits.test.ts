@@ -5,7 +5,7 @@
  * And the notifier's pacer (src/slack/pacing.ts) on a fake clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedFakeSlack, startFakeSlack } from '../../src/local/slack-api/index';
+import { type StartedFakeSlack, startFakeSlack } from '../../local/slack-api/index';
 import { Pacer, SlackBusyError } from '../../src/slack/pacing';
 
 let now = 1_764_000_000_000;

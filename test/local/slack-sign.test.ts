@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedFakeSlack, startFakeSlack } from '../../src/local/slack-api/index';
+import { type StartedFakeSlack, startFakeSlack } from '../../local/slack-api/index';
 import {
   apiGatewayEvent,
   blockActionsPayload,
@@ -11,7 +11,7 @@ import {
   slackSignature,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/local/slack-sign';
+} from '../../local/slack-sign';
 
 const SECRET = 's3cret';
 

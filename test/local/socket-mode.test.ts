@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedFakeSlack, startFakeSlack } from '../../src/local/slack-api/index';
-import type { StoredMessage } from '../../src/local/slack-api/store';
-import { slashCommandBody, viewSubmissionPayload } from '../../src/local/slack-sign';
-import { main, type Started } from '../../src/local/start';
+import { type StartedFakeSlack, startFakeSlack } from '../../local/slack-api/index';
+import type { StoredMessage } from '../../local/slack-api/store';
+import { slashCommandBody, viewSubmissionPayload } from '../../local/slack-sign';
+import { main, type Started } from '../../local/start';
 
 /**
  * `npm start` with SLACK_APP_TOKEN + SLACK_BOT_TOKEN — the README's way to try qc-slack in a real

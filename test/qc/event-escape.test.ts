@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite';
 import type { GatewayClient } from '../../src/gateway/client';
 import type { GatewayEvent } from '../../src/gateway/events';
-import { type LocalDynamo, startLocalDynamo } from '../../src/local/dynalite';
 import { Keeper } from '../../src/qc/keeper';
 import type { Notifier, QcDeps } from '../../src/qc/ports';
 import { receivePush } from '../../src/qc/push-events';

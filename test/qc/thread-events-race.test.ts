@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite';
 import type { GatewayClient } from '../../src/gateway/client';
-import { type LocalDynamo, startLocalDynamo } from '../../src/local/dynalite';
 import type { Notifier } from '../../src/qc/ports';
 import { flushPendingEvents } from '../../src/qc/thread-events';
 import { DynamoStore } from '../../src/store/dynamo';

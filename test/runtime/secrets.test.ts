@@ -3,8 +3,8 @@
  * cold start, against the local fake SSM; plain variables still win (local stack, tests).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSsm, startFakeSsm } from '../../local/fake-ssm';
 import { ConfigError, secretSourceConfig } from '../../src/config';
-import { type FakeSsm, startFakeSsm } from '../../src/local/fake-ssm';
 import { SecretsError, withSecrets } from '../../src/runtime/secrets';
 
 const SIGNING = 'ssm-signing-secret-0123456789';

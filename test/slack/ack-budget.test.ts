@@ -7,7 +7,7 @@ import {
   interactionBody,
   signedHeaders,
   slashCommandBody,
-} from '../../src/local/slack-sign';
+} from '../../local/slack-sign';
 import type { Job } from '../../src/queue/jobs';
 import { SLACK_ACK_MS } from '../../src/slack/ack-budget';
 import { createSlackApp } from '../../src/slack/app';

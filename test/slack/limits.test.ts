@@ -4,9 +4,9 @@
  * holds Slack's limits (src/slack/blocks/limits.ts) at least as strictly as Slack does.
  */
 import { describe, expect, it } from 'vitest';
+import { checkContent, checkView } from '../../local/slack-api/validate';
 import { MAX_CUSTOMER, MAX_DETAILS, MAX_REASON } from '../../src/alerts/payload';
 import { explainRetcode, GatewayBadResponseError, GatewayTimeoutError } from '../../src/gateway';
-import { checkContent, checkView } from '../../src/local/slack-api/validate';
 import type { QcOutcome } from '../../src/qc/outcome';
 import { PERMISSIONS } from '../../src/qc/permissions';
 import type { HomeView, Notice } from '../../src/qc/ports';

@@ -6,7 +6,7 @@
  */
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedFakeSlack, startFakeSlack } from '../../src/local/slack-api/index';
+import { type StartedFakeSlack, startFakeSlack } from '../../local/slack-api/index';
 import type { QcOutcome } from '../../src/qc/outcome';
 import { NOTIFIER_WEB_OPTIONS, SlackNotifier } from '../../src/slack/notifier';
 import type { KeptPost, KeptPosts } from '../../src/store/types';

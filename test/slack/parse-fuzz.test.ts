@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAuditArgs } from '../../src/audit/args';
-import { checkAgentId, checkCallId } from '../../src/gateway/agent-id';
-import { signedHeaders, slashCommandBody } from '../../src/local/slack-sign';
+import { signedHeaders, slashCommandBody } from '../../local/slack-sign';
 import {
   LOCAL_CHANNEL,
   LOCAL_SIGNING_SECRET,
   LOCAL_TEAM,
   type LocalStack,
   startLocalStack,
-} from '../../src/local/stack';
+} from '../../local/stack';
+import { parseAuditArgs } from '../../src/audit/args';
+import { checkAgentId, checkCallId } from '../../src/gateway/agent-id';
 import { PERMISSIONS } from '../../src/qc/permissions';
 import { CONFIRMED_OPERATIONS, parseJob, QC_OPERATIONS } from '../../src/queue/jobs';
 import { type ParsedCommand, parseInterceptCommand, parseQcCommand } from '../../src/slack/parse';

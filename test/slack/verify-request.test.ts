@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayEvent, signedHeaders } from '../../src/local/slack-sign';
+import { apiGatewayEvent, signedHeaders } from '../../local/slack-sign';
 import { verifySlackRequest } from '../../src/slack/verify-request';
 
 const SECRET = 'verify-request-test-secret';

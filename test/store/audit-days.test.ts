@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamo, startLocalDynamo } from '../../src/local/dynalite';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite';
 import { DynamoStore } from '../../src/store/dynamo';
 import { keys } from '../../src/store/keys';
 import type { AuditEntry } from '../../src/store/types';

@@ -1,6 +1,6 @@
 /** Kept channel messages (Slack rate limited past a worker's time): kept, listed oldest first, removed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamo, startLocalDynamo } from '../../src/local/dynalite';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite';
 import { DynamoStore } from '../../src/store/dynamo';
 
 let db: LocalDynamo;

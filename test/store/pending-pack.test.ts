@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamo, startLocalDynamo } from '../../src/local/dynalite';
+import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite';
 import { DynamoStore } from '../../src/store/dynamo';
 import type { PendingEvent } from '../../src/store/types';
 

@@ -1,6 +1,6 @@
 /**
  * Slack's limits on what an app may send, in one table: the block builders cut their texts to it, and the
- * local Slack API (src/local/slack-api/validate.ts) rejects anything past it, with Slack's error names.
+ * local Slack API (local/slack-api/validate.ts) rejects anything past it, with Slack's error names.
  * Figures from the JSDoc of @slack/types (which mirrors docs.slack.dev) unless noted; where Slack does not
  * document a figure, the table holds a value below every rejection reported, so the local API is at least
  * as strict as Slack. docs/slack-app.md "Limits qc-slack is built to" lists them with how each is met.

@@ -5,7 +5,7 @@
  * handed to the fake Slack, which keeps it like Slack would.
  */
 import { randomBytes } from 'node:crypto';
-import { signAlert } from '../../alerts/signature';
+import { signAlert } from '../../src/alerts/signature';
 import type { StoredMessage, StoredView } from '../slack-api/index';
 import {
   blockActionsPayload,

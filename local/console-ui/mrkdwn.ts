@@ -2,7 +2,7 @@
  * Slack mrkdwn → DOM nodes (never innerHTML): *bold*, _italic_, ~strike~, `code`, ```pre```, > quotes,
  * <@U1> mentions, <#C1|name> channels, <!here>, <url|label> links, :emoji: and &lt; &gt; &amp;.
  */
-import { emojify } from '../local/slack-api/emoji';
+import { emojify } from '../slack-api/emoji';
 import { h } from './dom';
 
 export type Resolve = { user(id: string): string; channel(id: string): string };

@@ -1,4 +1,4 @@
-import type { Simulator } from '../../../simulator/index';
+import type { Simulator } from '../../simulator/index';
 import type { FakeSlack } from '../slack-api/index';
 
 /** A person the page can act as (the user switcher). */

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { QC_OPERATIONS } from '../../queue/jobs';
-import { USAGE } from '../../slack/parse';
+import { QC_OPERATIONS } from '../../src/queue/jobs';
+import { USAGE } from '../../src/slack/parse';
 import type { StoredFile, StoredMessage, StoredView } from '../slack-api/index';
 import type { ConsoleContext } from './context';
 import { FAULT_PRESET_NOTES, FAULT_PRESETS } from './sim-bridge';
@@ -23,7 +23,7 @@ export interface Subcommand {
   example: string;
 }
 
-const MANIFEST = new URL('../../../slack-manifest.yml', import.meta.url);
+const MANIFEST = new URL('../../slack-manifest.yml', import.meta.url);
 
 let commands: ManifestCommand[] | undefined;
 

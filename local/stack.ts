@@ -1,27 +1,27 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
-import { FakeClock, type RunningSimulator, type Scenario, startSimulator } from '../../simulator/index';
-import { type AlertDeps, receiveAlert } from '../alerts/receive';
-import { logLevelConfig, workerLimitsConfig } from '../config';
-import { GatewayClient, type GatewayClientOptions } from '../gateway/client';
-import type { Logger } from '../gateway/logger';
-import { createLogger } from '../log';
-import { Keeper } from '../qc/keeper';
-import { DEFAULT_PERMISSIONS, type Permission } from '../qc/permissions';
-import { receivePush } from '../qc/push-events';
-import { signInInspector } from '../qc/signin';
-import { InProcessFifoQueue } from '../queue/memory';
-import { bodyOf, headersOf, jsonResult } from '../runtime/http-event';
-import type { WorkerDeps } from '../runtime/worker-deps';
-import { createWorkerHandler } from '../runtime/worker-handler';
-import { SlackAlertPublisher } from '../slack/alert-publisher';
-import { createSlackApp } from '../slack/app';
-import type { AckDeps } from '../slack/deps';
-import { NOTIFIER_WEB_OPTIONS, SlackNotifier } from '../slack/notifier';
-import { slackErrorCode } from '../slack/web-api-errors';
-import { DynamoStore } from '../store/dynamo';
-import { HttpLinkReader } from '../store/link-reader';
+import { FakeClock, type RunningSimulator, type Scenario, startSimulator } from '../simulator/index';
+import { type AlertDeps, receiveAlert } from '../src/alerts/receive';
+import { logLevelConfig, workerLimitsConfig } from '../src/config';
+import { GatewayClient, type GatewayClientOptions } from '../src/gateway/client';
+import type { Logger } from '../src/gateway/logger';
+import { createLogger } from '../src/log';
+import { Keeper } from '../src/qc/keeper';
+import { DEFAULT_PERMISSIONS, type Permission } from '../src/qc/permissions';
+import { receivePush } from '../src/qc/push-events';
+import { signInInspector } from '../src/qc/signin';
+import { InProcessFifoQueue } from '../src/queue/memory';
+import { bodyOf, headersOf, jsonResult } from '../src/runtime/http-event';
+import type { WorkerDeps } from '../src/runtime/worker-deps';
+import { createWorkerHandler } from '../src/runtime/worker-handler';
+import { SlackAlertPublisher } from '../src/slack/alert-publisher';
+import { createSlackApp } from '../src/slack/app';
+import type { AckDeps } from '../src/slack/deps';
+import { NOTIFIER_WEB_OPTIONS, SlackNotifier } from '../src/slack/notifier';
+import { slackErrorCode } from '../src/slack/web-api-errors';
+import { DynamoStore } from '../src/store/dynamo';
+import { HttpLinkReader } from '../src/store/link-reader';
 import { type ConsoleBridge, createConsole } from './console/index';
 import { type LocalDynamo, startLocalDynamo } from './dynalite';
 import { refuseForeignCaller } from './host-guard';
@@ -69,7 +69,7 @@ export interface LocalStackOptions {
   /** More users the local Slack API knows, besides DEMO_USERS (load tests). */
   slackUsers?: FakeUser[];
   /**
-   * Slack's rate limits in the local Slack API (src/local/slack-api/rate-limits.ts): `true` for Slack's
+   * Slack's rate limits in the local Slack API (local/slack-api/rate-limits.ts): `true` for Slack's
    * figures (`npm start`, the bench), or other figures. Default off (tests that do not test limits).
    */
   slackRateLimits?: boolean | Partial<RateLimitConfig>;

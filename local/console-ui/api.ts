@@ -1,4 +1,4 @@
-/** The bridge's JSON routes (src/local/console/routes.ts). Errors carry the bridge's words. */
+/** The bridge's JSON routes (local/console/routes.ts). Errors carry the bridge's words. */
 import type { ConsoleState, Obj } from './types';
 
 export class ApiError extends Error {

@@ -10,7 +10,7 @@ import {
   QC_LOG_NAMES,
   SimError,
   type Simulator,
-} from '../../../simulator/index';
+} from '../../simulator/index';
 import { BadInput } from './input';
 
 /** The gateway's QC interfaces (what `/qc listen|insert|whisper|stop|switch|intercept|force-*` calls). */

@@ -1,5 +1,5 @@
 /**
- * The page's code: src/console-ui/main.ts (and the CSS it imports) bundled by esbuild in memory, once per
+ * The page's code: local/console-ui/main.ts (and the CSS it imports) bundled by esbuild in memory, once per
  * process (at `npm start`, or on the first request for it), served at /console/app.js and /console/app.css.
  * Nothing is written to disk.
  */
@@ -12,7 +12,7 @@ export interface ConsoleBundle {
   ms: number;
 }
 
-const ENTRY = fileURLToPath(new URL('../../console-ui/main.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../console-ui/main.ts', import.meta.url));
 
 let building: Promise<ConsoleBundle> | undefined;
 

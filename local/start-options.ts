@@ -12,7 +12,7 @@ import {
   logLevelConfig,
   qcPolicyConfig,
   socketModeConfig,
-} from '../config';
+} from '../src/config';
 import type { LocalStackOptions } from './stack';
 
 type Env = Record<string, string | undefined>;

@@ -4,7 +4,7 @@
  * `{ok: false, error}` with a 4xx status and words saying what to fix.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FAULT_KINDS } from '../../../simulator/index';
+import { FAULT_KINDS } from '../../simulator/index';
 import { foreignCaller } from '../host-guard';
 import { buildConsoleBundle, CONSOLE_HTML } from './bundle';
 import type { ConsoleContext } from './context';

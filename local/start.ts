@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger } from '../log';
+import { createLogger } from '../src/log';
 import {
   DEMO_USERS,
   ListenError,

@@ -1,7 +1,7 @@
 import { App, LogLevel } from '@slack/bolt';
-import type { socketModeConfig } from '../config';
-import type { AckDeps } from '../slack/deps';
-import { registerListeners } from '../slack/listeners';
+import type { socketModeConfig } from '../src/config';
+import type { AckDeps } from '../src/slack/deps';
+import { registerListeners } from '../src/slack/listeners';
 
 export type SocketModeTokens = NonNullable<ReturnType<typeof socketModeConfig>>;
 

@@ -1,4 +1,4 @@
-import { LIMITS } from '../../slack/blocks/limits';
+import { LIMITS } from '../../src/slack/blocks/limits';
 import type { Block } from './store';
 
 /**

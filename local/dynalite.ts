@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { ensureTable } from '../store/table';
+import { ensureTable } from '../src/store/table';
 
 export interface LocalDynamo {
   endpoint: string;
