@@ -2,8 +2,9 @@
  * A logger for benchmarks: warnings and errors go to stderr (stdout carries only the JSON figures) and
  * are counted by message; `mute()` drops what comes after (the noise of closing pools under held polls).
  */
-import type { Logger } from '../src/gateway/logger';
+
 import { createLogger } from '../src/log';
+import type { Logger } from '../src/logger';
 
 export interface BenchLogger {
   logger: Logger;

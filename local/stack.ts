@@ -5,8 +5,8 @@ import { FakeClock, type RunningSimulator, type Scenario, startSimulator } from 
 import { type AlertDeps, receiveAlert } from '../src/alerts/receive';
 import { logLevelConfig, workerLimitsConfig } from '../src/config';
 import { GatewayClient, type GatewayClientOptions } from '../src/gateway/client';
-import type { Logger } from '../src/gateway/logger';
 import { createLogger } from '../src/log';
+import type { Logger } from '../src/logger';
 import { Keeper } from '../src/qc/keeper';
 import { DEFAULT_PERMISSIONS, type Permission } from '../src/qc/permissions';
 import { receivePush } from '../src/qc/push-events';

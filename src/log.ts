@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { Logger } from './gateway/logger';
+import type { Logger } from './logger';
 
 /**
  * Keys whose values are credentials, compared lower-cased without `_`/`-`: a key that is one of these

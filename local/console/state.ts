@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { QC_OPERATIONS } from '../../src/queue/jobs';
+import { QC_OPERATIONS } from '../../src/qc/model';
 import { USAGE } from '../../src/slack/parse';
 import type { StoredFile, StoredMessage, StoredView } from '../slack-api/index';
 import type { ConsoleContext } from './context';

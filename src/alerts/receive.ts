@@ -4,7 +4,7 @@
  * 422 channel unreachable / 422 not postable / 503 try again). Never throws and never answers 500; the secret is never
  * put in an answer or a log line.
  */
-import type { Logger } from '../gateway/logger';
+import type { Logger } from '../logger';
 import { type AlertInput, parseAlert } from './payload';
 import {
   AlertChannelError,

@@ -95,8 +95,9 @@ export interface SignInData {
   passwordDaysLeft?: number;
 }
 
-export type MonitorMode = 'listen' | 'insert' | 'whisper';
-const SWITCH_TYPE: Record<MonitorMode, number> = { listen: 0, insert: 1, whisper: 2 };
+/** What the switch interface moves an inspector to (its `switchType` 0, 1, 2). */
+export type SwitchTarget = 'listen' | 'insert' | 'whisper';
+const SWITCH_TYPE: Record<SwitchTarget, number> = { listen: 0, insert: 1, whisper: 2 };
 
 /** The QC interfaces that take one target agent and nothing else. */
 const QC_SIMPLE = {
@@ -326,7 +327,7 @@ export class GatewayClient {
   }
 
   /** Switch among listen / insert / whisper (`requestswitchinsertwhisperagent`, switchtype 0/1/2). */
-  async switchMode(session: GatewaySession, workNo: string, mode: MonitorMode): Promise<GatewayOutcome> {
+  async switchMode(session: GatewaySession, workNo: string, mode: SwitchTarget): Promise<GatewayOutcome> {
     const target = this.#id(workNo, 'workNo');
     const switchType = SWITCH_TYPE[mode];
     if (switchType === undefined)

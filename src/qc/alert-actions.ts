@@ -1,11 +1,6 @@
 import type { Job } from '../queue/jobs';
-import {
-  type AlertRecord,
-  ConflictError,
-  type MonitoringRecord,
-  type MonitorMode,
-  type Store,
-} from '../store/types';
+import { type AlertRecord, ConflictError, type MonitoringRecord, type Store } from '../store/types';
+import type { MonitorMode } from './model';
 import { effectOf } from './monitoring';
 import { auditOutcome, type QcOutcome } from './outcome';
 import type { QcDeps } from './ports';

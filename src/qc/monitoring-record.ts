@@ -1,4 +1,4 @@
-import type { Logger } from '../gateway/logger';
+import type { Logger } from '../logger';
 import {
   ConflictError,
   type MonitoringRecord,

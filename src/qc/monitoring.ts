@@ -1,5 +1,4 @@
-import type { QcAction, QcOperation } from '../queue/jobs';
-import type { MonitorMode } from '../store/types';
+import type { MonitorMode, QcAction, QcOperation } from './model';
 
 /** The verb a supervisor reads for each mode. */
 export const MODE_VERB: Record<MonitorMode, string> = {

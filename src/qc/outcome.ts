@@ -1,13 +1,10 @@
 import type { GatewayTransportError, RetcodeExplanation } from '../gateway';
-import type { QcAction, QcOperation } from '../queue/jobs';
-import type { MonitorMode } from '../store/types';
+import type { MonitorMode, QcAction, QcOperation } from './model';
 
 /**
  * What happened to a QC request, as data. `slack/blocks` turns it into words and buttons;
  * nothing here knows Slack.
  */
-export type { QcAction } from '../queue/jobs';
-
 export type QcOutcome =
   | { kind: 'not-linked' }
   | { kind: 'not-allowed'; op: QcAction; agentId: string; permission: string; admins: string[] }

@@ -1,4 +1,4 @@
-import type { QcOperation } from '../queue/jobs';
+import type { QcOperation } from './model';
 
 /**
  * What an admin can grant an inspector (`/qc allow @user listen,whisper`). Stopping is always

@@ -1,17 +1,16 @@
 import type { GatewayClient } from '../gateway/client';
-import type { Logger } from '../gateway/logger';
-import type { SlackContext } from '../queue/jobs';
+import type { Logger } from '../logger';
 import type {
   AlertRecord,
   AuditEntry,
   GatewayFallback,
   InspectorLink,
   MonitoringRecord,
-  MonitorMode,
   SessionRecord,
   Store,
   ThreadRef,
 } from '../store/types';
+import type { MonitorMode, SlackContext } from './model';
 import type { QcOutcome } from './outcome';
 import type { Permission } from './permissions';
 

@@ -1,11 +1,12 @@
 import { type GatewayOutcome, type GatewaySession, GatewayTransportError } from '../gateway';
 import { Secret } from '../gateway/secret';
-import type { Job, QcOperation, SlackContext } from '../queue/jobs';
+import type { Job } from '../queue/jobs';
 import type { InspectorLink, MonitoringRecord, SessionRecord, ThreadRef } from '../store/types';
 import { alertFor, claimIntercept, recordOnAlert } from './alert-actions';
+import type { QcAction, QcOperation, SlackContext } from './model';
 import { effectOf, isMonitoringMode } from './monitoring';
 import { addOperation, clearTarget, updateMonitoring } from './monitoring-record';
-import { auditOutcome, type QcAction, type QcOutcome } from './outcome';
+import { auditOutcome, type QcOutcome } from './outcome';
 import { effectivePermissions, permissionFor } from './permissions';
 import type { QcDeps, QcPolicy } from './ports';
 import { adoptSessionChanges, confirmSessionGone, unconfirmedExplanation } from './session-changes';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type GatewayClient, GatewayTransportError, type RetcodeExplanation } from '../gateway';
-import type { Logger } from '../gateway/logger';
+import type { Logger } from '../logger';
 import type { Store } from '../store/types';
 import { phonesOf } from './phones';
 

@@ -2,38 +2,7 @@
  * What the Slack function hands to the worker through the FIFO queue. Jobs carry IDs and the
  * Slack context only — never a Guid or a password. The worker re-validates every field.
  */
-export const QC_OPERATIONS = [
-  'listen',
-  'insert',
-  'whisper',
-  'stop',
-  'intercept',
-  'stop-whisper',
-  'switch-listen',
-  'switch-insert',
-  'switch-whisper',
-  'force-busy',
-  'force-idle',
-  'force-signout',
-] as const;
-export type QcOperation = (typeof QC_OPERATIONS)[number];
-
-/** Every operation a request can ask for: the agent operations and releasing a call (by call ID). */
-export type QcAction = QcOperation | 'release-call';
-
-/** Operations that hit an agent who may be mid-call: Slack asks for a confirmation first. */
-export const CONFIRMED_OPERATIONS = ['force-busy', 'force-idle', 'force-signout'] as const;
-
-export interface SlackContext {
-  teamId: string;
-  userId: string;
-  channelId: string;
-  /** Where to answer when the channel is out of reach (ephemeral). */
-  responseUrl?: string;
-  /** The ack showed a progress note ("⏳ Intercepting 2005…"): the answer replaces or deletes it. */
-  ackNote?: true;
-}
-
+import { QC_OPERATIONS, type QcOperation, type SlackContext } from '../qc/model';
 export type Job =
   | ({
       kind: 'qc';

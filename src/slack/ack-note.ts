@@ -1,5 +1,5 @@
-import type { Logger } from '../gateway/logger';
-import type { SlackContext } from '../queue/jobs';
+import type { Logger } from '../logger';
+import type { SlackContext } from '../qc/model';
 
 /**
  * The progress note a slash command's ack showed ("⏳ Intercepting 2005…"), answered once: the first

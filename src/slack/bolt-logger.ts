@@ -1,5 +1,5 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { Logger } from '../gateway/logger';
+import type { Logger } from '../logger';
 
 /** Longest Bolt message kept (Bolt's messages are one line; anything longer is a dump). */
 const MAX_MESSAGE = 500;

@@ -1,5 +1,5 @@
 import { checkAgentId, checkCallId } from '../gateway/agent-id';
-import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation } from '../queue/jobs';
+import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation } from '../qc/model';
 
 /**
  * Button values: fields joined by `:`, each field URI-encoded (`encodeURIComponent` turns `:`, `|`,

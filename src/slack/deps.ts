@@ -1,4 +1,4 @@
-import type { Logger } from '../gateway/logger';
+import type { Logger } from '../logger';
 import type { SignInOutcome, SignInRequest } from '../qc/signin';
 import type { JobQueue } from '../queue/types';
 import type { LinkReader } from '../store/link-reader';

@@ -4,6 +4,7 @@
  * Every write that two functions can race on (worker vs keeper) is conditional on a version
  * or an owner, so no update is lost; there are no transactions (dynalite lacks them).
  */
+import type { MonitorMode } from '../qc/model';
 
 export interface InspectorLink {
   teamId: string;
@@ -49,8 +50,6 @@ export interface SessionRecord {
   /** Events taken from the gateway so far in this session (thread-reply idempotency key). */
   eventSeq: number;
 }
-
-export type MonitorMode = 'listen' | 'insert' | 'whisper' | 'intercept';
 
 /** A result message in a channel: follow-up events of its operation are replied in its thread. */
 export interface ThreadRef {

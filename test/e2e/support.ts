@@ -10,7 +10,8 @@ import {
 } from '../../local/stack';
 import type { Simulator } from '../../simulator/index';
 import type { GatewayClient } from '../../src/gateway/client';
-import type { Job, QcOperation } from '../../src/queue/jobs';
+import type { QcOperation } from '../../src/qc/model';
+import type { Job } from '../../src/queue/jobs';
 import type { SqsEvent } from '../../src/queue/types';
 import { captureLogger } from '../helpers/log-capture';
 import { SlackDriver } from './driver';

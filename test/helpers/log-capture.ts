@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/gateway/logger';
+import type { Logger } from '../../src/logger';
 
 /** A logger that keeps every line as JSON text, so tests can search it for secrets. */
 export function captureLogger(): Logger & { lines: string[]; text(): string } {

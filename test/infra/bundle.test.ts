@@ -167,7 +167,8 @@ describe('npm run build (scripts/build.ts)', () => {
       const inputs = Object.keys(meta.inputs);
       expect(inputs.length).toBeGreaterThan(10);
       const devFolders = /^(local|simulator|test|bench|scripts)\//;
-      const devPackages = /node_modules\/(dynalite|ws|selfsigned|playwright-core|fast-check|vitest|yaml|tsx)\//;
+      const devPackages =
+        /node_modules\/(dynalite|ws|selfsigned|playwright-core|fast-check|vitest|yaml|tsx)\//;
       expect(inputs.filter((p) => devFolders.test(p) || devPackages.test(p))).toEqual([]);
       expect(inputs.filter((p) => !p.startsWith('src/') && !p.includes('node_modules/'))).toEqual([]);
     },

@@ -10,8 +10,9 @@ import {
 } from '../../local/stack';
 import { parseAuditArgs } from '../../src/audit/args';
 import { checkAgentId, checkCallId } from '../../src/gateway/agent-id';
+import { CONFIRMED_OPERATIONS, QC_OPERATIONS } from '../../src/qc/model';
 import { PERMISSIONS } from '../../src/qc/permissions';
-import { CONFIRMED_OPERATIONS, parseJob, QC_OPERATIONS } from '../../src/queue/jobs';
+import { parseJob } from '../../src/queue/jobs';
 import { type ParsedCommand, parseInterceptCommand, parseQcCommand } from '../../src/slack/parse';
 import { captureLogger } from '../helpers/log-capture';
 

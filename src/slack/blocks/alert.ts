@@ -1,7 +1,7 @@
+import type { MonitorMode, QcOperation } from '../../qc/model';
 import { MODE_VERB } from '../../qc/monitoring';
 import type { AgentMonitor } from '../../qc/ports';
-import type { QcOperation } from '../../queue/jobs';
-import type { AlertRecord, MonitorMode } from '../../store/types';
+import type { AlertRecord } from '../../store/types';
 import { alertOpValue } from '../button-value';
 import {
   ACTION,

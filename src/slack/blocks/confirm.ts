@@ -1,5 +1,5 @@
+import type { QcAction } from '../../qc/model';
 import { OP_NAME, targetLabel } from '../../qc/monitoring';
-import type { QcAction } from '../../queue/jobs';
 import { confirmValue } from '../button-value';
 import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
 import { escapeMrkdwn } from './limits';

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { QcOperation, SlackContext } from '../../qc/model';
 import { OP_PROGRESS } from '../../qc/monitoring';
-import type { QcOperation, SlackContext } from '../../queue/jobs';
 import { ACTION_PATTERN } from '../blocks/kit';
 import { outcomeMessage } from '../blocks/qc-outcome';
 import { notLinkedModal, signInModalFor } from '../blocks/signin-modal';

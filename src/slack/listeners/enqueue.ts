@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { groupIdOf, type Job, type SlackContext } from '../../queue/jobs';
+import type { SlackContext } from '../../qc/model';
+import { groupIdOf, type Job } from '../../queue/jobs';
 import type { AckDeps } from '../deps';
 
 type JobSpec = Job extends infer J
