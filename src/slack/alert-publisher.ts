@@ -93,7 +93,7 @@ export class SlackAlertPublisher implements AlertPublisher {
         const res = await client.chat.postMessage({
           channel: input.channel,
           text: msg.text,
-          blocks: msg.blocks as never,
+          blocks: msg.blocks,
           unfurl_links: false,
         });
         ts = res.ts ?? '';

@@ -5,11 +5,11 @@ import type { Logger } from '../logger';
 import type { SlackContext } from '../qc/model';
 import type { QcOutcome } from '../qc/outcome';
 import type { AgentMonitor, HomeView, Notice, Notifier } from '../qc/ports';
-import type { AlertRecord, KeptPosts, ThreadRef } from '../store/types';
+import type { AlertRecord, KeptPost, KeptPosts, ThreadRef } from '../store/types';
 import { AckNotes } from './ack-note';
 import { alertMessage } from './blocks/alert';
 import { homeView } from './blocks/home';
-import { context, message, type SlackMessage } from './blocks/kit';
+import { type Block, context, message, type SlackMessage } from './blocks/kit';
 import { noticeMessage } from './blocks/notices';
 import { outcomeMessage } from './blocks/qc-outcome';
 import { laneOf, Pacer, type PacingOptions, SlackBusyError } from './pacing';
@@ -30,6 +30,12 @@ function slackError(err: unknown): string {
   return slackErrorCode(err) ?? (err as Error)?.name ?? 'error';
 }
 
+/**
+ * A kept post as the table gives it back: its blocks are the Block Kit this notifier kept (#keep), which
+ * the store holds as opaque JSON (`unknown[]`, the store knows no Slack types).
+ */
+const keptPost = (post: KeptPost): ChannelPost => ({ ...post, blocks: post.blocks as Block[] | undefined });
+
 export interface SlackNotifierOptions {
   botName?: string;
   /** Pacing per channel and per method (pacing.ts); one pacer per notifier, i.e. per container. */
@@ -42,7 +48,7 @@ export interface SlackNotifierOptions {
 }
 
 /** A channel message: a QC result (or a line for the keeper to post later). */
-type ChannelPost = { channel: string; threadTs?: string; text: string; blocks?: unknown[] };
+type ChannelPost = { channel: string; threadTs?: string; text: string; blocks?: Block[] };
 
 /** The Notifier on Slack's Web API (and response_url for ephemeral answers). */
 export class SlackNotifier implements Notifier {
@@ -91,7 +97,7 @@ export class SlackNotifier implements Notifier {
         this.#client.chat.postMessage({
           channel: p.channel,
           text: p.text,
-          ...(p.blocks ? { blocks: p.blocks as never } : {}),
+          ...(p.blocks ? { blocks: p.blocks } : {}),
           ...(p.threadTs ? { thread_ts: p.threadTs } : {}),
         }),
       deadline,
@@ -116,7 +122,7 @@ export class SlackNotifier implements Notifier {
     const posts = await this.#kept.list(50);
     for (const [i, post] of posts.entries()) {
       try {
-        await this.#post(post, deadline);
+        await this.#post(keptPost(post), deadline);
       } catch (err) {
         if (err instanceof SlackBusyError) return posts.length - i;
         const code = slackErrorCode(err);
@@ -191,7 +197,7 @@ export class SlackNotifier implements Notifier {
           channel: alert.channel,
           ts: alert.ts,
           text: msg.text,
-          blocks: msg.blocks as never,
+          blocks: msg.blocks,
         }),
       );
       return 'updated';
@@ -207,7 +213,7 @@ export class SlackNotifier implements Notifier {
 
   async publishHome(_teamId: string, view: HomeView): Promise<void> {
     await this.#call('views.publish', undefined, () =>
-      this.#client.views.publish({ user_id: view.userId, view: homeView(view) as never }),
+      this.#client.views.publish({ user_id: view.userId, view: homeView(view) }),
     );
   }
 
@@ -301,7 +307,7 @@ export class SlackNotifier implements Notifier {
     if (isUserId(ctx.channelId)) {
       // From the App Home tab: no channel, so the answer is a DM.
       const channel = await this.#dmChannel(ctx.teamId, ctx.userId);
-      await this.#client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks as never });
+      await this.#client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks });
       return;
     }
     try {
@@ -309,13 +315,13 @@ export class SlackNotifier implements Notifier {
         channel: ctx.channelId,
         user: ctx.userId,
         text: msg.text,
-        blocks: msg.blocks as never,
+        blocks: msg.blocks,
       });
     } catch (err) {
       // Last resort: a DM always reaches the user.
       this.#logger.warn({ error: slackError(err) }, 'ephemeral answer failed; sending a DM');
       const channel = await this.#dmChannel(ctx.teamId, ctx.userId);
-      await this.#client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks as never });
+      await this.#client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks });
     }
   }
 }

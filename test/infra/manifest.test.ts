@@ -133,7 +133,7 @@ describe('slack-manifest.yml', () => {
   });
 
   it('declares the global sign-in shortcut the app listens to', async () => {
-    const { SIGNIN_SHORTCUT } = await import('../../src/slack/listeners/actions');
+    const { SIGNIN_SHORTCUT } = await import('../../src/slack/listeners/shortcuts');
     const shortcuts = (manifest.features as { shortcuts?: Array<{ callback_id: string; type: string }> })
       .shortcuts;
     expect(shortcuts?.map((s) => [s.type, s.callback_id])).toEqual([['global', SIGNIN_SHORTCUT]]);

@@ -1,3 +1,4 @@
+import type { HomeView as SlackHomeView } from '@slack/types';
 import { MODE_VERB } from '../../qc/monitoring';
 import type { HomeView } from '../../qc/ports';
 import { qcOpValue } from '../button-value';
@@ -10,7 +11,7 @@ import { clock, resultWord } from './qc-outcome';
  * The App Home tab: link, session (signed in?, poll/push, credential age — never the Guid),
  * current monitoring, permissions, recent actions, and the buttons the state allows (nowBlocks).
  */
-export function homeView(v: HomeView): { type: 'home'; blocks: Block[] } {
+export function homeView(v: HomeView): SlackHomeView {
   const blocks: Block[] = [{ type: 'header', text: { type: 'plain_text', text: 'qc-slack', emoji: true } }];
   if (!v.link) {
     blocks.push(

@@ -1,22 +1,23 @@
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { fitMrkdwn, fitPlain, LIMITS } from './limits';
 
 /**
- * Tiny Block Kit builders (plain objects; no library on the ack path). Each cuts what it is given to
- * Slack's limits (limits.ts), ending a cut text in "…", so no text can make Slack refuse a message;
- * the texts given are escaped mrkdwn (see escapeMrkdwn).
+ * Tiny Block Kit builders (plain objects typed by @slack/types; types only, nothing loads on the ack
+ * path). Each cuts what it is given to Slack's limits (limits.ts), ending a cut text in "…", so no text
+ * can make Slack refuse a message; the texts given are escaped mrkdwn (see escapeMrkdwn).
  */
-export type Block = Record<string, unknown>;
+export type Block = KnownBlock;
 
 export interface SlackMessage {
   text: string;
   blocks: Block[];
 }
 
-export const section = (text: string): Block => ({
+export const section = (text: string): SectionBlock => ({
   type: 'section',
   text: { type: 'mrkdwn', text: fitMrkdwn(text, LIMITS.sectionText) },
 });
-export const context = (...texts: string[]): Block => ({
+export const context = (...texts: string[]): ContextBlock => ({
   type: 'context',
   elements: texts
     .slice(0, LIMITS.contextElements)
@@ -83,27 +84,29 @@ export interface ButtonSpec {
   confirm?: { title: string; text: string; confirm: string; deny?: string };
 }
 
-export const actions = (blockId: string, buttons: ButtonSpec[]): Block => ({
+export const actions = (blockId: string, buttons: ButtonSpec[]): ActionsBlock => ({
   type: 'actions',
   block_id: fitPlain(blockId, LIMITS.blockId),
-  elements: buttons.slice(0, LIMITS.actionsElements).map((b, i) => ({
-    type: 'button',
-    action_id: `${b.actionId}:${i}`,
-    text: { type: 'plain_text', text: fitPlain(b.text, LIMITS.buttonText), emoji: true },
-    value: b.value,
-    ...(b.style ? { style: b.style } : {}),
-    ...(b.confirm
-      ? {
-          confirm: {
-            title: { type: 'plain_text', text: fitPlain(b.confirm.title, LIMITS.confirmTitle) },
-            text: { type: 'mrkdwn', text: fitMrkdwn(b.confirm.text, LIMITS.confirmText) },
-            confirm: { type: 'plain_text', text: fitPlain(b.confirm.confirm, LIMITS.confirmButton) },
-            deny: { type: 'plain_text', text: fitPlain(b.confirm.deny ?? 'Cancel', LIMITS.confirmButton) },
-            ...(b.style === 'danger' ? { style: 'danger' } : {}),
-          },
-        }
-      : {}),
-  })),
+  elements: buttons.slice(0, LIMITS.actionsElements).map(
+    (b, i): Button => ({
+      type: 'button',
+      action_id: `${b.actionId}:${i}`,
+      text: { type: 'plain_text', text: fitPlain(b.text, LIMITS.buttonText), emoji: true },
+      value: b.value,
+      ...(b.style ? { style: b.style } : {}),
+      ...(b.confirm
+        ? {
+            confirm: {
+              title: { type: 'plain_text', text: fitPlain(b.confirm.title, LIMITS.confirmTitle) },
+              text: { type: 'mrkdwn', text: fitMrkdwn(b.confirm.text, LIMITS.confirmText) },
+              confirm: { type: 'plain_text', text: fitPlain(b.confirm.confirm, LIMITS.confirmButton) },
+              deny: { type: 'plain_text', text: fitPlain(b.confirm.deny ?? 'Cancel', LIMITS.confirmButton) },
+              ...(b.style === 'danger' ? { style: 'danger' } : {}),
+            },
+          }
+        : {}),
+    }),
+  ),
 });
 
 /** A message: `text` (escaped mrkdwn) is its notification/fallback text, cut to LIMITS.fallbackText. */

@@ -1,6 +1,6 @@
+import type { ModalView, PlainTextOption } from '@slack/types';
 import { phonesOf } from '../../qc/phones';
 import type { InspectorLink } from '../../store/types';
-import type { Block } from './kit';
 import { escapeMrkdwn, fitMrkdwn, LIMITS } from './limits';
 
 export const SIGNIN_CALLBACK = 'qc_signin_modal';
@@ -21,8 +21,8 @@ export function signInModal(opts: {
   phone?: string;
   force?: boolean;
   note?: string;
-}): Block {
-  const option = (p: string) => ({ text: { type: 'plain_text', text: p }, value: p });
+}): ModalView {
+  const option = (p: string): PlainTextOption => ({ text: { type: 'plain_text', text: p }, value: p });
   const initial = opts.phone && opts.phones.includes(opts.phone) ? opts.phone : opts.phones[0];
   return {
     type: 'modal',
@@ -65,14 +65,14 @@ export function signInModal(opts: {
 }
 
 /** The modal for a linked inspector: their allowed phones, or why they cannot sign in yet. */
-export function signInModalFor(link: InspectorLink): Block {
+export function signInModalFor(link: InspectorLink): ModalView {
   const phones = phonesOf(link);
   if (phones.length === 0) return noPhoneModal(link.inspectorId);
   return signInModal({ inspectorId: link.inspectorId, phones });
 }
 
 /** No admin set a soft-phone for the inspector: nothing to submit; say who can fix it. */
-export function noPhoneModal(inspectorId: string): Block {
+export function noPhoneModal(inspectorId: string): ModalView {
   return {
     type: 'modal',
     // The sign-in's own callback: a submission forged from it still meets the sign-in's checks.
@@ -92,7 +92,7 @@ export function noPhoneModal(inspectorId: string): Block {
 }
 
 /** The shortcut's answer to a user who is not linked yet (a modal: shortcuts have no channel). */
-export function notLinkedModal(): Block {
+export function notLinkedModal(): ModalView {
   return {
     type: 'modal',
     title: { type: 'plain_text', text: 'qc-slack' },

@@ -3,7 +3,7 @@ import type { SlackContext } from '../../qc/model';
 import { groupIdOf, type Job } from '../../queue/jobs';
 import type { AckDeps } from '../deps';
 
-type JobSpec = Job extends infer J
+export type JobSpec = Job extends infer J
   ? J extends Job
     ? Omit<J, 'v' | 'requestId' | 'slack' | 'requestedAt'>
     : never

@@ -1,3 +1,4 @@
+import type { Block, KnownBlock, View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { ackDeadline, beforeDeadline, receivedAtOf } from '../ack-budget';
 import type { AckDeps } from '../deps';
@@ -18,12 +19,12 @@ export async function openModalInTime(
   client: Pick<WebClient, 'views'>,
   context: Context,
   triggerId: string,
-  view: unknown,
+  view: View,
 ): Promise<boolean> {
   const deadline = ackDeadline(receivedAtOf(context, deps.now));
   try {
     await beforeDeadline(deadline, deps.now, 'views.open', () =>
-      client.views.open({ trigger_id: triggerId, view: view as never }),
+      client.views.open({ trigger_id: triggerId, view }),
     );
     return true;
   } catch (err) {
@@ -41,14 +42,14 @@ export async function dmInTime(
   client: Pick<WebClient, 'chat'>,
   context: Context,
   userId: string,
-  message: { text: string; blocks?: unknown[] },
+  message: { text: string; blocks?: (KnownBlock | Block)[] },
 ): Promise<void> {
   const deadline = ackDeadline(receivedAtOf(context, deps.now));
   await beforeDeadline(deadline, deps.now, 'chat.postMessage', () =>
     client.chat.postMessage({
       channel: userId,
       text: message.text,
-      ...(message.blocks?.length ? { blocks: message.blocks as never } : {}),
+      ...(message.blocks?.length ? { blocks: message.blocks } : {}),
     }),
   );
 }
