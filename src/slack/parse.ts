@@ -79,104 +79,130 @@ export function parseInterceptCommand(text: string, maxAgentId: number): ParsedC
   return qcOp('intercept', words[0], words.slice(1), maxAgentId, USAGE.intercept);
 }
 
+type Parser = (sub: string, args: string[], maxAgentId: number) => ParsedCommand;
+
+/** `/qc listen|insert|…|force-busy|… <agent>`: the force-* operations ask for a confirmation first. */
+const parseOperation: Parser = (sub, args, maxAgentId) => {
+  const parsed = qcOp(sub as QcOperation, args[0], args.slice(1), maxAgentId, {
+    usage: `/qc ${sub} <agent-id>`,
+    example: `/qc ${sub} 2005`,
+  });
+  if (parsed.kind === 'qc' && (CONFIRMED_OPERATIONS as readonly string[]).includes(parsed.op))
+    return { kind: 'confirm', op: parsed.op, target: parsed.agentId };
+  return parsed;
+};
+
+const parseSwitch: Parser = (_sub, args, maxAgentId) => {
+  const mode = args[0]?.toLowerCase();
+  if (mode !== 'listen' && mode !== 'insert' && mode !== 'whisper')
+    return usage('switch to which mode: listen, insert or whisper?', USAGE.switch);
+  return qcOp(`switch-${mode}`, args[1], args.slice(2), maxAgentId, USAGE.switch);
+};
+
+const parseRelease: Parser = (_sub, args) => {
+  if (args.length !== 1) return usage("give one call ID (from the thread's Talking line)", USAGE.release);
+  const call = checkCallId(args[0]);
+  if (!call.ok)
+    return usage(`\`${(args[0] ?? '').slice(0, 30)}\` is not a call ID: ${call.reason}`, USAGE.release);
+  return { kind: 'confirm', op: 'release-call', target: call.id };
+};
+
+const parseAllowDeny: Parser = (sub, args) => {
+  const user = mentionedUserId(args[0]);
+  if (!user) return usage('mention the Slack user (pick them from the list)', USAGE.allow);
+  const perms = parsePermissions(args.slice(1).join(' '));
+  if (!perms.ok)
+    return usage(
+      perms.unknown.length
+        ? `not a permission: ${perms.unknown.map((w) => `\`${w.slice(0, 20)}\``).join(', ')}`
+        : 'which permissions?',
+      USAGE.allow,
+    );
+  return {
+    kind: 'permissions',
+    change: sub === 'allow' ? 'allow' : 'deny',
+    userId: user,
+    permissions: perms.permissions,
+  };
+};
+
+const parseWho: Parser = (_sub, args, maxAgentId) => {
+  if (args.length > 1) return usage('at most one agent ID', USAGE.who);
+  if (args.length === 0) return { kind: 'who' };
+  const agent = parseAgentArg(args[0], maxAgentId);
+  if (!agent.ok) return usage(badAgent(args[0] ?? '', agent), USAGE.who);
+  return { kind: 'who', agentId: agent.id };
+};
+
+const parseAudit: Parser = (_sub, args, maxAgentId) => {
+  const parsed = parseAuditArgs(args, maxAgentId);
+  if (!parsed.ok) return usage(parsed.problem, USAGE.audit);
+  // The canonical words of what was understood (a mention label with spaces can make many raw
+  // words, and cutting those for the job changed or broke the request in the worker).
+  return { kind: 'audit', words: auditArgsWords(parsed.args) };
+};
+
+const parseLink: Parser = (_sub, args, maxAgentId) => {
+  const user = mentionedUserId(args[0]);
+  if (!user)
+    return usage('mention the Slack user (pick them from the list so Slack makes it a link)', USAGE.link);
+  const inspector = parseAgentArg(args[1], maxAgentId);
+  if (!inspector.ok) return usage(`the inspector ID: ${inspector.reason}`, USAGE.link);
+  if (args.length > 3) return usage('too many words (several phones: commas, no spaces)', USAGE.link);
+  const phones = [...new Set((args[2] ?? '').split(',').filter(Boolean))];
+  if (!phones.every((p) => PHONE.test(p)))
+    return usage('each phone must be digits (a soft-phone number)', USAGE.link);
+  if (phones.length > MAX_PHONES) return usage(`at most ${MAX_PHONES} phones`, USAGE.link);
+  const [phone, ...allowedPhones] = phones;
+  return {
+    kind: 'link',
+    userId: user,
+    inspectorId: inspector.id,
+    ...(phone ? { phone } : {}),
+    ...(allowedPhones.length ? { allowedPhones } : {}),
+  };
+};
+
+const parseUnlink: Parser = (_sub, args) => {
+  const user = mentionedUserId(args[0]);
+  if (!user || args.length > 1) return usage('mention the Slack user to unlink', USAGE.unlink);
+  return { kind: 'unlink', userId: user };
+};
+
+const parseHelp: Parser = (_sub, args) => ({
+  kind: 'help',
+  ...(args[0] ? { topic: args[0].toLowerCase() } : {}),
+});
+const fixed =
+  (parsed: ParsedCommand): Parser =>
+  () => ({ ...parsed });
+
+/** The /qc subcommands (a Map: a word such as `constructor` must not find Object's own). */
+const SUBCOMMANDS = new Map<string, Parser>([
+  ...QC_OPERATIONS.map((op): [string, Parser] => [op, parseOperation]),
+  ['switch', parseSwitch],
+  ['release-call', parseRelease],
+  ['release', parseRelease],
+  ['allow', parseAllowDeny],
+  ['deny', parseAllowDeny],
+  ['who', parseWho],
+  ['audit', parseAudit],
+  ['help', parseHelp],
+  ['status', fixed({ kind: 'status' })],
+  ...['signin', 'sign-in', 'login'].map((w): [string, Parser] => [w, fixed({ kind: 'signin' })]),
+  ...['signout', 'sign-out', 'logout'].map((w): [string, Parser] => [w, fixed({ kind: 'signout' })]),
+  ['link', parseLink],
+  ['unlink', parseUnlink],
+]);
+
 /** `/qc <subcommand> …` */
 export function parseQcCommand(text: string, maxAgentId: number): ParsedCommand {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const sub = (words[0] ?? 'help').toLowerCase();
-  const args = words.slice(1);
-  if ((QC_OPERATIONS as readonly string[]).includes(sub)) {
-    const parsed = qcOp(sub as QcOperation, args[0], args.slice(1), maxAgentId, {
-      usage: `/qc ${sub} <agent-id>`,
-      example: `/qc ${sub} 2005`,
-    });
-    if (parsed.kind === 'qc' && (CONFIRMED_OPERATIONS as readonly string[]).includes(parsed.op))
-      return { kind: 'confirm', op: parsed.op, target: parsed.agentId };
-    return parsed;
-  }
-  switch (sub) {
-    case 'switch': {
-      const mode = args[0]?.toLowerCase();
-      if (mode !== 'listen' && mode !== 'insert' && mode !== 'whisper')
-        return usage('switch to which mode: listen, insert or whisper?', USAGE.switch);
-      return qcOp(`switch-${mode}`, args[1], args.slice(2), maxAgentId, USAGE.switch);
-    }
-    case 'release-call':
-    case 'release': {
-      if (args.length !== 1) return usage("give one call ID (from the thread's Talking line)", USAGE.release);
-      const call = checkCallId(args[0]);
-      if (!call.ok)
-        return usage(`\`${(args[0] ?? '').slice(0, 30)}\` is not a call ID: ${call.reason}`, USAGE.release);
-      return { kind: 'confirm', op: 'release-call', target: call.id };
-    }
-    case 'allow':
-    case 'deny': {
-      const user = mentionedUserId(args[0]);
-      if (!user) return usage('mention the Slack user (pick them from the list)', USAGE.allow);
-      const perms = parsePermissions(args.slice(1).join(' '));
-      if (!perms.ok)
-        return usage(
-          perms.unknown.length
-            ? `not a permission: ${perms.unknown.map((w) => `\`${w.slice(0, 20)}\``).join(', ')}`
-            : 'which permissions?',
-          USAGE.allow,
-        );
-      return { kind: 'permissions', change: sub, userId: user, permissions: perms.permissions };
-    }
-    case 'who': {
-      if (args.length > 1) return usage('at most one agent ID', USAGE.who);
-      if (args.length === 0) return { kind: 'who' };
-      const agent = parseAgentArg(args[0], maxAgentId);
-      if (!agent.ok) return usage(badAgent(args[0] ?? '', agent), USAGE.who);
-      return { kind: 'who', agentId: agent.id };
-    }
-    case 'audit': {
-      const parsed = parseAuditArgs(args, maxAgentId);
-      if (!parsed.ok) return usage(parsed.problem, USAGE.audit);
-      // The canonical words of what was understood (a mention label with spaces can make many raw
-      // words, and cutting those for the job changed or broke the request in the worker).
-      return { kind: 'audit', words: auditArgsWords(parsed.args) };
-    }
-    case 'help':
-      return { kind: 'help', ...(args[0] ? { topic: args[0].toLowerCase() } : {}) };
-    case 'status':
-      return { kind: 'status' };
-    case 'signin':
-    case 'sign-in':
-    case 'login':
-      return { kind: 'signin' };
-    case 'signout':
-    case 'sign-out':
-    case 'logout':
-      return { kind: 'signout' };
-    case 'link': {
-      const user = mentionedUserId(args[0]);
-      if (!user)
-        return usage('mention the Slack user (pick them from the list so Slack makes it a link)', USAGE.link);
-      const inspector = parseAgentArg(args[1], maxAgentId);
-      if (!inspector.ok) return usage(`the inspector ID: ${inspector.reason}`, USAGE.link);
-      if (args.length > 3) return usage('too many words (several phones: commas, no spaces)', USAGE.link);
-      const phones = [...new Set((args[2] ?? '').split(',').filter(Boolean))];
-      if (!phones.every((p) => PHONE.test(p)))
-        return usage('each phone must be digits (a soft-phone number)', USAGE.link);
-      if (phones.length > MAX_PHONES) return usage(`at most ${MAX_PHONES} phones`, USAGE.link);
-      const [phone, ...allowedPhones] = phones;
-      return {
-        kind: 'link',
-        userId: user,
-        inspectorId: inspector.id,
-        ...(phone ? { phone } : {}),
-        ...(allowedPhones.length ? { allowedPhones } : {}),
-      };
-    }
-    case 'unlink': {
-      const user = mentionedUserId(args[0]);
-      if (!user || args.length > 1) return usage('mention the Slack user to unlink', USAGE.unlink);
-      return { kind: 'unlink', userId: user };
-    }
-    default:
-      return usage(`\`${sub.slice(0, 20)}\` is not a /qc command`, {
-        usage: '/qc help',
-        example: '/qc listen 2005',
-      });
-  }
+  const parser = SUBCOMMANDS.get(sub);
+  if (parser) return parser(sub, words.slice(1), maxAgentId);
+  return usage(`\`${sub.slice(0, 20)}\` is not a /qc command`, {
+    usage: '/qc help',
+    example: '/qc listen 2005',
+  });
 }
