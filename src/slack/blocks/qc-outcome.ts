@@ -40,202 +40,192 @@ export function monitorButtons(agentId: string) {
 export const signInButton = () =>
   actions('qc_signin', [{ text: 'Sign in', actionId: ACTION.openSignIn, value: 'signin', style: 'primary' }]);
 
+type Outcome<K extends QcOutcome['kind']> = Extract<QcOutcome, { kind: K }>;
+type Rendered = SlackMessage & { inChannel: boolean };
+type FollowUp = { followUp?: 'thread' | 'none' };
+
+/** Said to the requester alone (a refusal, a note). */
+const toRequester = (m: SlackMessage): Rendered => ({ inChannel: false, ...m });
+/** Seen by the channel: names who did what. */
+const toChannel = (m: SlackMessage): Rendered => ({ inChannel: true, ...m });
+
+const notLinked = () =>
+  message(
+    'You are not linked to a CC-Gateway inspector ID yet.',
+    section(':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet.'),
+    context('Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; &lt;phone&gt;`.'),
+  );
+
+const noSession = (o: Outcome<'no-session'>) =>
+  message(
+    `Inspector ${o.inspectorId} is not signed in to the gateway: sign in first.`,
+    section(
+      `:lock: Inspector *${o.inspectorId}* is not signed in to the gateway${o.reason ? ` (${escapeMrkdwn(o.reason)})` : ''}. Sign in first, then try again.`,
+    ),
+    signInButton(),
+  );
+
+function notAllowed(o: Outcome<'not-allowed'>): SlackMessage {
+  const admins = o.admins.length
+    ? o.admins.map((a) => `<@${a}>`).join(', ')
+    : 'a qc-slack admin (QC_ADMIN_USER_IDS)';
+  const what = `${OP_NAME[o.op]} ${targetLabel(o.op, o.agentId)}`;
+  return message(
+    `You are not allowed to ${what}: it needs the "${o.permission}" permission. Ask ${admins} to grant it.`,
+    section(
+      `:no_entry: You are not allowed to *${what}*: it needs the \`${o.permission}\` permission. Nothing was sent to the gateway.`,
+    ),
+    context(`Ask ${admins} to run \`/qc allow @you ${o.permission}\`.`),
+  );
+}
+
+const wrongMode = (o: Outcome<'wrong-mode'>) =>
+  message(
+    `You are ${MODE_VERB[o.current.mode]} ${o.agentId}, not whispering: use /qc stop ${o.agentId}.`,
+    section(
+      `:information_source: You are ${MODE_VERB[o.current.mode]} *${o.agentId}*, not whispering. To end it: \`/qc stop ${o.agentId}\`.`,
+    ),
+  );
+
+const alreadyIntercepted = (o: Outcome<'already-intercepted'>) =>
+  message(
+    `Agent ${o.agentId}'s call was already intercepted by <@${o.by}> at ${clock(o.at)}.`,
+    section(
+      `:lock: Agent *${o.agentId}*'s call was already intercepted by <@${o.by}> at ${clock(o.at)}. Only one inspector can take a call over; nothing was sent to the gateway.`,
+    ),
+  );
+
+function notMonitoring(o: Outcome<'not-monitoring'>): SlackMessage {
+  if (o.op !== 'intercept')
+    return message(
+      `To ${OP_NAME[o.op]} ${o.agentId} you must already be monitoring them.`,
+      section(
+        `:warning: To *${OP_NAME[o.op]} ${o.agentId}* you must already be listening to, inserted into or whispering to them. Start with:`,
+      ),
+      monitorButtons(o.agentId),
+    );
+  const now = o.current ? `${MODE_VERB[o.current.mode]} *${o.current.agentId}*` : 'not monitoring anyone';
+  return message(
+    `You can only intercept an agent you are monitoring. Listen, insert or whisper on ${o.agentId} first.`,
+    section(
+      `:warning: You can only intercept an agent you are listening to, inserting into or whispering to. You are ${now}. Start monitoring *${o.agentId}* first:`,
+    ),
+    monitorButtons(o.agentId),
+  );
+}
+
+const monitoringOther = (o: Outcome<'monitoring-other'>) =>
+  message(
+    `You are monitoring ${o.current.agentId}: stop that first.`,
+    section(
+      `:warning: You are ${MODE_VERB[o.current.mode]} *${o.current.agentId}*: stop that first, then ${OP_NAME[o.op]} *${o.agentId}*.`,
+    ),
+    actions(`qc_stop_${o.current.agentId}`, [
+      {
+        text: `Stop monitoring ${o.current.agentId}`,
+        actionId: ACTION.qcOp,
+        value: qcOpValue('stop', o.current.agentId),
+        style: 'danger',
+      },
+    ]),
+  );
+
+const already = (o: Outcome<'already'>) =>
+  message(
+    `You are already ${MODE_VERB[o.mode]} ${o.agentId}.`,
+    section(`:information_source: You are already ${MODE_VERB[o.mode]} *${o.agentId}*.`),
+  );
+
+const intercepting = (o: Outcome<'intercepting'>) =>
+  message(
+    `You took over the call of ${o.agentId}; hang up your phone to end it.`,
+    section(
+      `:telephone_receiver: You took over the call of *${o.agentId}*. Hang up your phone to end it; then you can monitor again.`,
+    ),
+  );
+
+/** The gateway's answer: done (with where the follow-up events go), or why not and what to do. */
+function gatewayResult(o: Outcome<'gateway'>, userId: string, opts: FollowUp): SlackMessage {
+  const who = `<@${userId}> (inspector ${o.inspectorId})`;
+  const target = targetLabel(o.op, o.agentId);
+  // The retcode and its words may come from the gateway as they are: escaped.
+  const retcode = escapeMrkdwn(o.retcode);
+  const detail = `${o.op} · ${target} · gateway \`${escapeMrkdwn(o.call)}\` · retcode \`${retcode}\` · ${Math.round(o.latencyMs)} ms`;
+  if (o.ok) {
+    const force = o.op.startsWith('force-');
+    const done =
+      o.op === 'release-call' || force || opts.followUp === 'none' ? '' : ' · follow-up events in the thread';
+    const what = `${OP_PAST[o.op]} ${force ? o.agentId : target}`;
+    return message(
+      `✅ ${who} — ${what}. Retcode 0: done.`,
+      section(`:white_check_mark: ${who}: *${what}*`),
+      context(`${detail}${done}`),
+    );
+  }
+  const meaning = escapeMrkdwn(o.explanation?.meaning ?? '');
+  const nextStep = escapeMrkdwn(o.explanation?.nextStep ?? '');
+  return message(
+    `❌ ${who} could not ${OP_NAME[o.op]} ${target}. Retcode ${retcode}: ${meaning} ${nextStep}`,
+    section(`:x: ${who} could not *${OP_NAME[o.op]} ${target}*.\nRetcode \`${retcode}\`: ${meaning}`),
+    section(`*What to do:* ${nextStep}`),
+    ...(o.explanation?.sessionEnded ? [signInButton()] : []),
+    context(detail),
+  );
+}
+
+/** No answer from the gateway (or one it could not read): what happened and what to do. */
+function transportResult(o: Outcome<'transport'>, userId: string): SlackMessage {
+  const err = o.error;
+  const target = targetLabel(o.op, o.agentId);
+  const [explanation, nextStep] = [err.explanation, err.nextStep].map(escapeMrkdwn);
+  return message(
+    `⚠️ <@${userId}> — ${OP_NAME[o.op]} ${target}: ${explanation} ${nextStep}`,
+    section(
+      `:warning: <@${userId}> (inspector ${o.inspectorId}): *${OP_NAME[o.op]} ${target}* — ${explanation}`,
+    ),
+    section(`*What to do:* ${nextStep}`),
+    context(`${o.op} · ${target} · ${err.kind}${err.code ? ` (${escapeMrkdwn(err.code)})` : ''}`),
+  );
+}
+
 /**
  * Words for every QC outcome. `inChannel` results name who did what (the channel sees them);
  * refusals speak to the requester. `followUp: 'none'`: the result starts no thread of its own (it is
  * a reply in an alert's thread, or shown to the requester alone), so it promises none.
  */
-export function outcomeMessage(
-  outcome: QcOutcome,
-  userId: string,
-  opts: { followUp?: 'thread' | 'none' } = {},
-): SlackMessage & { inChannel: boolean } {
+export function outcomeMessage(outcome: QcOutcome, userId: string, opts: FollowUp = {}): Rendered {
   switch (outcome.kind) {
     case 'not-linked':
-      return {
-        inChannel: false,
-        ...message(
-          'You are not linked to a CC-Gateway inspector ID yet.',
-          section(':bust_in_silhouette: You are not linked to a CC-Gateway inspector ID yet.'),
-          context('Ask a qc-slack admin to run `/qc link @you &lt;inspector-id&gt; &lt;phone&gt;`.'),
-        ),
-      };
+      return toRequester(notLinked());
     case 'no-session':
-      return {
-        inChannel: false,
-        ...message(
-          `Inspector ${outcome.inspectorId} is not signed in to the gateway: sign in first.`,
-          section(
-            `:lock: Inspector *${outcome.inspectorId}* is not signed in to the gateway${outcome.reason ? ` (${escapeMrkdwn(outcome.reason)})` : ''}. Sign in first, then try again.`,
-          ),
-          signInButton(),
-        ),
-      };
-    case 'not-allowed': {
-      const admins = outcome.admins.length
-        ? outcome.admins.map((a) => `<@${a}>`).join(', ')
-        : 'a qc-slack admin (QC_ADMIN_USER_IDS)';
-      return {
-        inChannel: false,
-        ...message(
-          `You are not allowed to ${OP_NAME[outcome.op]} ${targetLabel(outcome.op, outcome.agentId)}: it needs the "${outcome.permission}" permission. Ask ${admins} to grant it.`,
-          section(
-            `:no_entry: You are not allowed to *${OP_NAME[outcome.op]} ${targetLabel(outcome.op, outcome.agentId)}*: it needs the \`${outcome.permission}\` permission. Nothing was sent to the gateway.`,
-          ),
-          context(`Ask ${admins} to run \`/qc allow @you ${outcome.permission}\`.`),
-        ),
-      };
-    }
+      return toRequester(noSession(outcome));
+    case 'not-allowed':
+      return toRequester(notAllowed(outcome));
     case 'wrong-mode':
-      return {
-        inChannel: false,
-        ...message(
-          `You are ${MODE_VERB[outcome.current.mode]} ${outcome.agentId}, not whispering: use /qc stop ${outcome.agentId}.`,
-          section(
-            `:information_source: You are ${MODE_VERB[outcome.current.mode]} *${outcome.agentId}*, not whispering. To end it: \`/qc stop ${outcome.agentId}\`.`,
-          ),
-        ),
-      };
+      return toRequester(wrongMode(outcome));
     case 'already-intercepted':
-      return {
-        inChannel: false,
-        ...message(
-          `Agent ${outcome.agentId}'s call was already intercepted by <@${outcome.by}> at ${clock(outcome.at)}.`,
-          section(
-            `:lock: Agent *${outcome.agentId}*'s call was already intercepted by <@${outcome.by}> at ${clock(outcome.at)}. Only one inspector can take a call over; nothing was sent to the gateway.`,
-          ),
-        ),
-      };
+      return toRequester(alreadyIntercepted(outcome));
     case 'alert-gone':
-      return {
-        inChannel: false,
-        ...message(
+      return toRequester(
+        message(
           'That alert is no longer known (expired or from another channel); nothing was sent to the gateway.',
         ),
-      };
+      );
     case 'not-monitoring':
-      if (outcome.op !== 'intercept') {
-        return {
-          inChannel: false,
-          ...message(
-            `To ${OP_NAME[outcome.op]} ${outcome.agentId} you must already be monitoring them.`,
-            section(
-              `:warning: To *${OP_NAME[outcome.op]} ${outcome.agentId}* you must already be listening to, inserted into or whispering to them. Start with:`,
-            ),
-            monitorButtons(outcome.agentId),
-          ),
-        };
-      }
-      return {
-        inChannel: false,
-        ...message(
-          `You can only intercept an agent you are monitoring. Listen, insert or whisper on ${outcome.agentId} first.`,
-          section(
-            `:warning: You can only intercept an agent you are listening to, inserting into or whispering to. You are ${
-              outcome.current
-                ? `${MODE_VERB[outcome.current.mode]} *${outcome.current.agentId}*`
-                : 'not monitoring anyone'
-            }. Start monitoring *${outcome.agentId}* first:`,
-          ),
-          monitorButtons(outcome.agentId),
-        ),
-      };
+      return toRequester(notMonitoring(outcome));
     case 'monitoring-other':
-      return {
-        inChannel: false,
-        ...message(
-          `You are monitoring ${outcome.current.agentId}: stop that first.`,
-          section(
-            `:warning: You are ${MODE_VERB[outcome.current.mode]} *${outcome.current.agentId}*: stop that first, then ${OP_NAME[outcome.op]} *${outcome.agentId}*.`,
-          ),
-          actions(`qc_stop_${outcome.current.agentId}`, [
-            {
-              text: `Stop monitoring ${outcome.current.agentId}`,
-              actionId: ACTION.qcOp,
-              value: qcOpValue('stop', outcome.current.agentId),
-              style: 'danger',
-            },
-          ]),
-        ),
-      };
+      return toRequester(monitoringOther(outcome));
     case 'already':
-      return {
-        inChannel: false,
-        ...message(
-          `You are already ${MODE_VERB[outcome.mode]} ${outcome.agentId}.`,
-          section(`:information_source: You are already ${MODE_VERB[outcome.mode]} *${outcome.agentId}*.`),
-        ),
-      };
+      return toRequester(already(outcome));
     case 'intercepting':
-      return {
-        inChannel: false,
-        ...message(
-          `You took over the call of ${outcome.agentId}; hang up your phone to end it.`,
-          section(
-            `:telephone_receiver: You took over the call of *${outcome.agentId}*. Hang up your phone to end it; then you can monitor again.`,
-          ),
-        ),
-      };
+      return toRequester(intercepting(outcome));
     case 'duplicate':
-      return {
-        inChannel: false,
-        ...message('This request was already handled once; it was not sent to the gateway again.'),
-      };
-    case 'gateway': {
-      const who = `<@${userId}> (inspector ${outcome.inspectorId})`;
-      const target = targetLabel(outcome.op, outcome.agentId);
-      // The retcode and its words may come from the gateway as they are: escaped.
-      const retcode = escapeMrkdwn(outcome.retcode);
-      const detail = `${outcome.op} · ${target} · gateway \`${escapeMrkdwn(outcome.call)}\` · retcode \`${retcode}\` · ${Math.round(outcome.latencyMs)} ms`;
-      if (outcome.ok) {
-        const done =
-          outcome.op === 'release-call' || outcome.op.startsWith('force-') || opts.followUp === 'none'
-            ? ''
-            : ' · follow-up events in the thread';
-        const text = `✅ ${who} — ${OP_PAST[outcome.op]} ${outcome.op.startsWith('force-') ? outcome.agentId : target}. Retcode 0: done.`;
-        return {
-          inChannel: true,
-          ...message(
-            text,
-            section(
-              `:white_check_mark: ${who}: *${OP_PAST[outcome.op]} ${outcome.op.startsWith('force-') ? outcome.agentId : target}*`,
-            ),
-            context(`${detail}${done}`),
-          ),
-        };
-      }
-      const meaning = escapeMrkdwn(outcome.explanation?.meaning ?? '');
-      const nextStep = escapeMrkdwn(outcome.explanation?.nextStep ?? '');
-      const text = `❌ ${who} could not ${OP_NAME[outcome.op]} ${target}. Retcode ${retcode}: ${meaning} ${nextStep}`;
-      return {
-        inChannel: true,
-        ...message(
-          text,
-          section(
-            `:x: ${who} could not *${OP_NAME[outcome.op]} ${target}*.\nRetcode \`${retcode}\`: ${meaning}`,
-          ),
-          section(`*What to do:* ${nextStep}`),
-          ...(outcome.explanation?.sessionEnded ? [signInButton()] : []),
-          context(detail),
-        ),
-      };
-    }
-    case 'transport': {
-      const err = outcome.error;
-      const target = targetLabel(outcome.op, outcome.agentId);
-      const [explanation, nextStep] = [err.explanation, err.nextStep].map(escapeMrkdwn);
-      const text = `⚠️ <@${userId}> — ${OP_NAME[outcome.op]} ${target}: ${explanation} ${nextStep}`;
-      return {
-        inChannel: true,
-        ...message(
-          text,
-          section(
-            `:warning: <@${userId}> (inspector ${outcome.inspectorId}): *${OP_NAME[outcome.op]} ${target}* — ${explanation}`,
-          ),
-          section(`*What to do:* ${nextStep}`),
-          context(`${outcome.op} · ${target} · ${err.kind}${err.code ? ` (${escapeMrkdwn(err.code)})` : ''}`),
-        ),
-      };
-    }
+      return toRequester(
+        message('This request was already handled once; it was not sent to the gateway again.'),
+      );
+    case 'gateway':
+      return toChannel(gatewayResult(outcome, userId, opts));
+    case 'transport':
+      return toChannel(transportResult(outcome, userId));
   }
 }
