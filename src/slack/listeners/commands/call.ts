@@ -1,4 +1,4 @@
-import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { AckFn, Context, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackContext } from '../../../qc/model';
 import type { InspectorLink } from '../../../store/types';
@@ -15,7 +15,7 @@ export interface CommandCall {
   requestId: string;
   ack: AckFn<string | RespondArguments>;
   client: Pick<WebClient, 'views'>;
-  context: Record<string, unknown>;
+  context: Context;
 }
 
 const ephemeral = (m: SlackMessage): RespondArguments => ({
