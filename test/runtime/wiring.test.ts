@@ -5,12 +5,25 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { LOCAL_ALERTS_SECRET, LOCAL_CHANNEL } from '../../local/stack';
+import type { GatewayClientOptions } from '../../src/gateway/client';
 import { buildAckDeps } from '../../src/runtime/ack-deps';
 import { buildAlertsDeps } from '../../src/runtime/alerts-deps';
 import { buildSignInService } from '../../src/runtime/signin-service';
 import { buildWorkerDeps } from '../../src/runtime/worker-deps';
 import { useLocalStack } from '../e2e/support';
 
+/** The options of every gateway client made, in order. */
+const gatewayClients = vi.hoisted(() => [] as GatewayClientOptions[]);
+vi.mock('../../src/gateway/client', async (original) => {
+  const mod = await original<typeof import('../../src/gateway/client')>();
+  class RecordedGatewayClient extends mod.GatewayClient {
+    constructor(opts: GatewayClientOptions) {
+      super(opts);
+      gatewayClients.push(opts);
+    }
+  }
+  return { ...mod, GatewayClient: RecordedGatewayClient };
+});
 vi.mock('../../src/runtime/worker-deps', async (original) => {
   const mod = await original<typeof import('../../src/runtime/worker-deps')>();
   return { ...mod, buildWorkerDeps: vi.fn(mod.buildWorkerDeps) };
@@ -45,6 +58,12 @@ describe('the local stack runs the Lambda builders', () => {
     await env.signIn('U_DEMO', '1001');
     expect(vi.mocked(buildSignInService)).toHaveBeenCalledTimes(1);
     expect(vi.mocked(buildSignInService).mock.calls[0]?.[0].gateway.baseUrl).toBe(env.stack.sim?.url);
+    // The sign-in gateway's short leash (Slack's 3 s) is the builder's, here as on Lambda.
+    expect(gatewayClients.at(-1)).toMatchObject({
+      baseUrl: env.stack.sim?.url,
+      connectTimeoutMs: 1_000,
+      requestTimeoutMs: 2_000,
+    });
   });
 
   it('POST /alerts is answered with the deps buildAlertsDeps made', async () => {
