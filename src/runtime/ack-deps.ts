@@ -21,8 +21,9 @@ export type BuiltAckDeps = AckDeps & { close(): Promise<void> };
  * here loads the AWS SDK or the gateway client: the first sign-in loads them (a separate chunk).
  */
 export function buildAckDeps(config: AckConfig, overrides: AckOverrides = {}): BuiltAckDeps {
-  const logger = overrides.logger ?? createLogger(config.slack.logLevel);
-  const signIn = lazySignIn(config.signIn, { ...overrides, logger });
+  const { queue, ...edges } = overrides;
+  const logger = edges.logger ?? createLogger(config.slack.logLevel);
+  const signIn = lazySignIn(config.signIn, { ...edges, logger });
   return {
     links: new HttpLinkReader({
       tableName: config.table.tableName,
@@ -30,11 +31,11 @@ export function buildAckDeps(config: AckConfig, overrides: AckOverrides = {}): B
       ...(config.table.endpoint ? { endpoint: config.table.endpoint } : {}),
       credentials: config.credentials,
     }),
-    queue: overrides.queue ?? sqsQueue(config),
+    queue: queue ?? sqsQueue(config),
     maxAgentId: config.maxAgentId,
     adminUserIds: config.slack.adminUserIds,
     logger,
-    now: overrides.now ?? Date.now,
+    now: edges.now ?? Date.now,
     signIn: signIn.signIn,
     close: signIn.close,
   };
@@ -58,7 +59,9 @@ export function lazySignIn(
       return (await service).signIn(req);
     },
     close: async () => {
-      await (await service)?.close();
+      // A chunk that failed to load has nothing to close (its error went to the sign-in that loaded it).
+      const loaded = await service?.catch(() => undefined);
+      await loaded?.close();
     },
   };
 }
