@@ -1,31 +1,23 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebClient } from '@slack/web-api';
 import { FakeClock, type RunningSimulator, type Scenario, startSimulator } from '../simulator/index';
-import { type AlertDeps, receiveAlert } from '../src/alerts/receive';
-import { logLevelConfig, workerLimitsConfig } from '../src/config';
-import { GatewayClient, type GatewayClientOptions } from '../src/gateway/client';
+import { logLevelConfig } from '../src/config';
+import type { GatewayClientOptions } from '../src/gateway/client';
 import { createLogger } from '../src/log';
 import type { Logger } from '../src/logger';
 import { Keeper } from '../src/qc/keeper';
 import { DEFAULT_PERMISSIONS, type Permission } from '../src/qc/permissions';
-import { receivePush } from '../src/qc/push-events';
-import { signInInspector } from '../src/qc/signin';
 import { InProcessFifoQueue } from '../src/queue/memory';
-import { bodyOf, headersOf, jsonResult } from '../src/runtime/http-event';
-import type { WorkerDeps } from '../src/runtime/worker-deps';
+import { type BuiltAckDeps, buildAckDeps } from '../src/runtime/ack-deps';
+import { buildAlertsDeps } from '../src/runtime/alerts-deps';
+import type { Overrides } from '../src/runtime/edges';
+import { type BuiltWorkerDeps, buildWorkerDeps } from '../src/runtime/worker-deps';
 import { createWorkerHandler } from '../src/runtime/worker-handler';
-import { SlackAlertPublisher } from '../src/slack/alert-publisher';
 import { createSlackApp } from '../src/slack/app';
-import type { AckDeps } from '../src/slack/deps';
-import { NOTIFIER_WEB_OPTIONS, SlackNotifier } from '../src/slack/notifier';
 import { slackErrorCode } from '../src/slack/web-api-errors';
-import { DynamoStore } from '../src/store/dynamo';
-import { HttpLinkReader } from '../src/store/link-reader';
+import type { DynamoStore } from '../src/store/dynamo';
 import { type ConsoleBridge, createConsole } from './console/index';
 import { type LocalDynamo, startLocalDynamo } from './dynalite';
-import { refuseForeignCaller } from './host-guard';
-import { readBody, sendLambdaResult, toApiGatewayEvent } from './http-event';
 import {
   createFakeSlack,
   dmChannelId,
@@ -34,12 +26,14 @@ import {
   type RateLimitConfig,
 } from './slack-api/index';
 import { type SocketModeTokens, startSocketMode } from './socket-mode';
+import { LOCAL_ALERTS_SECRET, LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET, localConfig } from './stack-config';
+import { type LocalHealth, type Routes, route } from './stack-routes';
 
-export const LOCAL_SIGNING_SECRET = 'local-signing-secret';
-export const LOCAL_BOT_TOKEN = 'xoxb-local-qc-slack';
+export { LOCAL_ALERTS_SECRET, LOCAL_BOT_TOKEN, LOCAL_SIGNING_SECRET } from './stack-config';
+export type { LocalHealth } from './stack-routes';
+
 export const LOCAL_TEAM = 'T_LOCAL';
 export const LOCAL_CHANNEL = 'C_QC';
-export const LOCAL_ALERTS_SECRET = 'local-alerts-secret';
 
 export const DEMO_USERS = [
   { id: 'U_DEMO', name: 'demo', realName: 'Demo Supervisor', inspectorId: '1001', phone: '70001' },
@@ -110,14 +104,6 @@ export class SocketModeError extends Error {
   }
 }
 
-/** What GET /healthz answers: the CLI checks it talks to a qc-slack stack, and how busy it is. */
-export interface LocalHealth {
-  service: 'qc-slack-local';
-  mode: 'local' | 'socket';
-  /** Jobs queued or running in the worker. */
-  pendingJobs: number;
-}
-
 export interface LocalStack {
   url: string;
   slack: FakeSlack;
@@ -127,72 +113,8 @@ export interface LocalStack {
   db: LocalDynamo;
   store: DynamoStore;
   queue: InProcessFifoQueue;
-  deps: WorkerDeps;
+  deps: BuiltWorkerDeps;
   close(): Promise<void>;
-}
-
-type SlackHandler = ReturnType<typeof createSlackApp>['handler'];
-
-/** What the HTTP routes reach; the Slack and alert routes are absent in Socket Mode. */
-interface Routes {
-  url: string;
-  slack: FakeSlack;
-  deps: WorkerDeps;
-  health(): LocalHealth;
-  consoleBridge?: ConsoleBridge;
-  slackHandler?: SlackHandler;
-  alertDeps?: AlertDeps;
-}
-
-/** API Gateway's routes plus the local ones, every one behind the host guard. */
-async function route(r: Routes, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (refuseForeignCaller(req, res)) return;
-  if (await r.slack.handle(req, res)) return;
-  if (r.consoleBridge && (await r.consoleBridge.handle(req, res))) return;
-  const path = new URL(req.url ?? '/', r.url).pathname;
-  if (req.method === 'POST' && path === '/slack/events' && r.slackHandler) {
-    const body = await readBody(req);
-    sendLambdaResult(res, await r.slackHandler(toApiGatewayEvent(req, body) as never, {} as never));
-    return;
-  }
-  // The JSON endpoints get the event Lambda would get, decoded as their handlers decode it.
-  if (req.method === 'POST' && path === '/alerts' && r.alertDeps) {
-    const event = toApiGatewayEvent(req, await readBody(req));
-    const result = await receiveAlert(r.alertDeps, {
-      method: 'POST',
-      headers: headersOf(event),
-      body: bodyOf(event),
-    });
-    sendLambdaResult(res, jsonResult(result.status, result.body));
-    return;
-  }
-  if (req.method === 'POST' && path === '/gateway/events') {
-    const event = toApiGatewayEvent(req, await readBody(req));
-    const result = await receivePush(r.deps, { headers: headersOf(event), body: bodyOf(event) });
-    sendLambdaResult(res, jsonResult(result.status, result.body));
-    return;
-  }
-  if (req.method === 'GET' && path === '/healthz') {
-    sendLambdaResult(res, jsonResult(200, r.health()));
-    return;
-  }
-  if (req.method === 'GET' && path === '/' && r.consoleBridge) {
-    res.writeHead(302, { location: '/console/' });
-    res.end();
-    return;
-  }
-  if (req.method === 'GET' && path === '/') {
-    const routes = r.slackHandler
-      ? 'POST /slack/events, POST /alerts, POST /gateway/events'
-      : 'Socket Mode (Slack over its WebSocket), POST /gateway/events';
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end(
-      `qc-slack local stack: ${routes}; Slack Web API at /api/${r.consoleBridge ? '; console at /console/' : ''}\n`,
-    );
-    return;
-  }
-  res.writeHead(404, { 'content-type': 'text/plain' });
-  res.end('not found\n');
 }
 
 /** Opens the stack's port first, so a busy port is one clear error before anything else starts. */
@@ -218,33 +140,23 @@ function quietWhenStopping(logger: Logger, stopping: () => boolean): Logger {
   };
 }
 
-/**
- * The whole product in one process: the same handlers as on Lambda behind one HTTP server with
- * API Gateway's routes, dynalite, an in-process FIFO queue, the keeper loop, the CC-Gateway
- * simulator, and a local Slack Web API standing in for Slack.
- */
-export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
-  const logger = opts.logger ?? createLogger(logLevelConfig(process.env, 'warn'));
-  const { server, url } = await listen(opts.port ?? 0);
-  const sim = opts.gateway
-    ? undefined
-    : await startSimulator({
-        quiet: true,
-        ...(opts.simulator?.pollHoldMs !== undefined ? { pollHoldMs: opts.simulator.pollHoldMs } : {}),
-        ...(opts.simulator?.fakeClock ? { clock: new FakeClock(Date.now()) } : {}),
-        ...(opts.simulator?.authMode ? { authMode: opts.simulator.authMode } : {}),
-        ...(opts.simulator?.scenario ? { scenario: opts.simulator.scenario } : {}),
-        ...(opts.simulator?.profile ? { profile: opts.simulator.profile } : {}),
-        ...(opts.simulator?.elbCookie ? { elbCookie: true } : {}),
-      });
-  const gatewayOptions: GatewayClientOptions = opts.gateway ?? {
+/** What stands in for AWS, the gateway and Slack. */
+interface Edges {
+  url: string;
+  sim?: RunningSimulator;
+  db: LocalDynamo;
+  slack: FakeSlack;
+  gateway: GatewayClientOptions;
+}
+
+async function startEdges(opts: LocalStackOptions, url: string): Promise<Edges> {
+  const sim = opts.gateway ? undefined : await startSimulator(simulatorOptions(opts));
+  const gateway: GatewayClientOptions = opts.gateway ?? {
     ...opts.gatewaySettings,
     baseUrl: sim?.url ?? '',
     ...(sim?.caPem ? { caPem: sim.caPem } : {}),
   };
   const db = await startLocalDynamo({ ...(opts.dataDir ? { path: opts.dataDir } : {}) });
-  const store = new DynamoStore({ tableName: db.tableName, client: db.client });
-
   const slack = createFakeSlack({
     botToken: LOCAL_BOT_TOKEN,
     teamId: LOCAL_TEAM,
@@ -263,143 +175,99 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     ],
     ...(opts.slackRateLimits ? { rateLimits: opts.slackRateLimits } : {}),
   });
-
   slack.setPublicBaseUrl(url);
+  return { url, ...(sim ? { sim } : {}), db, slack, gateway };
+}
 
-  // The notifier's client hands 429s to the notifier (NOTIFIER_WEB_OPTIONS); the alert publisher's retries them.
-  const webClient = (extra: { rejectRateLimitedCalls?: boolean } = {}) =>
-    opts.socketMode
-      ? new WebClient(opts.socketMode.botToken, {
-          ...(opts.socketMode.apiUrl ? { slackApiUrl: opts.socketMode.apiUrl } : {}),
-          retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 },
-          ...extra,
-        })
-      : new WebClient(LOCAL_BOT_TOKEN, {
-          slackApiUrl: `${url}/api/`,
-          retryConfig: { retries: 2, minTimeout: 50, maxTimeout: 2000 },
-          ...extra,
-        });
-  const web = webClient();
-  let stopping = false;
-  const gatewayLogger = quietWhenStopping(logger, () => stopping);
-  const gateway = new GatewayClient({ ...gatewayOptions, logger: gatewayLogger });
-  const admins =
-    opts.adminUserIds ?? new Set<string>(DEMO_USERS.filter((u) => 'isAdmin' in u).map((u) => u.id));
-  const deps: WorkerDeps = {
-    store,
-    gateway,
-    notifier: new SlackNotifier(webClient(NOTIFIER_WEB_OPTIONS), logger, { kept: store.posts }),
-    logger,
-    now: Date.now,
-    adminUserIds: admins,
+function simulatorOptions(opts: LocalStackOptions): Parameters<typeof startSimulator>[0] {
+  const o = opts.simulator;
+  return {
+    quiet: true,
+    ...(o?.pollHoldMs !== undefined ? { pollHoldMs: o.pollHoldMs } : {}),
+    ...(o?.fakeClock ? { clock: new FakeClock(Date.now()) } : {}),
+    ...(o?.authMode ? { authMode: o.authMode } : {}),
+    ...(o?.scenario ? { scenario: o.scenario } : {}),
+    ...(o?.profile ? { profile: o.profile } : {}),
+    ...(o?.elbCookie ? { elbCookie: true } : {}),
+  };
+}
+
+/** The functions, built by the same builders as on Lambda; only the edges differ. */
+interface LocalApp {
+  deps: BuiltWorkerDeps;
+  ackDeps: BuiltAckDeps;
+  queue: InProcessFifoQueue;
+  slackHandler?: ReturnType<typeof createSlackApp>['handler'];
+  alertDeps?: ReturnType<typeof buildAlertsDeps>;
+}
+
+function buildApp(opts: LocalStackOptions, edges: Edges, overrides: Overrides): LocalApp {
+  const config = localConfig({
+    url: edges.url,
+    db: edges.db,
+    gateway: edges.gateway,
+    ...(opts.socketMode ? { socketMode: opts.socketMode } : {}),
+    adminUserIds:
+      opts.adminUserIds ?? new Set<string>(DEMO_USERS.filter((u) => 'isAdmin' in u).map((u) => u.id)),
     defaultPermissions: opts.defaultPermissions ?? DEFAULT_PERMISSIONS,
-    maxAgentId: gateway.maxAgentId,
-    limits: workerLimitsConfig(),
-  };
-  const worker = createWorkerHandler(deps);
-  const queue = new InProcessFifoQueue(worker, { maxReceives: deps.limits?.maxReceiveCount ?? 3 });
-  const pushCallbackUrl = opts.push ? `${url}/gateway/events` : undefined;
-
-  const signInGateway = new GatewayClient({
-    ...gatewayOptions,
-    connectTimeoutMs: 1_000,
-    requestTimeoutMs: 2_000,
-    logger: gatewayLogger,
+    ...(opts.push ? { push: true } : {}),
   });
-  const ackDeps: AckDeps = {
-    links: new HttpLinkReader({
-      tableName: db.tableName,
-      region: 'local',
-      endpoint: db.endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    queue,
-    maxAgentId: gateway.maxAgentId,
-    adminUserIds: admins,
-    logger,
-    now: Date.now,
-    signIn: (req) =>
-      signInInspector(
-        {
-          store,
-          gateway: signInGateway,
-          logger,
-          now: Date.now,
-          ...(pushCallbackUrl ? { pushCallbackUrl } : {}),
-        },
-        req,
-      ),
-  };
+  const deps = buildWorkerDeps(config.worker, overrides);
+  const queue = new InProcessFifoQueue(createWorkerHandler(deps), {
+    maxReceives: deps.limits?.maxReceiveCount ?? 3,
+  });
+  const ackDeps = buildAckDeps(config.ack, { ...overrides, queue });
   // In Socket Mode the app hears Slack over the WebSocket only: its local signing and alerts secrets are
   // public (printed), so no HTTP route takes requests signed with them.
-  const slackHandler = opts.socketMode
-    ? undefined
-    : createSlackApp(
-        {
-          signingSecret: LOCAL_SIGNING_SECRET,
-          botToken: LOCAL_BOT_TOKEN,
-          botId: 'B_QCBOT',
-          botUserId: 'U_QCBOT',
-          apiUrl: `${url}/api/`,
-          logLevel: 'error',
-        },
-        ackDeps,
-      ).handler;
-  const alertDeps: AlertDeps | undefined = opts.socketMode
-    ? undefined
-    : {
-        secret: LOCAL_ALERTS_SECRET,
-        maxAgentId: gateway.maxAgentId,
-        now: Date.now,
-        logger,
-        publisher: new SlackAlertPublisher({ client: web, store, now: Date.now }),
-      };
-  let socket: Awaited<ReturnType<typeof startSocketMode>> | undefined;
-  if (opts.socketMode) {
-    try {
-      socket = await (opts.startSocketMode ?? startSocketMode)(opts.socketMode, ackDeps);
-    } catch (err) {
-      // Nothing runs without the workspace: free the port and stop what started, then say why.
-      server.close();
-      await sim?.close();
-      await db.close();
-      throw new SocketModeError(slackErrorCode(err) ?? (err instanceof Error ? err.message : String(err)));
-    }
-  }
-  const consoleBridge =
-    opts.socketMode || opts.console === false
-      ? undefined
-      : createConsole({
-          url,
-          slack,
-          ...(sim ? { sim: sim.sim } : {}),
-          signingSecret: LOCAL_SIGNING_SECRET,
-          alertsSecret: LOCAL_ALERTS_SECRET,
-          teamId: LOCAL_TEAM,
-          users: DEMO_USERS.map((u) => ({
-            id: u.id,
-            name: u.name,
-            realName: u.realName,
-            role: 'inspectorId' in u ? 'inspector' : 'isAdmin' in u ? 'admin' : 'unlinked',
-            ...('inspectorId' in u ? { inspectorId: u.inspectorId, phone: u.phone } : {}),
-            dm: dmChannelId(u.id),
-          })),
-          channels: [{ id: LOCAL_CHANNEL, name: 'qc-floor' }],
-        });
-
-  const routes: Routes = {
-    url,
-    slack,
+  if (opts.socketMode) return { deps, ackDeps, queue };
+  return {
     deps,
-    health: () => ({
-      service: 'qc-slack-local',
-      mode: opts.socketMode ? 'socket' : 'local',
-      pendingJobs: queue.pending,
-    }),
-    ...(consoleBridge ? { consoleBridge } : {}),
-    ...(slackHandler ? { slackHandler } : {}),
-    ...(alertDeps ? { alertDeps } : {}),
+    ackDeps,
+    queue,
+    slackHandler: createSlackApp(config.ack.slack, ackDeps).handler,
+    alertDeps: buildAlertsDeps(config.alerts, overrides),
   };
+}
+
+/** Socket Mode, when asked for; if it cannot connect, what started stops and SocketModeError says why. */
+async function connectSocketMode(
+  opts: LocalStackOptions,
+  app: LocalApp,
+  stopStarted: () => Promise<void>,
+): Promise<{ stop(): Promise<void> } | undefined> {
+  if (!opts.socketMode) return undefined;
+  try {
+    return await (opts.startSocketMode ?? startSocketMode)(opts.socketMode, app.ackDeps);
+  } catch (err) {
+    // Nothing runs without the workspace: free the port and stop what started, then say why.
+    await stopStarted();
+    throw new SocketModeError(slackErrorCode(err) ?? (err instanceof Error ? err.message : String(err)));
+  }
+}
+
+/** The browser console at /console/ (not in Socket Mode, nor with `console: false`). */
+function startConsole(opts: LocalStackOptions, edges: Edges): ConsoleBridge | undefined {
+  if (opts.socketMode || opts.console === false) return undefined;
+  return createConsole({
+    url: edges.url,
+    slack: edges.slack,
+    ...(edges.sim ? { sim: edges.sim.sim } : {}),
+    signingSecret: LOCAL_SIGNING_SECRET,
+    alertsSecret: LOCAL_ALERTS_SECRET,
+    teamId: LOCAL_TEAM,
+    users: DEMO_USERS.map((u) => ({
+      id: u.id,
+      name: u.name,
+      realName: u.realName,
+      role: 'inspectorId' in u ? 'inspector' : 'isAdmin' in u ? 'admin' : 'unlinked',
+      ...('inspectorId' in u ? { inspectorId: u.inspectorId, phone: u.phone } : {}),
+      dm: dmChannelId(u.id),
+    })),
+    channels: [{ id: LOCAL_CHANNEL, name: 'qc-floor' }],
+  });
+}
+
+function mountRoutes(server: Server, routes: Routes, logger: Logger): void {
   server.on('request', (req, res) => {
     route(routes, req, res).catch((err: unknown) => {
       logger.error(
@@ -410,26 +278,33 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       res.end();
     });
   });
+}
 
-  // Demo links: the inspectors of the simulator's default scenario (not in a real workspace).
-  for (const u of opts.socketMode ? [] : DEMO_USERS) {
-    if ('inspectorId' in u) {
-      await store.putLink({
-        teamId: LOCAL_TEAM,
-        userId: u.id,
-        inspectorId: u.inspectorId,
-        phone: u.phone,
-        displayName: u.realName,
-        linkedBy: 'U_ADMIN',
-        linkedAt: Date.now(),
-      });
-    }
+/** Demo links: the inspectors of the simulator's default scenario (not in a real workspace). */
+async function linkDemoUsers(store: DynamoStore): Promise<void> {
+  for (const u of DEMO_USERS) {
+    if (!('inspectorId' in u)) continue;
+    await store.putLink({
+      teamId: LOCAL_TEAM,
+      userId: u.id,
+      inspectorId: u.inspectorId,
+      phone: u.phone,
+      displayName: u.realName,
+      linkedBy: 'U_ADMIN',
+      linkedAt: Date.now(),
+    });
   }
+}
 
-  // The keeper loop: on Lambda a scheduled ~55 s run every minute; here back to back.
-  const abort = new AbortController();
-  const keeperLoop = (async () => {
-    while (!abort.signal.aborted) {
+/** The keeper loop: on Lambda a scheduled ~55 s run every minute; here back to back until `signal`. */
+function keeperLoop(
+  opts: LocalStackOptions,
+  deps: BuiltWorkerDeps,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<void> {
+  return (async () => {
+    while (!signal.aborted) {
       const keeper = new Keeper(deps, {
         rescanMs: opts.keeper?.rescanMs ?? 500,
         runMs: opts.keeper?.runMs ?? 55_000,
@@ -437,37 +312,112 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         errorBackoffMs: 200,
       });
       await keeper
-        .run(abort.signal)
+        .run(signal)
         .catch((err: unknown) => logger.error({ error: (err as Error).name }, 'keeper run failed'));
     }
   })();
+}
 
+/** Everything that runs, in the order it stops. */
+interface Running {
+  server: Server;
+  edges: Edges;
+  app: LocalApp;
+  consoleBridge: ConsoleBridge | undefined;
+  socket: { stop(): Promise<void> } | undefined;
+  keeper: Promise<void>;
+  abort: AbortController;
+}
+
+async function stopStack(r: Running): Promise<void> {
+  r.abort.abort();
+  r.consoleBridge?.close();
+  // Socket Mode's close errors (a socket already gone) change nothing: the stack stops either way.
+  await r.socket?.stop().catch(() => {});
+  // Let a held long poll come back (it may carry an event) before cutting the connections.
+  await Promise.race([r.keeper, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  await r.app.deps.gateway.destroy();
+  await r.app.ackDeps.close();
+  await r.keeper;
+  await r.app.queue.drained();
+  await closeServer(r.server);
+  await stopEdges(r.edges);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+async function stopEdges(edges: Edges): Promise<void> {
+  await edges.sim?.close();
+  await edges.db.close();
+}
+
+/**
+ * The whole product in one process: the same handlers as on Lambda behind one HTTP server with
+ * API Gateway's routes, dynalite, an in-process FIFO queue, the keeper loop, the CC-Gateway
+ * simulator, and a local Slack Web API standing in for Slack.
+ */
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const logger = opts.logger ?? createLogger(logLevelConfig(process.env, 'warn'));
+  const { server, url } = await listen(opts.port ?? 0);
+  const edges = await startEdges(opts, url);
+  let stopping = false;
+  const gatewayLogger = quietWhenStopping(logger, () => stopping);
+  const app = buildApp(opts, edges, { dynamo: edges.db.client, logger, gatewayLogger });
+  const socket = await connectSocketMode(opts, app, async () => {
+    server.close();
+    await stopEdges(edges);
+  });
+  const consoleBridge = startConsole(opts, edges);
+  mountRoutes(server, routesOf(opts, edges, app, consoleBridge), logger);
+  if (!opts.socketMode) await linkDemoUsers(app.deps.store);
+  const abort = new AbortController();
+  const running: Running = {
+    server,
+    edges,
+    app,
+    consoleBridge,
+    socket,
+    keeper: keeperLoop(opts, app.deps, logger, abort.signal),
+    abort,
+  };
   return {
     url,
-    slack,
-    ...(sim ? { sim } : {}),
+    slack: edges.slack,
+    ...(edges.sim ? { sim: edges.sim } : {}),
     ...(consoleBridge ? { console: consoleBridge } : {}),
-    db,
-    store,
-    queue,
-    deps,
-    close: async () => {
+    db: edges.db,
+    store: app.deps.store,
+    queue: app.queue,
+    deps: app.deps,
+    close: () => {
       stopping = true;
-      abort.abort();
-      consoleBridge?.close();
-      await socket?.stop().catch(() => {});
-      // Let a held long poll come back (it may carry an event) before cutting the connections.
-      await Promise.race([keeperLoop, new Promise((r) => setTimeout(r, 2_000).unref())]);
-      await gateway.destroy();
-      await signInGateway.destroy();
-      await keeperLoop;
-      await queue.drained();
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      await sim?.close();
-      await db.close();
+      return stopStack(running);
     },
+  };
+}
+
+function routesOf(
+  opts: LocalStackOptions,
+  edges: Edges,
+  app: LocalApp,
+  consoleBridge: ConsoleBridge | undefined,
+): Routes {
+  return {
+    url: edges.url,
+    slack: edges.slack,
+    deps: app.deps,
+    health: (): LocalHealth => ({
+      service: 'qc-slack-local',
+      mode: opts.socketMode ? 'socket' : 'local',
+      pendingJobs: app.queue.pending,
+    }),
+    ...(consoleBridge ? { consoleBridge } : {}),
+    ...(app.slackHandler ? { slackHandler: app.slackHandler } : {}),
+    ...(app.alertDeps ? { alertDeps: app.alertDeps } : {}),
   };
 }

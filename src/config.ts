@@ -3,6 +3,7 @@ import { DEFAULT_MAX_AGENT_ID, NEWER_GATEWAY_MAX_AGENT_ID } from './gateway/agen
 import type { GatewayClientOptions } from './gateway/client';
 import { DEFAULT_PERMISSIONS, PERMISSIONS, type Permission, parsePermissions } from './qc/permissions';
 import type { QcPolicy } from './qc/ports';
+import type { Credentials } from './queue/sqs';
 
 /**
  * The one place that reads environment variables. Every value is validated here and a bad or
@@ -263,6 +264,9 @@ export function keeperRunMsConfig(env: Env = process.env): number {
   return intVar(env, 'KEEPER_RUN_MS', 55_000, 500, 840_000);
 }
 
+/** How long audit rows are kept when AUDIT_RETENTION_DAYS is not set (days). */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 90;
+
 /** AWS resources the functions use (names from CloudFormation; endpoints only for local runs). */
 export function awsConfig(env: Env = process.env) {
   return {
@@ -271,8 +275,139 @@ export function awsConfig(env: Env = process.env) {
     queueUrl: env.QUEUE_URL?.trim() || undefined,
     dynamoEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB?.trim() || undefined,
     sqsEndpoint: env.AWS_ENDPOINT_URL_SQS?.trim() || undefined,
-    auditRetentionDays: intVar(env, 'AUDIT_RETENTION_DAYS', 90, 1, 3650),
+    auditRetentionDays: intVar(env, 'AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 3650),
     /** Public URL of POST /gateway/events: when set, inspectors sign in in push mode. */
     pushCallbackUrl: env.GATEWAY_CALLBACK_URL?.trim() || undefined,
+  };
+}
+
+/** AWS credentials from the environment (on Lambda, the execution role's). */
+export function awsCredentialsConfig(env: Env = process.env): Credentials {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey)
+    throw new ConfigError('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set');
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
+}
+
+// ── One configuration per function: what its builder in src/runtime/ wires (read once, at cold start) ──
+
+/** The DynamoDB table every function reads or writes; `endpoint` only for local runs. */
+export interface TableConfig {
+  tableName: string;
+  region: string;
+  endpoint?: string;
+  auditRetentionDays: number;
+}
+
+export type SlackWebSettings = ReturnType<typeof slackWebConfig>;
+export type SlackAppConfig = ReturnType<typeof slackConfig>;
+export type WorkerLimitsSettings = ReturnType<typeof workerLimitsConfig>;
+
+function tableConfig(env: Env): TableConfig {
+  const aws = awsConfig(env);
+  return {
+    tableName: aws.tableName,
+    region: aws.region,
+    ...(aws.dynamoEndpoint ? { endpoint: aws.dynamoEndpoint } : {}),
+    auditRetentionDays: aws.auditRetentionDays,
+  };
+}
+
+/** The worker, the keeper and the push receiver (buildWorkerDeps). */
+export interface WorkerConfig {
+  slack: SlackWebSettings;
+  table: TableConfig;
+  gateway: GatewayClientOptions;
+  policy: QcPolicy;
+  limits: WorkerLimitsSettings;
+}
+
+export function workerConfig(env: Env = process.env): WorkerConfig {
+  return {
+    slack: slackWebConfig(env),
+    table: tableConfig(env),
+    gateway: gatewayConfig(env),
+    policy: qcPolicyConfig(env),
+    limits: workerLimitsConfig(env),
+  };
+}
+
+/** Sign-in from the Slack function (buildSignInService, loaded on the first sign-in). */
+export interface SignInConfig {
+  logLevel: string;
+  table: TableConfig;
+  gateway: GatewayClientOptions;
+  /** Public URL of POST /gateway/events: when set, inspectors sign in in push mode. */
+  pushCallbackUrl?: string;
+}
+
+export function signInConfig(env: Env = process.env): SignInConfig {
+  const pushCallbackUrl = awsConfig(env).pushCallbackUrl;
+  return {
+    logLevel: logLevelConfig(env),
+    table: tableConfig(env),
+    gateway: gatewayConfig(env),
+    ...(pushCallbackUrl ? { pushCallbackUrl } : {}),
+  };
+}
+
+/** The SQS FIFO queue the Slack function sends jobs to. */
+export interface SqsConfig {
+  queueUrl: string;
+  region: string;
+  endpoint?: string;
+  credentials: Credentials;
+}
+
+/** The Slack function (createSlackApp + buildAckDeps). `queue` is absent where the queue is another. */
+export interface AckConfig {
+  slack: SlackAppConfig;
+  maxAgentId: number;
+  table: TableConfig;
+  credentials: Credentials;
+  queue?: SqsConfig;
+  signIn: SignInConfig;
+}
+
+export function ackConfig(env: Env = process.env): AckConfig {
+  const slack = slackConfig(env);
+  const aws = awsConfig(env);
+  const credentials = awsCredentialsConfig(env);
+  if (!aws.queueUrl)
+    throw new ConfigError('QUEUE_URL is not set (the SQS FIFO queue, set by serverless.yml)');
+  return {
+    slack,
+    maxAgentId: maxAgentIdConfig(env),
+    table: tableConfig(env),
+    credentials,
+    queue: {
+      queueUrl: aws.queueUrl,
+      region: aws.region,
+      ...(aws.sqsEndpoint ? { endpoint: aws.sqsEndpoint } : {}),
+      credentials,
+    },
+    signIn: signInConfig(env),
+  };
+}
+
+/** The alerts function (buildAlertsDeps). */
+export interface AlertsFunctionConfig {
+  slack: SlackWebSettings;
+  table: TableConfig;
+  secret: string;
+  maxAgentId: number;
+}
+
+export function alertsFunctionConfig(env: Env = process.env): AlertsFunctionConfig {
+  return {
+    slack: slackWebConfig(env),
+    table: tableConfig(env),
+    secret: alertsConfig(env).secret,
+    maxAgentId: maxAgentIdConfig(env),
   };
 }

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  ackConfig,
   adminUserIdsConfig,
   ConfigError,
   gatewayConfig,
   socketModeConfig,
+  workerConfig,
   workerLimitsConfig,
 } from '../src/config';
 
@@ -99,5 +101,41 @@ describe('workerLimitsConfig', () => {
     expect(() => workerLimitsConfig({ WORKER_TIMEOUT_MS: 'soon' })).toThrow(/WORKER_TIMEOUT_MS/);
     expect(() => workerLimitsConfig({ QC_JOB_MAX_AGE_MS: '0' })).toThrow(/QC_JOB_MAX_AGE_MS/);
     expect(() => workerLimitsConfig({ QUEUE_MAX_RECEIVE_COUNT: '-1' })).toThrow(/QUEUE_MAX_RECEIVE_COUNT/);
+  });
+});
+
+describe("the functions' configurations (read once at cold start, wired by src/runtime/)", () => {
+  const base = {
+    SLACK_SIGNING_SECRET: 'signing',
+    SLACK_BOT_TOKEN: 'xoxb-1',
+    TABLE_NAME: 'qc',
+    AWS_ACCESS_KEY_ID: 'AKID',
+    AWS_SECRET_ACCESS_KEY: 'key',
+    CCGW_BASE_URL: 'https://10.0.0.5:8043',
+  };
+
+  it('the Slack function needs QUEUE_URL and AWS credentials: ConfigErrors that name them', () => {
+    expect(() => ackConfig(base)).toThrow(ConfigError);
+    expect(() => ackConfig(base)).toThrow(/^QUEUE_URL is not set/);
+    const noKey = { ...base, QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/1/q.fifo' } as Record<
+      string,
+      string | undefined
+    >;
+    noKey.AWS_SECRET_ACCESS_KEY = undefined;
+    expect(() => ackConfig(noKey)).toThrow(ConfigError);
+    expect(() => ackConfig(noKey)).toThrow(/AWS_ACCESS_KEY_ID \/ AWS_SECRET_ACCESS_KEY are not set/);
+  });
+
+  it('the worker reads its table, gateway, policy and limits in one go', () => {
+    const c = workerConfig({ ...base, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
+    expect(c.table).toEqual({
+      tableName: 'qc',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:8000',
+      auditRetentionDays: 90,
+    });
+    expect(c.gateway.baseUrl).toBe('https://10.0.0.5:8043');
+    expect(c.limits.maxReceiveCount).toBe(3);
+    expect(() => workerConfig({ ...base, CCGW_BASE_URL: '' })).toThrow(ConfigError);
   });
 });

@@ -61,14 +61,7 @@ export function createSocketModeServer(opts: SocketModeOptions): SocketModeServe
       if (ack) waiting.get(ack.envelopeId)?.(ack);
     });
     ws.on('close', () => open.splice(open.indexOf(ws), 1));
-    ws.send(
-      JSON.stringify({
-        type: 'hello',
-        num_connections: open.length,
-        debug_info: { host: 'local-slack', approximate_connection_time: 18060 },
-        connection_info: { app_id: opts.appId ?? 'A_QCSLACK' },
-      }),
-    );
+    ws.send(JSON.stringify(helloMessage(open.length, opts.appId)));
     const hellos = onHello;
     onHello = [];
     for (const resolve of hellos) resolve();
@@ -81,16 +74,7 @@ export function createSocketModeServer(opts: SocketModeOptions): SocketModeServe
     async handle(req, res) {
       const path = (req.url ?? '').split('?')[0];
       if (path !== `${prefix}/api/apps.connections.open`) return false;
-      for await (const _ of req) {
-        // The body carries nothing Slack reads here; drain it.
-      }
-      const auth = req.headers.authorization ?? '';
-      const body =
-        auth === `Bearer ${opts.appToken}`
-          ? { ok: true, url: newUrl() }
-          : { ok: false, error: auth.startsWith('Bearer xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(body));
+      await answerConnectionsOpen(req, res, opts.appToken, newUrl);
       return true;
     },
     upgrade(req, socket, head) {
@@ -105,31 +89,7 @@ export function createSocketModeServer(opts: SocketModeOptions): SocketModeServe
       await connected();
       const ws = open.at(-1);
       if (!ws) throw new Error('no Socket Mode connection');
-      const envelopeId = randomUUID();
-      const acked = new Promise<EnvelopeAck>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiting.delete(envelopeId);
-          reject(
-            new Error(`Socket Mode: no ack for the ${type} envelope within ${opts.ackTimeoutMs ?? 3000} ms`),
-          );
-        }, opts.ackTimeoutMs ?? 3000);
-        waiting.set(envelopeId, (ack) => {
-          clearTimeout(timer);
-          waiting.delete(envelopeId);
-          resolve(ack);
-        });
-      });
-      ws.send(
-        JSON.stringify({
-          envelope_id: envelopeId,
-          type,
-          payload,
-          accepts_response_payload: type !== 'events_api',
-          retry_attempt: 0,
-          retry_reason: '',
-        }),
-      );
-      return acked;
+      return sendEnvelope(ws, waiting, type, payload, opts.ackTimeoutMs ?? 3000);
     },
     async refresh() {
       const before = open.slice();
@@ -156,6 +116,67 @@ export function createSocketModeServer(opts: SocketModeOptions): SocketModeServe
     const ws = opts.baseUrl().replace(/^http/, 'ws');
     return `${ws}${prefix}/socket-mode/link/?ticket=${ticket}&app_id=${opts.appId ?? 'A_QCSLACK'}`;
   }
+}
+
+function helloMessage(connections: number, appId = 'A_QCSLACK') {
+  return {
+    type: 'hello',
+    num_connections: connections,
+    debug_info: { host: 'local-slack', approximate_connection_time: 18060 },
+    connection_info: { app_id: appId },
+  };
+}
+
+/** `apps.connections.open`: a WebSocket URL for the app-level token, Slack's error for any other. */
+async function answerConnectionsOpen(
+  req: IncomingMessage,
+  res: ServerResponse,
+  appToken: string,
+  newUrl: () => string,
+): Promise<void> {
+  for await (const _ of req) {
+    // The body carries nothing Slack reads here; drain it.
+  }
+  const auth = req.headers.authorization ?? '';
+  const body =
+    auth === `Bearer ${appToken}`
+      ? { ok: true, url: newUrl() }
+      : { ok: false, error: auth.startsWith('Bearer xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+/** One envelope to `ws`; resolves with the app's ack, rejects after `ackTimeoutMs` without one. */
+function sendEnvelope(
+  ws: WebSocket,
+  waiting: Map<string, (ack: EnvelopeAck) => void>,
+  type: EnvelopeType,
+  payload: object,
+  ackTimeoutMs: number,
+): Promise<EnvelopeAck> {
+  const envelopeId = randomUUID();
+  const acked = new Promise<EnvelopeAck>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      waiting.delete(envelopeId);
+      reject(new Error(`Socket Mode: no ack for the ${type} envelope within ${ackTimeoutMs} ms`));
+    }, ackTimeoutMs);
+    waiting.set(envelopeId, (ack) => {
+      clearTimeout(timer);
+      waiting.delete(envelopeId);
+      resolve(ack);
+    });
+  });
+  ws.send(
+    JSON.stringify({
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== 'events_api',
+      retry_attempt: 0,
+      retry_reason: '',
+    }),
+  );
+  return acked;
 }
 
 function parseAck(text: string): EnvelopeAck | undefined {

@@ -1,9 +1,10 @@
 import { receiveAlert } from '../alerts/receive';
-import { alertsDepsFromEnv } from '../runtime/alerts-deps';
+import { alertsFunctionConfig } from '../config';
+import { buildAlertsDeps } from '../runtime/alerts-deps';
 import { bodyOf, type HttpEvent, type HttpResult, headersOf, jsonResult } from '../runtime/http-event';
 import { withSecrets } from '../runtime/secrets';
 
-const deps = alertsDepsFromEnv(await withSecrets());
+const deps = buildAlertsDeps(alertsFunctionConfig(await withSecrets()));
 
 /** λ alerts: HMAC-signed monitoring alerts (POST /alerts) → a Block Kit alert with QC buttons. */
 export async function handler(event: HttpEvent): Promise<HttpResult> {

@@ -1,9 +1,10 @@
+import { workerConfig } from '../config';
 import { receivePush } from '../qc/push-events';
 import { bodyOf, type HttpEvent, type HttpResult, headersOf, jsonResult } from '../runtime/http-event';
 import { withSecrets } from '../runtime/secrets';
-import { workerDepsFromEnv } from '../runtime/worker-deps';
+import { buildWorkerDeps } from '../runtime/worker-deps';
 
-const deps = workerDepsFromEnv(await withSecrets());
+const deps = buildWorkerDeps(workerConfig(await withSecrets()));
 
 /** λ gateway-events: the gateway's push callback (POST /gateway/events). */
 export async function handler(event: HttpEvent): Promise<HttpResult> {

@@ -1,10 +1,10 @@
-import { keeperRunMsConfig } from '../config';
+import { keeperRunMsConfig, workerConfig } from '../config';
 import { Keeper, type KeeperReport } from '../qc/keeper';
 import { withSecrets } from '../runtime/secrets';
-import { workerDepsFromEnv } from '../runtime/worker-deps';
+import { buildWorkerDeps } from '../runtime/worker-deps';
 
 const env = await withSecrets();
-const deps = workerDepsFromEnv(env);
+const deps = buildWorkerDeps(workerConfig(env));
 const runMs = keeperRunMsConfig(env);
 
 /** λ keeper: every minute, ~55 s of keeping sessions alive for one shard of inspectors. */

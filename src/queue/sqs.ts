@@ -59,16 +59,3 @@ export interface Credentials {
   secretAccessKey: string;
   sessionToken?: string;
 }
-
-/** Lambda's credentials come from the environment (the execution role's). */
-export function credentialsFromEnv(env: Record<string, string | undefined> = process.env): Credentials {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey)
-    throw new QueueError('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set');
-  return {
-    accessKeyId,
-    secretAccessKey,
-    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-  };
-}

@@ -1,8 +1,14 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { SECRET_VARS, type SecretSource, type SecretVar, secretSourceConfig } from '../config';
+import {
+  awsCredentialsConfig,
+  SECRET_VARS,
+  type SecretSource,
+  type SecretVar,
+  secretSourceConfig,
+} from '../config';
 import { registerSecretValue } from '../log';
-import { credentialsFromEnv } from '../queue/sqs';
+import type { Credentials } from '../queue/sqs';
 import { signV4 } from './sigv4';
 
 type Env = Record<string, string | undefined>;
@@ -33,7 +39,7 @@ export async function withSecrets(env: Env = process.env): Promise<Env> {
   const wanted = SECRET_VARS.filter((name) => source.params[name]);
   const filled: Env = { ...env };
   if (wanted.length > 0) {
-    const found = await getParameters(source, credentialsFromEnv(env), wanted);
+    const found = await getParameters(source, awsCredentialsConfig(env), wanted);
     for (const name of wanted) filled[name] = found.get(name);
   }
   // Whatever their source, the logger scrubs these values from any string it writes.
@@ -46,7 +52,7 @@ const ATTEMPTS = 3;
 
 async function getParameters(
   source: SecretSource,
-  credentials: ReturnType<typeof credentialsFromEnv>,
+  credentials: Credentials,
   wanted: SecretVar[],
 ): Promise<Map<SecretVar, string>> {
   const names = wanted.map((name) => source.params[name] as string);
