@@ -66,6 +66,28 @@ export async function endSessionByAdmin(
   return out;
 }
 
+/**
+ * End a session the gateway ended by itself (it signed the inspector out, or no longer accepts the
+ * session) and tell its user by DM. Only whoever ends the record tells: a session already ended or
+ * replaced (someone else told the user) is left alone, and false is returned. Used by the keeper and
+ * by the push receiver.
+ */
+export async function endSessionAndTell(
+  deps: Pick<QcDeps, 'store' | 'notifier' | 'logger' | 'now'>,
+  session: SessionRecord,
+  reason: string,
+): Promise<boolean> {
+  if (!(await deps.store.endSession(session.inspectorId, session.sessionId, reason, deps.now())))
+    return false;
+  await deps.notifier
+    .dm(session.teamId, session.userId, { kind: 'session-ended', inspectorId: session.inspectorId, reason })
+    .catch((err: unknown) =>
+      // The session is ended either way; a DM Slack refused must not undo that or fail the caller.
+      deps.logger.warn({ error: (err as Error).name }, 'could not DM about the ended session'),
+    );
+  return true;
+}
+
 /** The end of a sentence about the sign-out: " (signed out at the gateway)" or what went wrong. */
 export function outcomeWords(out: GatewaySignOut): string {
   return out.signedOut

@@ -1,4 +1,3 @@
-import type { GatewayClient } from '../gateway/client';
 import { GatewayInputError, GatewayTransportError } from '../gateway/errors';
 
 /**
@@ -28,7 +27,7 @@ export interface GatewayProgress {
  * that answered, or one that failed in a way that may have applied (errors.ts says which). A
  * request refused before it was sent (connection refused, bad input) leaves `progress` as it was.
  */
-export function trackGateway(gateway: GatewayClient, progress: GatewayProgress): GatewayClient {
+export function trackGateway<G extends object>(gateway: G, progress: GatewayProgress): G {
   return new Proxy(gateway, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);

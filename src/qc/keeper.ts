@@ -8,6 +8,7 @@ import {
   GatewayTransportError,
 } from '../gateway';
 import { ConflictError, type SessionRecord } from '../store/types';
+import { endSessionAndTell } from './end-session';
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
 import { adoptCookie } from './session-changes';
@@ -445,22 +446,6 @@ export class Keeper {
 
   async #ended(session: SessionRecord, reason: string): Promise<void> {
     this.#report.ended++;
-    const ended = await this.#deps.store.endSession(
-      session.inspectorId,
-      session.sessionId,
-      reason,
-      this.#deps.now(),
-    );
-    if (ended) {
-      await this.#deps.notifier
-        .dm(session.teamId, session.userId, {
-          kind: 'session-ended',
-          inspectorId: session.inspectorId,
-          reason,
-        })
-        .catch((err: unknown) =>
-          this.#deps.logger.warn({ error: (err as Error).name }, 'could not DM about the ended session'),
-        );
-    }
+    await endSessionAndTell(this.#deps, session, reason);
   }
 }

@@ -1,4 +1,13 @@
-import type { GatewayClient } from '../gateway/client';
+import type {
+  GatewayEvent,
+  GatewayOutcome,
+  GatewaySession,
+  Secret,
+  SignInData,
+  SignInOptions,
+  SimpleQcOperation,
+  SwitchTarget,
+} from '../gateway';
 import type { Logger } from '../logger';
 import type {
   AlertRecord,
@@ -101,9 +110,48 @@ export interface QcPolicy {
   defaultPermissions: readonly Permission[];
 }
 
+/**
+ * The CC-Gateway as qc/ uses it: exactly the calls qc/ makes, with the gateway's own result types.
+ * `GatewayClient` (src/gateway/client.ts) implements it; tests use an in-memory fake.
+ * A refusal is a `GatewayOutcome` with `ok: false`; a transport failure throws a `GatewayTransportError`.
+ */
+export interface Gateway {
+  signIn(agentId: string, opts: SignInOptions): Promise<GatewayOutcome<SignInData>>;
+  /** Sign in even though the ID is signed in elsewhere (the other session is kicked). */
+  forceSignIn(agentId: string, opts: SignInOptions): Promise<GatewayOutcome<SignInData>>;
+  signOut(session: GatewaySession): Promise<GatewayOutcome>;
+  /** Sign out even while talking (the call is released). */
+  forceSignOut(session: GatewaySession): Promise<GatewayOutcome>;
+  /** One long poll: one event, or `null` when the gateway had nothing. */
+  pollEvent(
+    session: GatewaySession,
+    opts?: { calldata?: string },
+  ): Promise<GatewayOutcome<{ event: GatewayEvent | null }>>;
+  /** Push-mode heartbeat. */
+  handshake(session: GatewaySession, opts?: { serviceToken?: string | Secret }): Promise<GatewayOutcome>;
+  /** The signed-in inspector's own state (reads no events). */
+  agentStatus(session: GatewaySession): Promise<GatewayOutcome<{ agentState: number; isWorking: boolean }>>;
+  /** listen, insert, whisper… on one target agent. */
+  qc(op: SimpleQcOperation, session: GatewaySession, workNo: string): Promise<GatewayOutcome>;
+  stopWhisper(session: GatewaySession, workNo: string): Promise<GatewayOutcome>;
+  /** Cancel listening or inserting. */
+  cancelMonitor(session: GatewaySession, workNo: string): Promise<GatewayOutcome>;
+  /** Toggle listen ⇄ insert. */
+  switchListenInsert(session: GatewaySession, workNo: string): Promise<GatewayOutcome>;
+  /** Switch among listen / insert / whisper. */
+  switchMode(session: GatewaySession, workNo: string, mode: SwitchTarget): Promise<GatewayOutcome>;
+  intercept(session: GatewaySession, workNo: string, callId?: string): Promise<GatewayOutcome>;
+  forceBusy(session: GatewaySession, workNo: string): Promise<GatewayOutcome>;
+  forceIdle(session: GatewaySession, workNo: string): Promise<GatewayOutcome>;
+  /** Force another agent to sign out. */
+  forceSignOutAgent(session: GatewaySession, workNo: string): Promise<GatewayOutcome>;
+  /** Force-release a call by its call ID. */
+  forceReleaseCall(session: GatewaySession, callId: string): Promise<GatewayOutcome>;
+}
+
 export interface QcDeps {
   store: Store;
-  gateway: GatewayClient;
+  gateway: Gateway;
   notifier: Notifier;
   logger: Logger;
   now: () => number;

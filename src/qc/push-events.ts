@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type GatewayEvent, parsePushBody } from '../gateway/events';
 import type { SessionRecord } from '../store/types';
+import { endSessionAndTell } from './end-session';
 import type { QcDeps } from './ports';
 import { flushPendingEvents } from './thread-events';
 
@@ -71,22 +72,7 @@ export async function receivePush(
     return reply(503, '000-001', 'busy: send again');
   }
   const flushed = await flushPendingEvents(deps, session, { deadline });
-  if (flushed === 'session-ended') {
-    if (
-      await deps.store.endSession(
-        session.inspectorId,
-        session.sessionId,
-        'the gateway signed you out',
-        deps.now(),
-      )
-    ) {
-      await deps.notifier.dm(session.teamId, session.userId, {
-        kind: 'session-ended',
-        inspectorId: session.inspectorId,
-        reason: 'the gateway signed you out',
-      });
-    }
-  }
+  if (flushed === 'session-ended') await endSessionAndTell(deps, session, 'the gateway signed you out');
   return reply(200, '0', 'success');
 }
 

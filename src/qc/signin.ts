@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type GatewayClient, GatewayTransportError, type RetcodeExplanation } from '../gateway';
+import { GatewayTransportError, type RetcodeExplanation } from '../gateway';
 import type { Logger } from '../logger';
 import type { Store } from '../store/types';
 import { phonesOf } from './phones';
+import type { Gateway } from './ports';
 
 export interface SignInRequest {
   teamId: string;
@@ -35,7 +36,7 @@ export type SignInOutcome =
 
 export interface SignInDeps {
   store: Store;
-  gateway: GatewayClient;
+  gateway: Pick<Gateway, 'signIn' | 'forceSignIn'>;
   logger: Logger;
   now: () => number;
   /** Push mode: the public URL of POST /gateway/events. Without it sessions poll. */

@@ -9,8 +9,8 @@ import {
   startLocalStack,
 } from '../../local/stack';
 import type { Simulator } from '../../simulator/index';
-import type { GatewayClient } from '../../src/gateway/client';
 import type { QcOperation } from '../../src/qc/model';
+import type { Gateway } from '../../src/qc/ports';
 import type { Job } from '../../src/queue/jobs';
 import type { SqsEvent } from '../../src/queue/types';
 import { captureLogger } from '../helpers/log-capture';
@@ -176,14 +176,11 @@ export function sqsEvent(job: Job, messageId: string = randomUUID()): SqsEvent {
  * The gateway client with its event polls watched: `onPoll(inspector)` runs when a poll starts and
  * returns what to run when it ends. Everything else goes to the real client.
  */
-export function watchPolls(
-  gateway: GatewayClient,
-  onPoll: (inspectorId: string) => () => void,
-): GatewayClient {
+export function watchPolls(gateway: Gateway, onPoll: (inspectorId: string) => () => void): Gateway {
   return new Proxy(gateway, {
     get(target, prop) {
       if (prop === 'pollEvent') {
-        const poll: GatewayClient['pollEvent'] = async (session, opts) => {
+        const poll: Gateway['pollEvent'] = async (session, opts) => {
           const done = onPoll(session.agentId);
           try {
             return await target.pollEvent(session, opts);

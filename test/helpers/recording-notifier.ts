@@ -1,0 +1,42 @@
+import type { SlackContext } from '../../src/qc/model';
+import type { QcOutcome } from '../../src/qc/outcome';
+import type { Notice, Notifier } from '../../src/qc/ports';
+import type { AlertRecord, ThreadRef } from '../../src/store/types';
+
+/**
+ * A Notifier that keeps what qc/ told whom. Results (gateway answers and transport failures) "go to
+ * the channel" and get a thread (`ts-1`, `ts-2`…); refusals are ephemeral (no thread), as the Slack
+ * notifier does. `failDm` makes every DM fail as a refused Slack call would.
+ */
+export class RecordingNotifier implements Notifier {
+  readonly reports: Array<{ ctx: SlackContext; outcome: QcOutcome; thread?: ThreadRef }> = [];
+  readonly tells: Array<{ ctx: SlackContext; notice: Notice }> = [];
+  readonly dms: Array<{ teamId: string; userId: string; notice: Notice }> = [];
+  readonly alerts: AlertRecord[] = [];
+  readonly replies: Array<{ lines: string[]; thread?: ThreadRef }> = [];
+  failDm = false;
+  #ts = 0;
+
+  async report(ctx: SlackContext, outcome: QcOutcome, opts: { thread?: ThreadRef } = {}) {
+    this.reports.push({ ctx, outcome, ...(opts.thread ? { thread: opts.thread } : {}) });
+    if (outcome.kind !== 'gateway' && outcome.kind !== 'transport') return null;
+    return opts.thread ?? { channel: ctx.channelId, ts: `ts-${++this.#ts}` };
+  }
+  async updateAlert(alert: AlertRecord): Promise<'updated' | 'gone'> {
+    this.alerts.push(alert);
+    return 'updated';
+  }
+  async publishHome(): Promise<void> {}
+  async tell(ctx: SlackContext, notice: Notice): Promise<void> {
+    this.tells.push({ ctx, notice });
+  }
+  async sendFile(): Promise<void> {}
+  async dm(teamId: string, userId: string, notice: Notice): Promise<void> {
+    if (this.failDm) throw Object.assign(new Error('slack said no'), { name: 'SlackApiError' });
+    this.dms.push({ teamId, userId, notice });
+  }
+  async threadReply(target: { thread?: ThreadRef }, lines: string[], replyTs?: string): Promise<string> {
+    this.replies.push({ lines, ...(target.thread ? { thread: target.thread } : {}) });
+    return replyTs ?? `reply-${++this.#ts}`;
+  }
+}
