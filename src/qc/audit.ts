@@ -1,8 +1,15 @@
+import { checkAgentId } from '../gateway/agent-id';
 import { dayOf } from '../store/keys';
 import type { AuditEntry, AuditStore } from '../store/types';
-import type { AuditArgs } from './args';
 
-/** Who may see which audit rows, over which days. Knows nothing of Slack. */
+/** `/qc audit`: who may see which audit rows, over which days. Knows nothing of Slack. */
+
+/** What `/qc audit` asks for: a CSV file or a table, over today or 7 days, maybe of one user or agent. */
+export type AuditArgs = {
+  export: boolean;
+  range: 'today' | '7d';
+  filter?: { userId: string } | { agentId: string };
+};
 
 export const OWN_ROWS_ONLY = 'You can only see your own actions; admins see everyone.';
 
@@ -33,4 +40,32 @@ export async function auditReport(
       (agentId === undefined || e.agentId === agentId),
   );
   return { entries };
+}
+
+/** A user in a job's audit words, as the Slack function writes it (`<@U123ABC>`, no label). */
+const JOB_USER = /^<@([UW][A-Z0-9_]{2,20})>$/;
+
+/**
+ * The audit words of a queued job, as the Slack function wrote them from what it parsed:
+ * `export`, `today` or `7d`, an agent ID, a user as `<@U123ABC>`, each at most once. The queue is not
+ * trusted: anything else is refused, naming the first word that does not fit.
+ */
+export function readAuditWords(
+  words: readonly string[],
+  maxAgentId: number,
+): { ok: true; args: AuditArgs } | { ok: false; word: string } {
+  const args: AuditArgs = { export: false, range: 'today' };
+  let range = false;
+  for (const word of words) {
+    const user = JOB_USER.exec(word)?.[1];
+    const agent = /^[0-9]+$/.test(word) ? checkAgentId(word, maxAgentId) : undefined;
+    if (word === 'export' && !args.export) args.export = true;
+    else if ((word === 'today' || word === '7d') && !range) {
+      args.range = word;
+      range = true;
+    } else if (user && !args.filter) args.filter = { userId: user };
+    else if (agent?.ok && !args.filter) args.filter = { agentId: agent.id };
+    else return { ok: false, word };
+  }
+  return { ok: true, args };
 }

@@ -113,7 +113,6 @@ async function run(
   loaded: Promise<QcState> | undefined,
 ): Promise<JobResult> {
   const { store, notifier } = deps;
-  const tell = (text: string) => notifier.tell(job.slack, { kind: 'text', text });
   switch (job.kind) {
     case 'qc': {
       const outcome = await runQc(deps, job, loaded);
@@ -159,20 +158,27 @@ async function run(
       const link = await store.getLink(job.slack.teamId, job.slack.userId);
       const session = link ? await store.getSession(link.inspectorId) : undefined;
       if (!link || !session || !isUsableSession(session, job.slack)) {
-        await tell('You are not signed in to the gateway.');
+        await notifier.tell(job.slack, { kind: 'not-signed-in' });
         return { status: 'done', detail: 'not-signed-in' };
       }
       try {
         const out = await deps.gateway.signOut(gatewaySession(session));
         if (!out.ok && !out.explanation.sessionEnded) {
-          await tell(
-            `The gateway did not sign you out: ${out.explanation.meaning} ${out.explanation.nextStep} (retcode ${out.retcode})`,
-          );
+          await notifier.tell(job.slack, {
+            kind: 'signout-refused',
+            retcode: out.retcode,
+            meaning: out.explanation.meaning,
+            nextStep: out.explanation.nextStep,
+          });
           return { status: 'done', detail: out.retcode };
         }
       } catch (err) {
         if (!(err instanceof GatewayTransportError)) throw err;
-        await tell(`Sign-out: ${err.explanation} ${err.nextStep}`);
+        await notifier.tell(job.slack, {
+          kind: 'signout-unreachable',
+          explanation: err.explanation,
+          nextStep: err.nextStep,
+        });
         return { status: 'done', detail: `transport:${err.kind}` };
       }
       await store.endSession(session.inspectorId, session.sessionId, 'you signed out', deps.now());
@@ -184,7 +190,7 @@ async function run(
         outcome: '0',
         at: deps.now(),
       });
-      await tell(`Signed out inspector ${session.inspectorId} from the gateway.`);
+      await notifier.tell(job.slack, { kind: 'signed-out', inspectorId: session.inspectorId });
       return { status: 'done', detail: 'signed-out' };
     }
   }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditArgs } from '../../src/audit/args';
-import { auditReport, OWN_ROWS_ONLY, rangeDays } from '../../src/audit/report';
+import { type AuditArgs, auditReport, OWN_ROWS_ONLY, rangeDays } from '../../src/qc/audit';
 import { dayOf } from '../../src/store/keys';
 import type { AuditEntry, AuditStore } from '../../src/store/types';
 
