@@ -64,6 +64,24 @@ export async function showWho(deps: QcDeps, job: JobOf<'who'>): Promise<void> {
   });
 }
 
+/** `/qc status`: the user's link, their own session and what it monitors (admins: gateway fallbacks). */
+export async function showStatus(deps: QcDeps & QcPolicy, job: JobOf<'status'>): Promise<void> {
+  const { store } = deps;
+  const link = await store.getLink(job.slack.teamId, job.slack.userId);
+  const session = link ? await store.getSession(link.inspectorId) : undefined;
+  const monitoring = link ? await store.getMonitoring(link.inspectorId) : undefined;
+  const own = ownsSession(session, job.slack) ? session : undefined;
+  const fallbacks = deps.adminUserIds.has(job.slack.userId) ? await store.getGatewayFallbacks() : undefined;
+  await deps.notifier.tell(job.slack, {
+    kind: 'status',
+    ...(link ? { link } : {}),
+    ...(own ? { session: own } : {}),
+    ...(monitoring && own ? { monitoring } : {}),
+    ...(fallbacks && Object.keys(fallbacks).length > 0 ? { gatewayFallbacks: fallbacks } : {}),
+    now: deps.now(),
+  });
+}
+
 /** Publish one user's App Home tab (on app_home_opened and after actions taken from it). */
 export async function showHome(deps: QcDeps & QcPolicy, teamId: string, userId: string): Promise<void> {
   const now = deps.now();

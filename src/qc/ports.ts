@@ -3,7 +3,6 @@ import type { Logger } from '../logger';
 import type {
   AlertRecord,
   AuditEntry,
-  GatewayFallback,
   InspectorLink,
   MonitoringRecord,
   SessionRecord,
