@@ -2,21 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auditCsv, auditFilename, CSV_HEADER } from '../../src/qc/audit-csv';
 import type { AuditEntry } from '../../src/store/types';
-
-const AT = Date.parse('2026-11-25T09:05:00.000Z');
-const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
-  teamId: 'T1',
-  userId: 'U0ALICE',
-  inspectorId: '1001',
-  agentId: '2005',
-  operation: 'intercept',
-  outcome: '0',
-  latencyMs: 412,
-  channel: 'C_QC',
-  messageTs: '1764061500.000100',
-  at: AT,
-  ...over,
-});
+import { entry } from '../helpers/audit-entry';
 
 /** RFC 4180, strictly: CRLF records, quoted fields with "" for a quote; throws on anything else. */
 function parseCsv(text: string): string[][] {

@@ -3,21 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkBlocks } from '../../../local/slack-api/validate';
 import { auditTable, SECTION_TEXT_LIMIT } from '../../../src/slack/blocks/audit';
 import type { AuditEntry } from '../../../src/store/types';
-
-const AT = Date.parse('2026-11-25T09:05:00.000Z');
-const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
-  teamId: 'T1',
-  userId: 'U0ALICE',
-  inspectorId: '1001',
-  agentId: '2005',
-  operation: 'intercept',
-  outcome: '0',
-  latencyMs: 412,
-  channel: 'C_QC',
-  messageTs: '1764061500.000100',
-  at: AT,
-  ...over,
-});
+import { AT, entry } from '../../helpers/audit-entry';
 
 type Section = { type: 'section'; text: { type: string; text: string } };
 type Context = { type: 'context'; elements: { type: string; text: string }[] };
