@@ -1,8 +1,9 @@
-import { rangeDays } from '../audit/report';
 import type { Job } from '../queue/jobs';
-import { ConflictError, type SessionRecord } from '../store/types';
+import { ConflictError, type InspectorLink, type SessionRecord } from '../store/types';
 import { agentMonitors } from './alert-actions';
-import { type EndCause, endSessionByAdmin, type GatewaySignOut, outcomeWords } from './end-session';
+import { rangeDays } from './audit';
+import { type EndCause, endSessionByAdmin } from './end-session';
+import type { AdminChange, EndedSession, Notice } from './notice';
 import { applyChange, effectivePermissions, isPermission } from './permissions';
 import { phonesOf } from './phones';
 import type { QcDeps, QcPolicy } from './ports';
@@ -12,16 +13,14 @@ type JobOf<K extends Job['kind']> = Extract<Job, { kind: K }>;
 
 /** `/qc allow|deny @user <permissions>`: admins only (re-checked here; the queue is not trusted). */
 export async function changePermissions(deps: QcDeps & QcPolicy, job: JobOf<'permissions'>): Promise<string> {
-  const tell = (text: string) => deps.notifier.tell(job.slack, { kind: 'text', text });
+  const tell = (notice: Notice) => deps.notifier.tell(job.slack, notice);
   if (!deps.adminUserIds.has(job.slack.userId)) {
-    await tell('Only qc-slack admins can change permissions (QC_ADMIN_USER_IDS). Ask your platform team.');
+    await tell({ kind: 'admin-only', command: 'permissions' });
     return 'not-admin';
   }
   const link = await deps.store.getLink(job.slack.teamId, job.targetUserId);
   if (!link) {
-    await tell(
-      `<@${job.targetUserId}> is not linked to an inspector: \`/qc link @them <inspector-id>\` first.`,
-    );
+    await tell({ kind: 'user-not-linked', targetUserId: job.targetUserId });
     return 'not-linked';
   }
   const wanted = job.permissions.filter(isPermission);
@@ -32,10 +31,10 @@ export async function changePermissions(deps: QcDeps & QcPolicy, job: JobOf<'per
   );
   const saved = await deps.store.setPermissions(job.slack.teamId, job.targetUserId, next);
   if (!saved) {
-    await tell(`<@${job.targetUserId}> was unlinked meanwhile; nothing changed.`);
+    await tell({ kind: 'unlinked-meanwhile', targetUserId: job.targetUserId });
     return 'not-linked';
   }
-  await deps.notifier.tell(job.slack, {
+  await tell({
     kind: 'permissions',
     targetUserId: job.targetUserId,
     inspectorId: link.inspectorId,
@@ -62,6 +61,24 @@ export async function showWho(deps: QcDeps, job: JobOf<'who'>): Promise<void> {
     ...(job.agentId ? { agentId: job.agentId } : {}),
     now: deps.now(),
     rows,
+  });
+}
+
+/** `/qc status`: the user's link, their own session and what it monitors (admins: gateway fallbacks). */
+export async function showStatus(deps: QcDeps & QcPolicy, job: JobOf<'status'>): Promise<void> {
+  const { store } = deps;
+  const link = await store.getLink(job.slack.teamId, job.slack.userId);
+  const session = link ? await store.getSession(link.inspectorId) : undefined;
+  const monitoring = link ? await store.getMonitoring(link.inspectorId) : undefined;
+  const own = ownsSession(session, job.slack) ? session : undefined;
+  const fallbacks = deps.adminUserIds.has(job.slack.userId) ? await store.getGatewayFallbacks() : undefined;
+  await deps.notifier.tell(job.slack, {
+    kind: 'status',
+    ...(link ? { link } : {}),
+    ...(own ? { session: own } : {}),
+    ...(monitoring && own ? { monitoring } : {}),
+    ...(fallbacks && Object.keys(fallbacks).length > 0 ? { gatewayFallbacks: fallbacks } : {}),
+    now: deps.now(),
   });
 }
 
@@ -100,9 +117,9 @@ async function recentActions(deps: QcDeps, teamId: string, userId: string, now: 
  */
 export async function linkUser(deps: QcDeps & QcPolicy, job: JobOf<'link'>): Promise<string> {
   const { store } = deps;
-  const tell = (text: string) => deps.notifier.tell(job.slack, { kind: 'text', text });
+  const tell = (notice: Notice) => deps.notifier.tell(job.slack, notice);
   if (!deps.adminUserIds.has(job.slack.userId)) {
-    await tell('Only qc-slack admins can link users (QC_ADMIN_USER_IDS). Ask your platform team.');
+    await tell({ kind: 'admin-only', command: 'link' });
     return 'not-admin';
   }
   const target: Requester = { teamId: job.slack.teamId, userId: job.targetUserId };
@@ -118,46 +135,19 @@ export async function linkUser(deps: QcDeps & QcPolicy, job: JobOf<'link'>): Pro
     });
   } catch (err) {
     if (!(err instanceof ConflictError)) throw err;
-    await tell(
-      `Inspector ${job.inspectorId} is already linked to another Slack user. Unlink them first: /qc unlink @them`,
-    );
+    await tell({ kind: 'inspector-taken', inspectorId: job.inspectorId });
     return 'conflict';
   }
-  const cause = (what: string): EndCause => ({
-    teamId: target.teamId,
-    adminId: job.slack.userId,
-    what,
-    reason: 'relinked by an admin',
-  });
   const phones = phonesOf(job);
-  // Their own session ends when it is on another inspector now, or uses a phone no longer allowed.
-  const own = previous
-    ? await endIf(
-        deps,
-        previous.inspectorId,
-        (s) =>
-          ownsSession(s, target) &&
-          (previous.inspectorId !== job.inspectorId || (s.phone !== undefined && !phones.includes(s.phone))),
-        cause(
-          previous.inspectorId !== job.inspectorId
-            ? `relinked you from inspector ${previous.inspectorId} to ${job.inspectorId}`
-            : 'changed your soft-phones: the one your session used is no longer allowed',
-        ),
-      )
-    : undefined;
-  const taken = await endIf(
-    deps,
-    job.inspectorId,
-    (s) => s.teamId === target.teamId && s.userId !== target.userId,
-    cause(`linked inspector ${job.inspectorId} to another Slack user`),
-  );
-  const [first, ...more] = phones;
-  const linked = first
-    ? `(phone ${first}${more.length ? `; also allowed: ${more.join(', ')}` : ''}). They can now /qc signin.`
-    : '(no phone: they cannot sign in until you set one with `/qc link` again).';
-  await tell(
-    `Linked <@${job.targetUserId}> to inspector ${job.inspectorId} ${linked}${endedWords(own, `Their session as inspector ${previous?.inspectorId}`)}${taken ? endedWords(taken, `The session of <@${taken.userId}> as inspector ${job.inspectorId}`) : ''}`,
-  );
+  const ended = await endLeftSessions(deps, job, previous, phones);
+  await tell({
+    kind: 'linked',
+    targetUserId: job.targetUserId,
+    inspectorId: job.inspectorId,
+    phones,
+    ...(ended.own && previous ? { own: { inspectorId: previous.inspectorId, ended: ended.own } } : {}),
+    ...(ended.taken ? { taken: ended.taken } : {}),
+  });
   await store.record({
     teamId: target.teamId,
     userId: job.slack.userId,
@@ -170,29 +160,71 @@ export async function linkUser(deps: QcDeps & QcPolicy, job: JobOf<'link'>): Pro
   return 'linked';
 }
 
+/**
+ * The sessions a link leaves without their user: the target's own when it is on another inspector
+ * now or uses a phone no longer allowed, and someone else's on the newly linked inspector.
+ */
+async function endLeftSessions(
+  deps: QcDeps,
+  job: JobOf<'link'>,
+  previous: InspectorLink | undefined,
+  phones: string[],
+): Promise<{ own?: EndedSession; taken?: EndedSession }> {
+  const target: Requester = { teamId: job.slack.teamId, userId: job.targetUserId };
+  const cause = (change: AdminChange): EndCause => ({
+    teamId: target.teamId,
+    adminId: job.slack.userId,
+    change,
+    reason: 'relinked by an admin',
+  });
+  const moved = previous !== undefined && previous.inspectorId !== job.inspectorId;
+  const own = previous
+    ? await endIf(
+        deps,
+        previous.inspectorId,
+        (s) => ownsSession(s, target) && (moved || (s.phone !== undefined && !phones.includes(s.phone))),
+        cause(
+          moved
+            ? { kind: 'relinked', from: previous.inspectorId, to: job.inspectorId }
+            : { kind: 'phones-changed' },
+        ),
+      )
+    : undefined;
+  const taken = await endIf(
+    deps,
+    job.inspectorId,
+    (s) => s.teamId === target.teamId && s.userId !== target.userId,
+    cause({ kind: 'inspector-relinked', inspectorId: job.inspectorId }),
+  );
+  return { ...(own ? { own } : {}), ...(taken ? { taken } : {}) };
+}
+
 /** `/qc unlink @user` (admins only): the link goes, and with it the user's gateway session. */
 export async function unlinkUser(deps: QcDeps & QcPolicy, job: JobOf<'unlink'>): Promise<string> {
   const { store } = deps;
-  const tell = (text: string) => deps.notifier.tell(job.slack, { kind: 'text', text });
+  const tell = (notice: Notice) => deps.notifier.tell(job.slack, notice);
   if (!deps.adminUserIds.has(job.slack.userId)) {
-    await tell('Only qc-slack admins can unlink users (QC_ADMIN_USER_IDS). Ask your platform team.');
+    await tell({ kind: 'admin-only', command: 'unlink' });
     return 'not-admin';
   }
   const target: Requester = { teamId: job.slack.teamId, userId: job.targetUserId };
   const old = await store.deleteLink(target.teamId, target.userId);
   if (!old) {
-    await tell(`<@${job.targetUserId}> was not linked.`);
+    await tell({ kind: 'was-not-linked', targetUserId: job.targetUserId });
     return 'not-linked';
   }
   const ended = await endIf(deps, old.inspectorId, (s) => ownsSession(s, target), {
     teamId: target.teamId,
     adminId: job.slack.userId,
-    what: `unlinked you from inspector ${old.inspectorId}`,
+    change: { kind: 'unlinked', inspectorId: old.inspectorId },
     reason: 'unlinked by an admin',
   });
-  await tell(
-    `Unlinked <@${job.targetUserId}> from inspector ${old.inspectorId}.${endedWords(ended, 'Their gateway session')}`,
-  );
+  await tell({
+    kind: 'unlinked',
+    targetUserId: job.targetUserId,
+    inspectorId: old.inspectorId,
+    ...(ended ? { ended } : {}),
+  });
   await store.record({
     teamId: target.teamId,
     userId: job.slack.userId,
@@ -205,22 +237,15 @@ export async function unlinkUser(deps: QcDeps & QcPolicy, job: JobOf<'unlink'>):
   return 'unlinked';
 }
 
-type Ended = GatewaySignOut & { userId: string };
-
 /** End the inspector's live session when `whose` says the link change leaves it without its user. */
 async function endIf(
   deps: QcDeps,
   inspectorId: string,
   whose: (s: SessionRecord) => boolean,
   cause: EndCause,
-): Promise<Ended | undefined> {
+): Promise<EndedSession | undefined> {
   const session = await deps.store.getSession(inspectorId);
   if (session?.status !== 'active' || !whose(session)) return undefined;
   const out = await endSessionByAdmin(deps, session, cause);
   return out ? { ...out, userId: session.userId } : undefined;
-}
-
-/** " Their gateway session was ended (signed out at the gateway); they were told by DM." or "". */
-function endedWords(ended: Ended | undefined, subject: string): string {
-  return ended ? ` ${subject} was ended${outcomeWords(ended)}; they were told by DM.` : '';
 }

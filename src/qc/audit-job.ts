@@ -1,8 +1,6 @@
-import { parseAuditArgs } from '../audit/args';
-import { auditFilename } from '../audit/export';
-import { auditCsv } from '../audit/format';
-import { auditReport } from '../audit/report';
 import type { Job } from '../queue/jobs';
+import { auditReport, readAuditWords } from './audit';
+import { auditCsv, auditFilename } from './audit-csv';
 import type { QcDeps, QcPolicy } from './ports';
 
 type AuditJob = Extract<Job, { kind: 'audit' }>;
@@ -15,12 +13,9 @@ export async function runAudit(
   deps: QcDeps & QcPolicy & { maxAgentId?: number },
   job: AuditJob,
 ): Promise<string> {
-  const parsed = parseAuditArgs(job.words, deps.maxAgentId ?? 999_999);
+  const parsed = readAuditWords(job.words, deps.maxAgentId ?? 999_999);
   if (!parsed.ok) {
-    await deps.notifier.tell(job.slack, {
-      kind: 'text',
-      text: `${parsed.problem}. Usage: /qc audit [export] [@user | agent] [today|7d]`,
-    });
+    await deps.notifier.tell(job.slack, { kind: 'audit-unreadable', word: parsed.word });
     return 'usage';
   }
   const args = parsed.args;

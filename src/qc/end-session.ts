@@ -1,6 +1,7 @@
 import { GatewayTransportError } from '../gateway';
 import type { MonitoringRecord, SessionRecord } from '../store/types';
 import { clearTarget, updateMonitoring } from './monitoring-record';
+import type { AdminChange, GatewaySignOut } from './notice';
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
 
@@ -8,14 +9,14 @@ import { gatewaySession } from './run-qc';
 const IN_CALL = '100-010';
 
 /** How the sign-out at the gateway went (our record is ended either way). */
-export type GatewaySignOut = { signedOut: true } | { signedOut: false; problem: string };
+export type { GatewaySignOut } from './notice';
 
 /** Why an admin's link change ends a session, in words for its user (who is told by DM). */
 export interface EndCause {
   teamId: string;
   adminId: string;
-  /** e.g. "unlinked you from inspector 1001"; follows "An admin (<@U…>) ". */
-  what: string;
+  /** What the admin did (e.g. unlinked the user from inspector 1001); their DM says it. */
+  change: AdminChange;
   /** Short, for the session record and the audit ("unlinked by an admin"). */
   reason: string;
 }
@@ -43,8 +44,11 @@ export async function endSessionByAdmin(
     await store.markPosted(session.inspectorId, session.sessionId, ev.seq);
   await deps.notifier
     .dm(session.teamId, session.userId, {
-      kind: 'text',
-      text: `:electric_plug: An admin (<@${cause.adminId}>) ${cause.what}, so your gateway session as inspector ${session.inspectorId} was ended${outcomeWords(out)}.`,
+      kind: 'session-ended-by-admin',
+      adminId: cause.adminId,
+      change: cause.change,
+      inspectorId: session.inspectorId,
+      signOut: out,
     })
     .catch((err: unknown) =>
       // The admin's reply says the session ended; a DM Slack refused must not undo that.
@@ -86,13 +90,6 @@ export async function endSessionAndTell(
       deps.logger.warn({ error: (err as Error).name }, 'could not DM about the ended session'),
     );
   return true;
-}
-
-/** The end of a sentence about the sign-out: " (signed out at the gateway)" or what went wrong. */
-export function outcomeWords(out: GatewaySignOut): string {
-  return out.signedOut
-    ? ' (signed out at the gateway)'
-    : ` here; the gateway did not confirm the sign-out (${out.problem}), so it drops the session by itself within about 2 minutes`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Job } from '../queue/jobs';
 import { releaseIntercept } from './alert-actions';
+import type { GatewayRequest } from './notice';
 import type { QcDeps } from './ports';
 
 /** The worker's limits (config: WORKER_TIMEOUT_MS, QC_JOB_MAX_AGE_MS). */
@@ -19,13 +20,11 @@ export function callsGateway(job: Job): job is GatewayJob {
   return job.kind === 'qc' || job.kind === 'release-call' || job.kind === 'signout';
 }
 
-const safe = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** The request in the words the user typed it: `intercept 2005`, `release-call 1456-3`, `signout`. */
-function requestName(job: GatewayJob): string {
-  if (job.kind === 'qc') return `${job.op} ${safe(job.agentId)}`;
-  if (job.kind === 'release-call') return `release-call ${safe(job.callId)}`;
-  return 'signout';
+/** The request as the user typed it (the notice words it). */
+function requestOf(job: GatewayJob): GatewayRequest {
+  if (job.kind === 'qc') return { op: job.op, agentId: job.agentId };
+  if (job.kind === 'release-call') return { op: 'release-call', callId: job.callId };
+  return { op: 'signout' };
 }
 
 async function auditRow(deps: QcDeps, job: GatewayJob, outcome: string): Promise<void> {
@@ -55,11 +54,7 @@ export function overAge(job: Job, now: number, limits: JobLimits): number | unde
 
 /** A gateway job that waited too long: not run, the user told in words, an audit row. */
 export async function refuseExpired(deps: QcDeps, job: GatewayJob, ageMs: number): Promise<void> {
-  const seconds = Math.round(ageMs / 1000);
-  await deps.notifier.tell(job.slack, {
-    kind: 'text',
-    text: `:hourglass: \`${requestName(job)}\`: this request waited ${seconds} s in the queue and was not run; send it again if you still want it.`,
-  });
+  await deps.notifier.tell(job.slack, { kind: 'job-expired', request: requestOf(job), ageMs });
   await auditRow(deps, job, 'expired');
 }
 
@@ -71,15 +66,6 @@ export async function refuseExpired(deps: QcDeps, job: GatewayJob, ageMs: number
 export async function answerStale(deps: QcDeps, job: GatewayJob): Promise<void> {
   if (job.kind === 'qc' && job.op === 'intercept' && job.alertId)
     await releaseIntercept(deps, job.alertId, job.slack.userId);
-  const check =
-    job.kind === 'qc'
-      ? `\`/qc status\` and agent ${safe(job.agentId)}'s call`
-      : job.kind === 'release-call'
-        ? `whether call ${safe(job.callId)} is still up, and \`/qc status\``
-        : '`/qc status`';
-  await deps.notifier.tell(job.slack, {
-    kind: 'text',
-    text: `:warning: \`${requestName(job)}\`: qc-slack stopped while the gateway was handling this request, so its outcome is unknown. It was not sent again. Check ${check} before you try again.`,
-  });
+  await deps.notifier.tell(job.slack, { kind: 'job-outcome-unknown', request: requestOf(job) });
   await auditRow(deps, job, 'unknown');
 }

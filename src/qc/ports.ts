@@ -12,7 +12,6 @@ import type { Logger } from '../logger';
 import type {
   AlertRecord,
   AuditEntry,
-  GatewayFallback,
   InspectorLink,
   MonitoringRecord,
   SessionRecord,
@@ -20,31 +19,11 @@ import type {
   ThreadRef,
 } from '../store/types';
 import type { MonitorMode, SlackContext } from './model';
+import type { Notice } from './notice';
 import type { QcOutcome } from './outcome';
 import type { Permission } from './permissions';
 
-/** A notice that is not a QC outcome (session ended, status, link changes…). */
-export type Notice =
-  | { kind: 'session-ended'; inspectorId: string; reason: string }
-  | {
-      kind: 'status';
-      link?: InspectorLink;
-      session?: SessionRecord;
-      monitoring?: MonitoringRecord;
-      /** Admins only: fallbacks qc-slack uses for this gateway (an older route table). */
-      gatewayFallbacks?: Partial<Record<GatewayFallback, number>>;
-      now: number;
-    }
-  | { kind: 'text'; text: string }
-  | { kind: 'audit'; entries: AuditEntry[]; range: 'today' | '7d'; scopeNote?: string }
-  | { kind: 'who'; agentId?: string; now: number; rows: Array<MonitoringRecord & { userId?: string }> }
-  | {
-      kind: 'permissions';
-      targetUserId: string;
-      inspectorId: string;
-      permissions: Permission[];
-      byDefault: boolean;
-    };
+export type { Notice } from './notice';
 
 /** A Slack user monitoring an agent now (from the monitoring index and their live session). */
 export interface AgentMonitor {

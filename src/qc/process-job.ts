@@ -1,6 +1,5 @@
-import { GatewayTransportError } from '../gateway';
 import type { Job } from '../queue/jobs';
-import { changePermissions, linkUser, showHome, showWho, unlinkUser } from './account-jobs';
+import { changePermissions, linkUser, showHome, showStatus, showWho, unlinkUser } from './account-jobs';
 import { runAudit } from './audit-job';
 import { type GatewayProgress, JobFailure, trackGateway } from './job-failure';
 import {
@@ -12,8 +11,9 @@ import {
   refuseExpired,
 } from './job-limits';
 import type { QcDeps, QcPolicy } from './ports';
-import { gatewaySession, isUsableSession, loadQcState, ownsSession, type QcState, runQc } from './run-qc';
+import { loadQcState, type QcState, runQc } from './run-qc';
 import { runRelease } from './run-release';
+import { signOut } from './signout-job';
 
 /** How long a request's idempotency record is kept (SQS FIFO dedupes for 5 min; Slack retries for ~5). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -112,8 +112,6 @@ async function run(
   job: Job,
   loaded: Promise<QcState> | undefined,
 ): Promise<JobResult> {
-  const { store, notifier } = deps;
-  const tell = (text: string) => notifier.tell(job.slack, { kind: 'text', text });
   switch (job.kind) {
     case 'qc': {
       const outcome = await runQc(deps, job, loaded);
@@ -137,55 +135,10 @@ async function run(
       return { status: 'done', detail: await linkUser(deps, job) };
     case 'unlink':
       return { status: 'done', detail: await unlinkUser(deps, job) };
-    case 'status': {
-      const link = await store.getLink(job.slack.teamId, job.slack.userId);
-      const session = link ? await store.getSession(link.inspectorId) : undefined;
-      const monitoring = link ? await store.getMonitoring(link.inspectorId) : undefined;
-      const own = ownsSession(session, job.slack) ? session : undefined;
-      const fallbacks = deps.adminUserIds.has(job.slack.userId)
-        ? await store.getGatewayFallbacks()
-        : undefined;
-      await notifier.tell(job.slack, {
-        kind: 'status',
-        ...(link ? { link } : {}),
-        ...(own ? { session: own } : {}),
-        ...(monitoring && own ? { monitoring } : {}),
-        ...(fallbacks && Object.keys(fallbacks).length > 0 ? { gatewayFallbacks: fallbacks } : {}),
-        now: deps.now(),
-      });
+    case 'status':
+      await showStatus(deps, job);
       return { status: 'done' };
-    }
-    case 'signout': {
-      const link = await store.getLink(job.slack.teamId, job.slack.userId);
-      const session = link ? await store.getSession(link.inspectorId) : undefined;
-      if (!link || !session || !isUsableSession(session, job.slack)) {
-        await tell('You are not signed in to the gateway.');
-        return { status: 'done', detail: 'not-signed-in' };
-      }
-      try {
-        const out = await deps.gateway.signOut(gatewaySession(session));
-        if (!out.ok && !out.explanation.sessionEnded) {
-          await tell(
-            `The gateway did not sign you out: ${out.explanation.meaning} ${out.explanation.nextStep} (retcode ${out.retcode})`,
-          );
-          return { status: 'done', detail: out.retcode };
-        }
-      } catch (err) {
-        if (!(err instanceof GatewayTransportError)) throw err;
-        await tell(`Sign-out: ${err.explanation} ${err.nextStep}`);
-        return { status: 'done', detail: `transport:${err.kind}` };
-      }
-      await store.endSession(session.inspectorId, session.sessionId, 'you signed out', deps.now());
-      await store.record({
-        teamId: job.slack.teamId,
-        userId: job.slack.userId,
-        inspectorId: session.inspectorId,
-        operation: 'signout',
-        outcome: '0',
-        at: deps.now(),
-      });
-      await tell(`Signed out inspector ${session.inspectorId} from the gateway.`);
-      return { status: 'done', detail: 'signed-out' };
-    }
+    case 'signout':
+      return { status: 'done', detail: await signOut(deps, job) };
   }
 }

@@ -104,7 +104,7 @@ export async function callGateway(
       kind: 'gateway',
       op: req.op,
       call: result.operation,
-      agentId: req.agentId,
+      agentId: targetOf(req),
       inspectorId,
       ok: result.ok,
       retcode: result.retcode,
@@ -113,7 +113,7 @@ export async function callGateway(
     };
   } catch (err) {
     if (!(err instanceof GatewayTransportError)) throw err;
-    return { kind: 'transport', op: req.op, agentId: req.agentId, inspectorId, error: err };
+    return { kind: 'transport', op: req.op, agentId: targetOf(req), inspectorId, error: err };
   }
 }
 
@@ -145,7 +145,7 @@ export function admit(
 ): { refusal: QcOutcome; inspectorId?: string } | { inspectorId: string; session: SessionRecord } {
   if (!link) return { refusal: { kind: 'not-linked' } };
   const inspectorId = link.inspectorId;
-  const denied = permissionRefusal(policy, link, req.op, req.agentId);
+  const denied = permissionRefusal(policy, link, req.op, targetOf(req));
   if (denied) return { refusal: denied, inspectorId };
   if (session && isUsableSession(session, req.slack)) return { inspectorId, session };
   // Why the requester's own last session ended; someone else's session is none of their business.
@@ -274,12 +274,18 @@ function switchCall(
       : d.gateway.switchMode(s, agentId, to);
 }
 
-/** What refusals and audit rows need to know of a request (a QC job, or a release-call job). */
-export interface QcRequest {
-  slack: SlackContext;
-  op: QcAction;
-  /** Agent ID, or the call ID for release-call. */
-  agentId: string;
+/**
+ * What refusals and audit rows need to know of a request: a QC job on an agent, or a release-call
+ * on a call (by its call ID).
+ */
+export type QcRequest = { slack: SlackContext } & (
+  | { op: QcOperation; agentId: string }
+  | { op: 'release-call'; callId: string }
+);
+
+/** What the request acts on: the agent ID, or release-call's call ID (outcomes and audit rows say it). */
+export function targetOf(req: QcRequest): string {
+  return req.op === 'release-call' ? req.callId : req.agentId;
 }
 
 export async function refuse(
@@ -367,7 +373,7 @@ export async function audit(
       teamId: job.slack.teamId,
       userId: job.slack.userId,
       ...(inspectorId ? { inspectorId } : {}),
-      agentId: job.agentId,
+      agentId: targetOf(job),
       operation: job.op,
       outcome: auditOutcome(outcome),
       latencyMs: Math.round(latencyMs),

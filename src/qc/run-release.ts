@@ -11,7 +11,7 @@ type ReleaseJob = Extract<Job, { kind: 'release-call' }>;
  */
 export async function runRelease(deps: QcDeps & QcPolicy, job: ReleaseJob): Promise<QcOutcome> {
   const started = deps.now();
-  const req: QcRequest = { slack: job.slack, op: 'release-call', agentId: job.callId };
+  const req: QcRequest = { slack: job.slack, op: 'release-call', callId: job.callId };
   const link = await deps.store.getLink(job.slack.teamId, job.slack.userId);
   const session = link ? await deps.store.getSession(link.inspectorId) : undefined;
   const admitted = admit(deps, req, link, session);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { SlackBusyError } from '../slack/pacing';
 import type { MonitoringRecord, OperationThread, PendingEvent, SessionRecord } from '../store/types';
 import { describeEvent, type EventEffect } from './event-lines';
 import {
@@ -10,6 +9,7 @@ import {
   sameOperation,
   updateMonitoring,
 } from './monitoring-record';
+import { NotifierBusyError } from './notifier-busy';
 import type { QcDeps } from './ports';
 import { AWAIT_THREAD_MS } from './run-qc';
 
@@ -81,7 +81,7 @@ async function flushRuns(
       await postRun(deps, session, run);
     } catch (err) {
       // Slack's rate limit holds this reply past the flush's time: the events stay pending, in order.
-      if (err instanceof SlackBusyError) return ended ? 'session-ended' : 'waiting';
+      if (err instanceof NotifierBusyError) return ended ? 'session-ended' : 'waiting';
       throw err;
     }
     await writeRun(deps, session, run, monitoring);

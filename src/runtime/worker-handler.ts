@@ -83,10 +83,7 @@ async function giveBack(deps: WorkerDeps, job: Job): Promise<boolean> {
 }
 
 async function tellFailed(deps: WorkerDeps, job: Job, mayHaveApplied: boolean): Promise<void> {
-  const text = mayHaveApplied
-    ? ':warning: qc-slack hit an internal error on this request. Check `/qc status` before trying again (the gateway may or may not have acted).'
-    : ':warning: qc-slack hit an internal error on this request. Nothing was sent to the gateway; try again in a minute.';
-  await deps.notifier.tell(job.slack, { kind: 'text', text }).catch((err: unknown) =>
+  await deps.notifier.tell(job.slack, { kind: 'job-failed', mayHaveApplied }).catch((err: unknown) =>
     // Slack itself is failing: the error above is in the log; there is nobody else to tell.
     deps.logger.error({ request: job.requestId, error: (err as Error).name }, 'failure not told'),
   );

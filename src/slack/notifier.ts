@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
-import { exportAuditCsv } from '../audit/export';
 import type { Logger } from '../logger';
 import type { SlackContext } from '../qc/model';
 import type { QcOutcome } from '../qc/outcome';
 import type { AgentMonitor, HomeView, Notice, Notifier } from '../qc/ports';
 import type { AlertRecord, KeptPost, KeptPosts, ThreadRef } from '../store/types';
 import { AckNotes } from './ack-note';
+import { exportAuditCsv } from './audit-export';
 import { alertMessage } from './blocks/alert';
 import { homeView } from './blocks/home';
 import { type Block, context, message, type SlackMessage } from './blocks/kit';

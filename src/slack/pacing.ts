@@ -1,3 +1,5 @@
+import { NotifierBusyError } from '../qc/notifier-busy';
+
 /**
  * Pacing of Slack Web API calls inside one process, and Slack's 429s honoured: `chat.postMessage` about
  * one per second per channel with a short burst, the Tier 3 methods (`chat.update`,
@@ -31,13 +33,13 @@ const TIERED = new Set(['chat.update', 'conversations.open', 'views.publish']);
 const UNPACED: PaceRate = { burst: Number.POSITIVE_INFINITY, perMinute: 60_000 };
 
 /** Slack asked us to wait (429) longer than the caller can: the message must wait for a later run. */
-export class SlackBusyError extends Error {
+export class SlackBusyError extends NotifierBusyError {
   override readonly name = 'SlackBusyError';
   constructor(
     readonly key: string,
-    readonly retryAt: number,
+    retryAt: number,
   ) {
-    super(`Slack rate limit on ${key}: no turn before the deadline`);
+    super(`Slack rate limit on ${key}: no turn before the deadline`, retryAt);
   }
 }
 

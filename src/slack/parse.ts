@@ -1,7 +1,7 @@
-import { auditArgsWords, parseAuditArgs } from '../audit/args';
 import { type AgentIdCheck, checkAgentId, checkCallId } from '../gateway/agent-id';
 import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation } from '../qc/model';
 import { PERMISSIONS, type Permission, parsePermissions } from '../qc/permissions';
+import { auditArgsWords, parseAuditArgs } from './audit-args';
 import { mentionedUserId } from './mention';
 
 /** What a `/qc …` or `/intercept …` command asks for. Parsing never throws. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage, StoredView } from '../../local/slack-api/store';
 import { LOCAL_ALERTS_SECRET, LOCAL_TEAM } from '../../local/stack';
-import { CSV_HEADER } from '../../src/audit/format';
+import { CSV_HEADER } from '../../src/qc/audit-csv';
 import { buttonsOf } from './driver';
 import { expectNoSecrets, gatewayRequests, text, useLocalStack, waitForNew } from './support';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { QcAction } from '../../src/qc/model';
 import { DEFAULT_PERMISSIONS } from '../../src/qc/permissions';
 import type { QcPolicy } from '../../src/qc/ports';
-import { admit } from '../../src/qc/run-qc';
+import { admit, type QcRequest } from '../../src/qc/run-qc';
 import type { InspectorLink, SessionRecord } from '../../src/store/types';
 import { AGENT, INSPECTOR, seen, session, slack, TEAM, USER } from './core-fixtures';
 
@@ -110,7 +110,9 @@ const ROWS: Row[] = [
 
 describe('admit: link × permissions × session', () => {
   it.each(ROWS)('%s (%s)', (_name, op, l, s, expected) => {
-    const got = admit(policy, { slack, op, agentId: AGENT }, l, s);
+    const req: QcRequest =
+      op === 'release-call' ? { slack, op, callId: AGENT } : { slack, op, agentId: AGENT };
+    const got = admit(policy, req, l, s);
     if (expected === 'admitted') {
       expect(got).toEqual({ inspectorId: INSPECTOR, session: s });
       return;

@@ -198,7 +198,15 @@ describe('every message qc-slack sends fits Slack’s limits with the largest in
         },
       ],
       ['status unlinked', { kind: 'status', now: NOW }],
-      ['text', { kind: 'text', text: 'x&amp;'.repeat(1000) }],
+      [
+        'signout-refused',
+        {
+          kind: 'signout-refused',
+          retcode: '1',
+          meaning: 'x&amp;'.repeat(1000),
+          nextStep: 'y<>'.repeat(1000),
+        },
+      ],
       [
         'audit',
         {

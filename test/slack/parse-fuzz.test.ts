@@ -8,11 +8,11 @@ import {
   type LocalStack,
   startLocalStack,
 } from '../../local/stack';
-import { parseAuditArgs } from '../../src/audit/args';
 import { checkAgentId, checkCallId } from '../../src/gateway/agent-id';
 import { CONFIRMED_OPERATIONS, QC_OPERATIONS } from '../../src/qc/model';
 import { PERMISSIONS } from '../../src/qc/permissions';
 import { parseJob } from '../../src/queue/jobs';
+import { parseAuditArgs } from '../../src/slack/audit-args';
 import { type ParsedCommand, parseInterceptCommand, parseQcCommand } from '../../src/slack/parse';
 import { captureLogger } from '../helpers/log-capture';
 

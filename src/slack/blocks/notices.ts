@@ -1,9 +1,11 @@
-import { auditTable } from '../../audit/format';
 import { MODE_VERB } from '../../qc/monitoring';
-import type { Notice } from '../../qc/ports';
+import type { AccountNotice, Notice, RequestNotice } from '../../qc/notice';
 import type { GatewayFallback, InspectorLink, MonitoringRecord, SessionRecord } from '../../store/types';
+import { auditTable } from './audit';
 import { context, joinWithin, message, type SlackMessage, section, sectionsOf } from './kit';
 import { escapeMrkdwn, LIMITS } from './limits';
+import { ACCOUNT_WORDS } from './notices-account';
+import { REQUEST_WORDS } from './notices-requests';
 import { clock, signInButton } from './qc-outcome';
 
 export function noticeMessage(notice: Notice): SlackMessage {
@@ -25,20 +27,29 @@ export function noticeMessage(notice: Notice): SlackMessage {
         notice.now,
         notice.gatewayFallbacks,
       );
-    case 'text':
-      return message(notice.text);
     case 'who':
       return whoMessage(notice);
     case 'audit':
       return auditTable(notice.entries, {
         range: notice.range,
         ...(notice.scopeNote ? { scopeNote: notice.scopeNote } : {}),
-      }) as SlackMessage;
+      });
     case 'permissions': {
       const text = `<@${notice.targetUserId}> (inspector ${notice.inspectorId}) may now: ${notice.permissions.join(', ') || 'nothing but stop'}${notice.byDefault ? ' (the default set)' : ''}.`;
       return message(text, section(`:key: ${text}`), context('Stopping is always allowed.'));
     }
+    default:
+      return message(familyWords(notice));
   }
+}
+
+const FAMILY_WORDS = { ...ACCOUNT_WORDS, ...REQUEST_WORDS };
+
+/** The one-sentence notices: their words come from the family's table (notices-account/-requests). */
+function familyWords(notice: AccountNotice | RequestNotice): string {
+  // The table is keyed by kind, and each entry takes the notice of its own kind.
+  const words = FAMILY_WORDS[notice.kind] as (n: AccountNotice | RequestNotice) => string;
+  return words(notice);
 }
 
 /** Most rows `/qc who` lists; the rest are counted ("…and 12 more"). */

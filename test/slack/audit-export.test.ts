@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AuditExportError, auditFilename, exportAuditCsv } from '../../src/audit/export';
-import { auditCsv } from '../../src/audit/format';
+import { auditCsv } from '../../src/qc/audit-csv';
+import { AuditExportError, exportAuditCsv } from '../../src/slack/audit-export';
 import { useFakeSlack } from '../helpers/fake-slack';
 
 const TOKEN = 'xoxb-export-test';
@@ -88,13 +88,5 @@ describe('exportAuditCsv', () => {
     await expect(exportAuditCsv(env.client, { ...base, channelId: 'D_NEVER' })).rejects.toMatchObject({
       data: { error: 'channel_not_found' },
     });
-  });
-});
-
-describe('auditFilename', () => {
-  it('names the team, the range and the UTC day', () => {
-    const now = Date.parse('2026-11-25T23:59:00.000Z');
-    expect(auditFilename('T_LOCAL', 'today', now)).toBe('qc-audit-T_LOCAL-2026-11-25.csv');
-    expect(auditFilename('T1/../x', '7d', now)).toBe('qc-audit-T1x-7d-2026-11-25.csv');
   });
 });

@@ -1,8 +1,11 @@
-import type { AuditEntry } from '../store/types';
+import { isoOf } from '../../qc/audit-csv';
+import type { AuditEntry } from '../../store/types';
+import type { Block, SlackMessage } from './kit';
+import { escapeMrkdwn } from './limits';
 
 /**
- * Audit rows for people: a compact Block Kit message (a monospace table) and a CSV file.
- * Pure functions; nothing here calls Slack.
+ * `/qc audit`'s answer: a compact Block Kit message, one line per action (the CSV file is
+ * qc/audit-csv.ts). Pure functions; nothing here calls Slack.
  */
 
 /** Slack rejects a section whose text is over 3,000 characters; the table stays under this. */
@@ -17,14 +20,6 @@ const RANGE_LABEL: Record<string, { header: string; sentence: string }> = {
 };
 const rangeLabel = (range: string) => RANGE_LABEL[range] ?? { header: range, sentence: `in ${range}` };
 
-/** ISO time of `at`, or undefined when `at` is not a usable timestamp. */
-function isoOf(at: number): string | undefined {
-  if (!Number.isFinite(at) || Math.abs(at) > 8.64e15) return undefined;
-  return new Date(at).toISOString();
-}
-
-// ── the Slack message ────────────────────────────────────────────────────────────────────
-
 /** Plain cell text: one line, no backticks (they would end the code block), at most MAX_CELL wide. */
 function cell(value: string | number | undefined): string {
   if (value === undefined || value === '') return '-';
@@ -35,10 +30,6 @@ function cell(value: string | number | undefined): string {
   if (flat === '') return '-';
   return flat.length > MAX_CELL ? `${flat.slice(0, MAX_CELL - 1)}…` : flat;
 }
-
-/** mrkdwn needs &, < and > escaped, even inside a code block. */
-const escapeMrkdwn = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A Slack user ID becomes a mention; anything else stays text. */
 const userCell = (userId: string) => (/^[UW][A-Z0-9_]{1,30}$/.test(userId) ? `<@${userId}>` : undefined);
@@ -62,13 +53,13 @@ function rowOf(e: AuditEntry, withDate: boolean): string {
 
 const tableText = (rows: string[]) => rows.join('\n');
 
-const mrkdwn = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
-const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+const mrkdwn = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const context = (text: string): Block => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
 export function auditTable(
   entries: AuditEntry[],
   opts: { range: string; maxRows?: number; scopeNote?: string },
-): { text: string; blocks: unknown[] } {
+): SlackMessage {
   const label = rangeLabel(opts.range);
   const note = opts.scopeNote ? [context(escapeMrkdwn(opts.scopeNote))] : [];
   if (entries.length === 0) {
@@ -88,57 +79,9 @@ export function auditTable(
   }
   shown = shown.slice(0, rows.length);
   const more = entries.length - shown.length;
-  const blocks: unknown[] = [mrkdwn(`*${header}*`)];
+  const blocks: Block[] = [mrkdwn(`*${header}*`)];
   if (rows.length > 0) blocks.push(mrkdwn(table));
   if (more > 0) blocks.push(context(`…and ${more} more: \`/qc audit export\` for all`));
   blocks.push(...note);
   return { text: header, blocks };
-}
-
-// ── the CSV file ─────────────────────────────────────────────────────────────────────────
-
-export const CSV_HEADER = [
-  'time_utc',
-  'team',
-  'user',
-  'inspector',
-  'agent',
-  'operation',
-  'outcome',
-  'latency_ms',
-  'channel',
-  'message_ts',
-] as const;
-
-/** A spreadsheet runs a cell that starts like a formula; a leading ' makes it text. */
-export function guardCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** RFC 4180: a field with a quote, comma, CR or LF is quoted, quotes doubled. */
-export function quoteCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** The cells of one entry, before guarding and quoting. */
-export function csvCells(e: AuditEntry): string[] {
-  const opt = (v: string | number | undefined) => (v === undefined ? '' : String(v));
-  return [
-    isoOf(e.at) ?? '',
-    e.teamId,
-    e.userId,
-    opt(e.inspectorId),
-    opt(e.agentId),
-    e.operation,
-    e.outcome,
-    opt(e.latencyMs),
-    opt(e.channel),
-    opt(e.messageTs),
-  ].map((v) => String(v ?? ''));
-}
-
-/** Header and one line per entry, CRLF-terminated (RFC 4180), every cell guarded against formulas. */
-export function auditCsv(entries: AuditEntry[]): string {
-  const line = (cells: readonly string[]) => `${cells.map((c) => quoteCell(guardCell(c))).join(',')}\r\n`;
-  return line(CSV_HEADER) + entries.map((e) => line(csvCells(e))).join('');
 }

@@ -1,17 +1,12 @@
 import { checkAgentId } from '../gateway/agent-id';
-import { mentionedUserId } from '../slack/mention';
+import type { AuditArgs } from '../qc/audit';
+import { mentionedUserId } from './mention';
 
 /**
  * The words after `/qc audit`: `[export] [<@U123|name> | <agent-id> | #2005] [today|7d]`, the filter
  * and the range in any order. Parsing never throws; a bad word comes back as a `problem` to show
  * (a phrase without the usage line: callers add AUDIT_USAGE or their own).
  */
-export type AuditArgs = {
-  export: boolean;
-  range: 'today' | '7d';
-  filter?: { userId: string } | { agentId: string };
-};
-
 export type AuditArgsResult = { ok: true; args: AuditArgs } | { ok: false; problem: string };
 
 export const AUDIT_USAGE = '/qc audit [export] [@user | <agent-id>] [today|7d]';
@@ -69,7 +64,7 @@ export function parseAuditArgs(words: string[], maxAgentId: number): AuditArgsRe
   return { ok: true, args };
 }
 
-/** The words that parse back to `args` (for help texts and tests). */
+/** The words that parse back to `args`: what the audit job carries (qc/audit.ts reads them). */
 export function auditArgsWords(args: AuditArgs): string[] {
   const words: string[] = [];
   if (args.export) words.push('export');

@@ -58,10 +58,3 @@ export async function exportAuditCsv(
     throw new AuditExportError(`Slack did not take the audit export: ${String(error ?? 'unknown error')}`);
   }
 }
-
-/** `qc-audit-T123-2026-11-25.csv` / `qc-audit-T123-7d-2026-11-25.csv` (UTC day of `now`). */
-export function auditFilename(teamId: string, range: 'today' | '7d', now: number): string {
-  const day = new Date(now).toISOString().slice(0, 10);
-  const team = teamId.replace(/[^A-Za-z0-9_-]/g, '');
-  return `qc-audit-${team}${range === '7d' ? '-7d' : ''}-${day}.csv`;
-}

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AuditArgs } from '../../src/audit/args';
-import { auditReport, OWN_ROWS_ONLY, rangeDays } from '../../src/audit/report';
+import { type AuditArgs, auditReport, OWN_ROWS_ONLY, rangeDays, readAuditWords } from '../../src/qc/audit';
+import { auditArgsWords, parseAuditArgs } from '../../src/slack/audit-args';
 import { dayOf } from '../../src/store/keys';
 import type { AuditEntry, AuditStore } from '../../src/store/types';
 
@@ -133,5 +134,49 @@ describe('auditReport', () => {
     expect(r.scopeNote).toBe('You can only see your own actions; admins see everyone.');
     expect(r.scopeNote).toBe(OWN_ROWS_ONLY);
     expect(r.asked).toEqual([]);
+  });
+});
+
+describe('readAuditWords (the worker reads what the Slack function wrote)', () => {
+  const MAX = 59_999;
+  const args: fc.Arbitrary<AuditArgs> = fc.record(
+    {
+      export: fc.boolean(),
+      range: fc.constantFrom('today' as const, '7d' as const),
+      filter: fc.oneof(
+        fc.stringMatching(/^[UW][A-Z0-9_]{2,20}$/).map((id) => ({ userId: id })),
+        fc.integer({ min: 101, max: MAX }).map((n) => ({ agentId: String(n) })),
+      ),
+    },
+    { requiredKeys: ['export', 'range'] },
+  );
+
+  it('property: the words of any request read back to the same request', () => {
+    fc.assert(
+      fc.property(args, (a) => {
+        expect(readAuditWords(auditArgsWords(a), MAX)).toEqual({ ok: true, args: a });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('what the Slack function parsed (labelled mentions, #2005) reaches the worker unchanged', () => {
+    for (const text of ['export <@U0ALICE|alice lee> 7d', '#2005 today', '', 'export']) {
+      const parsed = parseAuditArgs(text.split(' ').filter(Boolean), MAX);
+      if (!parsed.ok) throw new Error(parsed.problem);
+      expect(readAuditWords(auditArgsWords(parsed.args), MAX), text).toEqual({ ok: true, args: parsed.args });
+    }
+  });
+
+  it.each([
+    [['export', 'export'], 'export'],
+    [['today', '7d'], '7d'],
+    [['2005', '<@U0ALICE>'], '<@U0ALICE>'],
+    [['<@U0ALICE|alice>'], '<@U0ALICE|alice>'],
+    [['99'], '99'],
+    [['#2005'], '#2005'],
+    [['yesterday'], 'yesterday'],
+  ])('%j is refused, naming %s (the queue is not trusted)', (words, word) => {
+    expect(readAuditWords(words, MAX)).toEqual({ ok: false, word });
   });
 });

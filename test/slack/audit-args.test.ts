@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AuditArgs, auditArgsWords, parseAuditArgs } from '../../src/audit/args';
 import { DEFAULT_MAX_AGENT_ID, NEWER_GATEWAY_MAX_AGENT_ID } from '../../src/gateway/agent-id';
+import type { AuditArgs } from '../../src/qc/audit';
+import { auditArgsWords, parseAuditArgs } from '../../src/slack/audit-args';
 
 const MAX = DEFAULT_MAX_AGENT_ID;
 const parse = (text: string, max = MAX) => parseAuditArgs(text.split(/\s+/).filter(Boolean), max);
