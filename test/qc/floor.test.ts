@@ -98,6 +98,9 @@ describe('folding events', () => {
     expect(ringing.agents.get('2001')?.callerNumber).toBe('+86 139 0000 4242');
     const talking = foldEvent(ringing, notify('2001', 'Active'), T0 + 2000);
     expect(talking.agents.get('2001')).toMatchObject({ state: 'talking', callerNumber: '+86 139 0000 4242' });
+    const noNumber = foldEvent(floor, notify('1001', 'Active'), T0);
+    expect(noNumber.agents.get('1001')).toMatchObject({ state: 'talking', since: T0 });
+    expect(noNumber.agents.get('1001')?.callerNumber).toBeUndefined();
     const again = foldEvent(talking, notify('2001', 'Active'), T0 + 3000);
     expect(again).toBe(talking); // same state: nothing changed, since stays
     const hungUp = foldEvent(again, own('2001', 'AgentEvent_Call_Release', 'call-1'), T0 + 4000);

@@ -138,6 +138,34 @@ describe('floor message', () => {
     expect(new Set(seen).size).toBe(500);
   });
 
+  it('long names and many monitors: the text budget holds on every page', () => {
+    const long = Array.from({ length: 200 }, (_, i) => ({
+      workNo: String(2001 + i),
+      status: 7,
+      name: `${'Ñame-with-a-long-tail '.repeat(4)}${i}`,
+      callerNumber: '13900001234',
+      sinceMs: NOW - i * 1000,
+    }));
+    const monitors: FloorMonitorRecord[] = long.flatMap((e) =>
+      ['U0AAAAAAAA', 'U0BBBBBBBB', 'U0CCCCCCCC', 'U0DDDDDDDD', 'U0EEEEEEEE', 'U0FFFFFFFF'].map((who) => ({
+        agentId: e.workNo,
+        kind: 'slack-user' as const,
+        who,
+        mode: 'whisper' as const,
+      })),
+    );
+    const floor = buildFloor(long, monitors, NOW);
+    const { pages } = floorBlocks(view(floor));
+    let shown = 0;
+    for (let page = 0; page < pages; page++) {
+      const msg = floorMessage(view(floor, { page, notes: ['x'.repeat(400), 'y'.repeat(400)] }));
+      expectValidMessage(msg.blocks, msg.text);
+      const out = floorBlocks(view(floor, { page }));
+      shown += out.shown[1] - out.shown[0];
+    }
+    expect(shown).toBe(200);
+  });
+
   it('a page past the end shows the last page', () => {
     const floor = buildFloor(entries(500), [], NOW);
     const out = floorBlocks(view(floor, { page: 999 }));
