@@ -114,6 +114,30 @@ export function buildFloor(
   return { agents, asOf: now };
 }
 
+/**
+ * A fresh `allagentstatus` read over a floor already shown (Refresh, or a resync after lost events): the
+ * gateway's states win; where an agent's state did not change and the gateway gives no time, the `since`
+ * qc-slack saw is kept (and the caller number when still on a call), so a refresh does not reset durations.
+ */
+export function refreshFloor(
+  previous: Floor,
+  entries: readonly AgentStatusEntry[],
+  records: readonly FloorMonitorRecord[],
+  now: number,
+): Floor {
+  const fresh = buildFloor(entries, records, now);
+  for (const agent of fresh.agents.values()) {
+    const before = previous.agents.get(agent.id);
+    if (!before || before.state !== agent.state) continue;
+    if (agent.since === undefined && before.since !== undefined) agent.since = before.since;
+    if (isOnCall(agent.state) && agent.callerNumber === undefined && before.callerNumber !== undefined)
+      agent.callerNumber = before.callerNumber;
+    if (isOnCall(agent.state) && agent.callId === undefined && before.callId !== undefined)
+      agent.callId = before.callId;
+  }
+  return fresh;
+}
+
 /** QC_AgentState_Notify subtypes (without `QC_AgentState_`) that say a state. Meanings INFERRED (addendum §3). */
 const NOTIFY_STATE: Record<string, FloorState> = {
   // Signed in, state not yet told: Idle/Busy follow at once.

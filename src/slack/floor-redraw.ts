@@ -34,6 +34,8 @@ interface MessageEntry<S> {
   version: number;
   pending?: { state: S; since: number };
   lastDrawnAt?: number;
+  /** Closed messages ignore changes until opened again. */
+  closed?: true;
 }
 
 interface WorkspaceEntry {
@@ -57,18 +59,30 @@ export class FloorRedrawScheduler<S> {
 
   /** A floor message was just posted (chat.postMessage): its first redraw waits the gap from now. */
   opened(workspace: string, message: string): void {
-    this.#entry(workspace, message).lastDrawnAt = this.#now();
+    const entry = this.#entry(workspace, message);
+    entry.lastDrawnAt = this.#now();
+    delete entry.closed;
   }
 
   /** The message's floor changed: it is pending with this state (replacing any older pending state). */
   change(workspace: string, message: string, state: S): void {
     const entry = this.#entry(workspace, message);
+    if (entry.closed) return;
     entry.version++;
     entry.pending = { state, since: entry.pending?.since ?? this.#now() };
   }
 
-  /** The message is closed (paused, deleted): nothing more is drawn for it. */
+  /**
+   * The message is closed (paused, deleted): its pending draw is dropped and later changes are ignored
+   * until `opened` again (a Refresh). `forget` drops what is kept of it once no event can name it.
+   */
   close(workspace: string, message: string): void {
+    const entry = this.#entry(workspace, message);
+    delete entry.pending;
+    entry.closed = true;
+  }
+
+  forget(workspace: string, message: string): void {
     this.#messages.delete(keyOf(workspace, message));
   }
 
@@ -85,7 +99,7 @@ export class FloorRedrawScheduler<S> {
   failed(redraw: Redraw<S>, retryAfterMs?: number): void {
     if (retryAfterMs !== undefined) this.rateLimited(redraw.workspace, retryAfterMs);
     const entry = this.#messages.get(keyOf(redraw.workspace, redraw.message));
-    if (!entry || entry.pending) return;
+    if (!entry || entry.pending || entry.closed) return;
     entry.pending = { state: redraw.state, since: this.#now() };
   }
 

@@ -13,6 +13,7 @@ import {
   foldEvents,
   maskNumber,
   orderAgents,
+  refreshFloor,
   stateChangeOf,
   withMonitors,
 } from '../../src/qc/floor';
@@ -83,6 +84,35 @@ describe('building the floor', () => {
       { kind: 'slack-user', who: 'U3', mode: 'whisper' },
     ]);
     expect(floor.agents.get('2005')?.monitors).toHaveLength(2); // the old floor is untouched
+  });
+});
+
+describe('refreshing', () => {
+  it('keeps the since and number qc-slack saw where the state did not change; the gateway wins otherwise', () => {
+    const shown = foldEvents(
+      buildFloor(ENTRIES, [], T0),
+      [notify('2001', 'Active', { caller: '13900004242' }), notify('2008', 'Idle')],
+      T0 + 1000,
+    );
+    const fresh = refreshFloor(
+      shown,
+      [
+        { workNo: '2001', status: 7 },
+        { workNo: '2008', status: 3 },
+        { workNo: '2011', status: 4 },
+      ],
+      [],
+      T0 + 5000,
+    );
+    expect(fresh.agents.get('2001')).toMatchObject({
+      state: 'talking',
+      since: T0 + 1000,
+      callerNumber: '13900004242',
+    });
+    expect(fresh.agents.get('2008')).toMatchObject({ state: 'busy' });
+    expect(fresh.agents.get('2008')?.since).toBeUndefined();
+    expect([...fresh.agents.keys()]).toEqual(['2001', '2008', '2011']);
+    expect(fresh.asOf).toBe(T0 + 5000);
   });
 });
 

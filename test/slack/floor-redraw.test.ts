@@ -194,5 +194,11 @@ describe('floor redraw scheduler (fake clock)', () => {
     now = 60_000;
     expect(sched.take()).toHaveLength(9 + 10);
     expect(sched.pendingCount()).toBe(0);
+    sched.change('T1', 'm0', 99); // an event after the close
+    expect(sched.pendingCount()).toBe(0);
+    sched.opened('T1', 'm0'); // Refresh
+    sched.change('T1', 'm0', 100);
+    now = 63_000;
+    expect(sched.take()).toEqual([{ workspace: 'T1', message: 'm0', state: 100, version: 2 }]);
   });
 });
