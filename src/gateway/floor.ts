@@ -2,9 +2,10 @@
  * The floor interfaces' answers, parsed leniently (`../shared/reference/cc-gateway-real-clients.md` §2).
  * CONFIRMED by client code: `allagentstatus` answers an array of `{workno, status, name, groupName,
  * ctiStatus}`, all strings, the caller included. UNCONFIRMED (read when present, never required):
- * `currentstatetime` (CS AGWAgentInfo declares it a long: read as an epoch in ms when it looks like one,
- * else as seconds in the state), `skilllist`/`skillid`/`skills`, `callid`, `caller`/`phonenumber` of the
- * customer. `qualitycontrol/{id}/allagent`: no client parses it; the reference infers it lists the agents
+ * `currentstatetime` (CS AGWAgentInfo declares it a long: read as an epoch in ms or s when it looks
+ * like one, else as seconds in the state), `skilllist`/`skills`/`skillIds`/`skillid`, `callid`, and the
+ * customer's number as `caller`/`callerNo`/`otherPhone` (never `phonenumber`: that is the agent's own
+ * phone). `qualitycontrol/{id}/allagent`: no client parses it; the reference infers it lists the agents
  * the inspector may monitor or monitors — each entry is read as an agent, plus who monitors it and how
  * when the entry says (`qcAgentId`/`monitor`/`inspector`, `qcType`/`mode`). Nothing here throws on an
  * odd entry: an entry without a work number is skipped and counted.
@@ -86,16 +87,17 @@ function listOf(result: unknown): unknown[] {
   return [];
 }
 
-/** `currentstatetime`: an epoch in ms when it looks like one, else seconds in the state. */
+/** `currentstatetime`: an epoch (ms, or s) when it looks like one, else seconds in the state (under 7 days). */
 function sinceOf(o: Obj, now: number): number | undefined {
   const raw = intField(o, 'currentstatetime') ?? intField(o, 'currentStateTime');
   if (raw === undefined || raw < 0) return undefined;
-  if (raw > 1e12) return raw <= now ? raw : undefined;
+  const epochMs = raw > 1e12 ? raw : raw > 1e9 ? raw * 1000 : undefined;
+  if (epochMs !== undefined) return epochMs <= now ? epochMs : undefined;
   return raw < 7 * 86_400 ? now - raw * 1000 : undefined;
 }
 
 function skillsOf(o: Obj): string[] | undefined {
-  const list = o.skilllist ?? o.skills ?? o.skillList;
+  const list = o.skilllist ?? o.skills ?? o.skillList ?? o.skillIds;
   if (Array.isArray(list)) {
     return list
       .map((s) => (isObj(s) ? textField(s, 'id', 'skillid', 'skillId') : textField({ s }, 's')))

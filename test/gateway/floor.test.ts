@@ -193,6 +193,11 @@ describe('floor answers parsed leniently', () => {
     expect(parseAllAgentStatus([{ workno: '1', currentstatetime: now + 10_000 }], now).agents[0]).toEqual({
       workNo: '1',
     });
+    const inSeconds = parseAllAgentStatus(
+      [{ workno: '1', currentstatetime: (now - 90_000) / 1000, skillIds: ['3'] }],
+      now,
+    );
+    expect(inSeconds.agents[0]).toEqual({ workNo: '1', sinceMs: now - 90_000, skills: ['3'] });
   });
 
   it('allagent: who monitors and how where the entry says', () => {

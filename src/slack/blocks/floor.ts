@@ -267,7 +267,7 @@ export function floorMessage(v: FloorViewInput): SlackMessage {
     pages > 1
       ? ` (showing ${shown[0] + 1}–${shown[1]} of ${v.floor.agents.size}, page ${page + 1} of ${pages})`
       : '';
-  const text = `Floor ${scopeWords(v.scope)}: ${summary || 'no agents'}${paging}${v.paused ? ' · paused' : ''}`;
+  const text = `Floor ${escapeMrkdwn(scopeWords(v.scope))}: ${summary || 'no agents'}${paging}${v.paused ? ' · paused' : ''}`;
   return { text: fitMrkdwn(text, LIMITS.fallbackText), blocks };
 }
 
