@@ -208,9 +208,34 @@ function withCall(
  * changes; it is the event's own time when the gateway stamped it, else `now`.
  */
 export function foldEvent(floor: Floor, event: GatewayEvent, now: number): Floor {
+  const next = agentAfter(floor.agents, event, now);
+  if (!next) return floor;
+  const agents = new Map(floor.agents);
+  agents.set(next.id, next);
+  return { agents, asOf: Math.max(floor.asOf, now) };
+}
+
+/** Fold events in order (one copy of the floor for the whole batch; the same object when none changed it). */
+export function foldEvents(floor: Floor, events: readonly GatewayEvent[], now: number): Floor {
+  let agents: Map<string, FloorAgent> | undefined;
+  for (const event of events) {
+    const next = agentAfter(agents ?? floor.agents, event, now);
+    if (!next) continue;
+    agents ??= new Map(floor.agents);
+    agents.set(next.id, next);
+  }
+  return agents ? { agents, asOf: Math.max(floor.asOf, now) } : floor;
+}
+
+/** The agent as one event leaves it, or undefined when the event changes no agent of this floor. */
+function agentAfter(
+  agents: ReadonlyMap<string, FloorAgent>,
+  event: GatewayEvent,
+  now: number,
+): FloorAgent | undefined {
   const change = stateChangeOf(event);
-  const agent = change ? floor.agents.get(change.agentId) : undefined;
-  if (!change || !agent) return floor;
+  const agent = change ? agents.get(change.agentId) : undefined;
+  if (!change || !agent) return undefined;
   const next: FloorAgent = { ...agent, state: change.state };
   if (change.state !== agent.state) next.since = event.genTime ?? now;
   if (!isOnCall(change.state)) {
@@ -220,15 +245,7 @@ export function foldEvent(floor: Floor, event: GatewayEvent, now: number): Floor
     if (change.caller) next.callerNumber = change.caller;
     if (change.callId) next.callId = change.callId;
   }
-  if (sameAgent(agent, next)) return floor;
-  const agents = new Map(floor.agents);
-  agents.set(next.id, next);
-  return { agents, asOf: Math.max(floor.asOf, now) };
-}
-
-/** Fold events in order. */
-export function foldEvents(floor: Floor, events: readonly GatewayEvent[], now: number): Floor {
-  return events.reduce((f, e) => foldEvent(f, e, now), floor);
+  return sameAgent(agent, next) ? undefined : next;
 }
 
 function sameAgent(a: FloorAgent, b: FloorAgent): boolean {

@@ -200,6 +200,8 @@ describe('folding, property-based', () => {
           T0,
         );
         const floor = foldEvents(start, events, T0 + 1);
+        const oneByOne = events.reduce((f, e) => foldEvent(f, e, T0 + 1), start);
+        expect([...floor.agents.values()]).toEqual([...oneByOne.agents.values()]);
         for (const id of IDS) {
           const last = events
             .map(stateChangeOf)

@@ -144,39 +144,43 @@ interface Budget {
   text: number;
 }
 
+type BodyPart = Block[] | { state: FloorState; head: string; tokens: string[]; length: number };
+
 /** The body of one page from `start`: as many agents as fit the budget (at least one). */
 function pageBody(agents: FloorAgent[], start: number, now: number, budget: Budget) {
-  const blocks: Block[] = [];
+  const parts: BodyPart[] = [];
+  let blocks = 0;
   let text = 0;
-  let group: { state: FloorState; tokens: string[] } | undefined;
   let end = start;
   for (; end < agents.length; end++) {
     const a = agents[end] as FloorAgent;
+    const last = parts[parts.length - 1];
     if (isOnCall(a.state)) {
       const row = callRow(a, now);
       const cost = textLength(row);
-      if (end > start && (blocks.length + 2 > budget.blocks || text + cost > budget.text)) break;
-      blocks.push(...row);
+      if (end > start && (blocks + 2 > budget.blocks || text + cost > budget.text)) break;
+      parts.push(row);
+      blocks += 2;
       text += cost;
-      group = undefined;
       continue;
     }
     const token = compactToken(a, now);
+    const group = last && !Array.isArray(last) && last.state === a.state ? last : undefined;
+    const joins = group !== undefined && group.length + 2 + token.length <= GROUP_TEXT;
     const head = `*${STATE_LABEL[a.state]}*: `;
-    const joins =
-      group?.state === a.state && head.length + [...group.tokens, token].join(', ').length <= GROUP_TEXT;
     const cost = joins ? token.length + 2 : head.length + token.length;
-    if (end > start && ((!joins && blocks.length + 1 > budget.blocks) || text + cost > budget.text)) break;
+    if (end > start && ((!joins && blocks + 1 > budget.blocks) || text + cost > budget.text)) break;
     if (joins && group) {
       group.tokens.push(token);
-      blocks[blocks.length - 1] = section(head + group.tokens.join(', '));
+      group.length += token.length + 2;
     } else {
-      group = { state: a.state, tokens: [token] };
-      blocks.push(section(head + token));
+      parts.push({ state: a.state, head, tokens: [token], length: head.length + token.length });
+      blocks += 1;
     }
     text += cost;
   }
-  return { blocks, end };
+  const body = parts.flatMap((p) => (Array.isArray(p) ? p : [section(p.head + p.tokens.join(', '))]));
+  return { blocks: body, end };
 }
 
 /** Where each page starts (the first is 0). */
