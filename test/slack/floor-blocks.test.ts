@@ -166,6 +166,43 @@ describe('floor message', () => {
     expect(shown).toBe(200);
   });
 
+  it('the largest inputs (6-digit IDs, names that escaping multiplies, long user IDs): valid on every page', () => {
+    const worst = Array.from({ length: 500 }, (_, i) => ({
+      workNo: String(999_999 - i),
+      status: i % 4 === 0 ? 4 : 7,
+      name: '&<>'.repeat(100),
+      callerNumber: '9'.repeat(40),
+      sinceMs: NOW - 86_400_000 * 3,
+    }));
+    const user = (k: number) => `U${String(k).repeat(30)}`;
+    const monitors: FloorMonitorRecord[] = worst.flatMap((e) =>
+      [1, 2, 3, 4, 5, 6].map((k) => ({
+        agentId: e.workNo,
+        kind: 'slack-user' as const,
+        who: user(k),
+        mode: 'intercept' as const,
+      })),
+    );
+    const floor = buildFloor(worst, monitors, NOW);
+    const { pages } = floorBlocks(view(floor, { scope: { kind: 'skill', skillId: '999999999' } }));
+    const seen = new Set<string>();
+    for (let page = 0; page < pages; page++) {
+      const v = view(floor, {
+        page,
+        paused: true,
+        scope: { kind: 'skill', skillId: '999999999' },
+        notes: ['&'.repeat(400)],
+      });
+      const msg = floorMessage(v);
+      expectValidMessage(msg.blocks, msg.text);
+      const home = checkView({ type: 'home', blocks: floorHomeBlocks(v, 100) }, 'home', () => 'id');
+      expect(home.ok ? [] : home.messages).toEqual([]);
+      const out = floorBlocks(v);
+      for (let k = out.shown[0]; k < out.shown[1]; k++) seen.add(String(k));
+    }
+    expect(seen.size).toBe(500);
+  });
+
   it('a page past the end shows the last page', () => {
     const floor = buildFloor(entries(500), [], NOW);
     const out = floorBlocks(view(floor, { page: 999 }));

@@ -209,7 +209,7 @@ function headBlocks(v: FloorViewInput): Block[] {
     context(countsLine(v.floor), `as of ${clock(v.floor.asOf)} · ${status}`),
   ];
   if (v.notes?.length)
-    blocks.push(context(...v.notes.slice(0, 2).map((n) => escapeMrkdwn(fitPlain(n, 300)))));
+    blocks.push(context(...v.notes.slice(0, 2).map((n) => fitMrkdwn(escapeMrkdwn(n), 300))));
   if (v.paused) {
     const value = encodeButtonValue([scopeKey(v.scope), String(v.page)]);
     blocks.push(
