@@ -5,7 +5,7 @@
  * inspector's session after `beginmonitor`, and agents' own state events). No Slack, no AWS, no clock:
  * every function takes `now`.
  */
-import { type AgentStatusEntry, contentField, type GatewayEvent } from '../gateway';
+import { type AgentStatusEntry, contentField, type GatewayEvent, type MonitoredAgentEntry } from '../gateway';
 import type { MonitorMode } from './model';
 
 export const FLOOR_STATES = [
@@ -53,6 +53,25 @@ export interface FloorMonitorRecord {
   kind: FloorMonitor['kind'];
   who: string;
   mode?: MonitorMode;
+}
+
+/**
+ * The gateway's `allagent` entries as monitoring records: only entries that name who monitors (its
+ * shape is UNCONFIRMED; an entry with just an agent says nothing about monitors).
+ */
+export function gatewayMonitorRecords(entries: readonly MonitoredAgentEntry[]): FloorMonitorRecord[] {
+  return entries.flatMap((e) =>
+    e.monitoredBy === undefined
+      ? []
+      : [
+          {
+            agentId: e.workNo,
+            kind: 'inspector' as const,
+            who: e.monitoredBy,
+            ...(e.mode ? { mode: e.mode } : {}),
+          },
+        ],
+  );
 }
 
 /** T1 (`status`) → floor state. */

@@ -11,6 +11,7 @@ import {
   type FloorState,
   foldEvent,
   foldEvents,
+  gatewayMonitorRecords,
   maskNumber,
   orderAgents,
   refreshFloor,
@@ -84,6 +85,14 @@ describe('building the floor', () => {
       { kind: 'slack-user', who: 'U3', mode: 'whisper' },
     ]);
     expect(floor.agents.get('2005')?.monitors).toHaveLength(2); // the old floor is untouched
+  });
+});
+
+describe('gateway monitors', () => {
+  it('allagent entries that name a monitor become inspector records; bare entries none', () => {
+    expect(
+      gatewayMonitorRecords([{ workNo: '2005', monitoredBy: '1003', mode: 'listen' }, { workNo: '2006' }]),
+    ).toEqual([{ agentId: '2005', kind: 'inspector', who: '1003', mode: 'listen' }]);
   });
 });
 
