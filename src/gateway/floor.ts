@@ -60,7 +60,7 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A string or number field as a string; empty and other types read as absent. */
-export function textField(o: Obj, ...names: string[]): string | undefined {
+function textField(o: Obj, ...names: string[]): string | undefined {
   for (const name of names) {
     const v = o[name];
     if ((typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v)))

@@ -130,7 +130,7 @@ function compactToken(a: FloorAgent, now: number): string {
 }
 
 /** Every `text` string in blocks, summed (as Slack counts a message's total). */
-export function textLength(value: unknown): number {
+function textLength(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((n: number, v) => n + textLength(v), 0);
   if (typeof value !== 'object' || value === null) return 0;
   let n = 0;
@@ -184,7 +184,7 @@ function pageBody(agents: FloorAgent[], start: number, now: number, budget: Budg
 }
 
 /** Where each page starts (the first is 0). */
-export function pageStarts(agents: FloorAgent[], now: number, budget: Budget): number[] {
+function pageStarts(agents: FloorAgent[], now: number, budget: Budget): number[] {
   const starts: number[] = [];
   for (let start = 0; start < agents.length; ) {
     starts.push(start);
