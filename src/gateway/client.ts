@@ -8,6 +8,12 @@ import {
   GatewayTransportError,
 } from './errors';
 import { type GatewayEvent, parseEvent } from './events';
+import {
+  type AllAgentMonitorsData,
+  type AllAgentStatusData,
+  parseAllAgentMonitors,
+  parseAllAgentStatus,
+} from './floor';
 import { type Logger, silentLogger } from './logger';
 import { explainRetcode, type RetcodeExplanation } from './retcodes';
 import { Secret } from './secret';
@@ -132,6 +138,9 @@ const QC_SIMPLE = {
   { logName: string; method: TransportRequest['method']; path: (w: string) => string }
 >;
 export type SimpleQcOperation = keyof typeof QC_SIMPLE;
+
+/** Agents one `beginmonitor`/`endmonitor` may name (real clients' MAX_MONITOR_AGENTS; the issue's cap per inspector). */
+export const MAX_MONITOR_AGENTS = 500;
 
 const GUID_PATTERN = /^[\x21-\x7e]{1,256}$/;
 /** Every agent interface lives under this path of the gateway (reference §1). */
@@ -404,12 +413,82 @@ export class GatewayClient {
     return this.toString();
   }
 
+  // ── the floor ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Every agent of the inspector's VDN with its state (`agentgroup/{id}/allagentstatus`; the inspector
+   * itself included). With `skillId`, only that skill queue's agents where the gateway lists skills; where
+   * it does not, every agent with `skillFilter: 'unavailable'` (see src/gateway/floor.ts).
+   */
+  async allAgentStatus(
+    session: GatewaySession,
+    opts: { skillId?: string } = {},
+  ): Promise<GatewayOutcome<AllAgentStatusData>> {
+    const skill = opts.skillId;
+    if (skill !== undefined && !/^\d{1,9}$/.test(skill))
+      throw new GatewayInputError('skillId', 'invalid skill ID: digits only');
+    const path = `/agentgroup/${this.#id(session.agentId)}/allagentstatus`;
+    return this.#retrying(() =>
+      this.#call(session, 'queryAllAgentStatus', 'GET', path, (env) =>
+        parseAllAgentStatus(env.result, Date.now(), skill),
+      ),
+    );
+  }
+
+  /**
+   * The gateway's own list of monitored agents (`qualitycontrol/{id}/allagent`, UNCONFIRMED shape). A
+   * gateway without the route (HTTP 404) gives `{ supported: false }`, not an error.
+   */
+  async allAgentMonitors(session: GatewaySession): Promise<GatewayOutcome<AllAgentMonitorsData>> {
+    const path = `/qualitycontrol/${this.#id(session.agentId)}/allagent`;
+    try {
+      return await this.#retrying(() =>
+        this.#call(session, 'queryAllMonitoredAgents', 'GET', path, (env) =>
+          parseAllAgentMonitors(env.result),
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof GatewayHttpStatusError) || err.status !== 404) throw err;
+      const data: AllAgentMonitorsData = { supported: false };
+      return {
+        ok: true,
+        retcode: '0',
+        operation: 'queryAllMonitoredAgents',
+        message: '',
+        latencyMs: 0,
+        data,
+      };
+    }
+  }
+
+  /** Subscribe to agents' QC_AgentState_Notify (`beginmonitor?agents=a;b`): 1 to 500 distinct agents. */
+  async beginMonitor(session: GatewaySession, workNos: readonly string[]): Promise<GatewayOutcome> {
+    return this.#qcCall(session, 'beginMonitor', 'POST', `/beginmonitor?agents=${this.#agentList(workNos)}`);
+  }
+
+  /** End those subscriptions (`endmonitor?agents=a;b`): 1 to 500 distinct agents. */
+  async endMonitor(session: GatewaySession, workNos: readonly string[]): Promise<GatewayOutcome> {
+    return this.#qcCall(session, 'endMonitor', 'POST', `/endmonitor?agents=${this.#agentList(workNos)}`);
+  }
+
   // ── internals ──────────────────────────────────────────────────────────────────────────
 
   #id(value: string, field = 'agentId'): string {
     const check = checkAgentId(value, this.maxAgentId);
     if (!check.ok) throw new GatewayInputError(field, `invalid ${field}: ${check.reason}`);
     return check.id;
+  }
+
+  /** Checked, de-duplicated work numbers joined by `;` (sent raw, as real clients do). */
+  #agentList(workNos: readonly string[]): string {
+    const ids = [...new Set(workNos.map((w) => this.#id(w, 'workNo')))];
+    if (ids.length === 0) throw new GatewayInputError('workNos', 'name at least one agent');
+    if (ids.length > MAX_MONITOR_AGENTS)
+      throw new GatewayInputError(
+        'workNos',
+        `at most ${MAX_MONITOR_AGENTS} agents at a time (got ${ids.length}): split the list`,
+      );
+    return ids.join(';');
   }
 
   #callId(value: string): string {
