@@ -45,7 +45,7 @@ function expectValidMessage(blocks: Block[], text: string): void {
 const buttons = (blocks: Block[]) =>
   blocks
     .filter((b) => b.type === 'actions')
-    .flatMap((b) => b.elements as Array<Record<string, unknown> & { text: { text: string } }>);
+    .flatMap((b) => b.elements as unknown as Array<Record<string, unknown> & { text: { text: string } }>);
 const allText = (blocks: Block[]) => JSON.stringify(blocks);
 /** The agent IDs a page shows (bold in call rows, plain in compact groups). */
 const shownIds = (blocks: Block[]): string[] =>
