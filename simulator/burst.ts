@@ -55,7 +55,8 @@ export class Bursts {
     const agents = this.agentsOf(req);
     const now = this.sim.now();
     const total = Math.round(changesPerSecond * seconds);
-    if (total > 1_000_000) throw new SimError(`changesPerSecond × seconds: at most 1000000 changes (got ${total})`);
+    if (total > 1_000_000)
+      throw new SimError(`changesPerSecond × seconds: at most 1000000 changes (got ${total})`);
     this.gen++;
     this.rnd = new SeededRandom(seed);
     this.current = {
@@ -143,7 +144,8 @@ export class Bursts {
       .agentsInVdn(vdn)
       .filter((a) => !a.inspector)
       .map((a) => a.id);
-    if (ids.length < n) throw new SimError(`agents: VDN ${vdn} has only ${ids.length} agents (asked for ${n})`);
+    if (ids.length < n)
+      throw new SimError(`agents: VDN ${vdn} has only ${ids.length} agents (asked for ${n})`);
     return ids.slice(0, n);
   }
 }

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { GuidRegistry } from './auth';
-import { isAdvanceable } from './clock';
 import { Bursts } from './burst';
 import { CallCycles } from './call-cycle';
+import { isAdvanceable } from './clock';
 import { SimError } from './errors';
 import * as ev from './events';
 import { type ActiveFault, type Fault, FaultSet } from './faults';
 import { resolveConfig, type SimConfig, type SimProfile, type SimulatorOptions } from './options';
-import { PushDelivery } from './push';
 import { Phones } from './phone';
+import { PushDelivery } from './push';
 import { resolveScenario } from './scenario';
 import { Timeline } from './timeline';
 import { Traffic } from './traffic';
@@ -144,6 +144,11 @@ export class Simulator {
       [...this.calls.values()].find((c) => c.agentId === agentId);
     if (!call) throw new SimError(`agent ${agentId} is not on a call`);
     this.releaseCall(call, 'customer');
+  }
+
+  /** Picks up the ringing phone of an inspector who started listen/insert/whisper (see `phones`). */
+  answerPhone(inspectorId: string): void {
+    this.phones.answer(this.mustAgent(inspectorId));
   }
 
   injectFault(f: Fault): void {
@@ -296,6 +301,11 @@ export class Simulator {
   /** @internal */
   rec(id: string): AgentRec | undefined {
     return this.agents.get(id);
+  }
+
+  /** @internal The name of a skill queue of the scenario. */
+  skillName(id: number): string | undefined {
+    return this.config.scenario.skills?.find((s) => s.id === id)?.name;
   }
 
   /** @internal Every agent and inspector, in scenario order. */

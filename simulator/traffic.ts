@@ -112,7 +112,8 @@ export class Traffic {
     this.sim.timeline.at(this.sim.now() + Math.round(ms), () => {
       const reached = this.cycles.step(agentId, 'traffic');
       const s = this.settings;
-      if (reached === 'talking') this.later(agentId, Math.max(1_000, this.rnd.exponential(s.meanTalkSeconds * 1_000)));
+      if (reached === 'talking')
+        this.later(agentId, Math.max(1_000, this.rnd.exponential(s.meanTalkSeconds * 1_000)));
       else if (reached === 'wrap-up') this.later(agentId, s.wrapUpSeconds * 1_000);
     });
   }
@@ -125,8 +126,16 @@ export function checkTraffic(v: Record<string, unknown>): Partial<TrafficSetting
     const x = v[key];
     if (x === undefined) continue;
     const [min, max] = LIMITS[key];
-    if (typeof x !== 'number' || !Number.isFinite(x) || x < min || x > max || (key === 'seed' && !Number.isInteger(x)))
-      throw new SimError(`${key}: expected a number from ${min} to ${max}${key === 'seed' ? ' (an integer)' : ''} (got ${JSON.stringify(x)})`);
+    if (
+      typeof x !== 'number' ||
+      !Number.isFinite(x) ||
+      x < min ||
+      x > max ||
+      (key === 'seed' && !Number.isInteger(x))
+    )
+      throw new SimError(
+        `${key}: expected a number from ${min} to ${max}${key === 'seed' ? ' (an integer)' : ''} (got ${JSON.stringify(x)})`,
+      );
     out[key] = x;
   }
   if (v.on !== undefined && typeof v.on !== 'boolean') throw new SimError('on: expected true or false');
