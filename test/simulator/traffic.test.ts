@@ -170,7 +170,9 @@ describe('traffic over HTTP', () => {
       guid: g,
     });
     expect(begin.json.retcode).toBe('0');
-    await h.client.call('POST', '/sim/traffic', { body: { on: true, callsPerMinute: 20, meanTalkSeconds: 30 } });
+    await h.client.call('POST', '/sim/traffic', {
+      body: { on: true, callsPerMinute: 20, meanTalkSeconds: 30 },
+    });
     await h.client.call('POST', '/sim/clock/advance', { body: { ms: 300_000 } });
     const events = await h.client.drain('1001', g);
     const notes = events.filter((e) => e.eventType === 'QC_AgentState_Notify');
@@ -178,7 +180,9 @@ describe('traffic over HTTP', () => {
     const first = notes.find((e) => c(e).subtype === 'QC_AgentState_WaitAnswer') as GatewayEvent;
     expect(first).toBeDefined();
     const agent = c(first).monitoredagent;
-    const seq = notes.filter((e) => c(e).monitoredagent === agent).map((e) => c(e).subtype.slice('QC_AgentState_'.length));
+    const seq = notes
+      .filter((e) => c(e).monitoredagent === agent)
+      .map((e) => c(e).subtype.slice('QC_AgentState_'.length));
     expect(seq.slice(0, 5)).toEqual(['WaitAnswer', 'Active', 'HungUp', 'Work', 'Idle']);
     expect(first.workNo).toBe('1001');
   });
@@ -191,7 +195,8 @@ describe('traffic over HTTP', () => {
     for (let i = 0; i < 120; i++) {
       h.run.sim.advance(1_000);
       const r = await h.client.gw('GET', '/agentgroup/1001/allagentstatus', { guid: g });
-      for (const x of r.json.result as { status: string; ctiStatus: string }[]) seen.add(`${x.status}/${x.ctiStatus}`);
+      for (const x of r.json.result as { status: string; ctiStatus: string }[])
+        seen.add(`${x.status}/${x.ctiStatus}`);
     }
     expect([...seen]).toEqual(expect.arrayContaining(['7/4', '7/5', '5/6', '4/1']));
   });
