@@ -163,10 +163,19 @@ function banner(run: RunningSimulator, o: SimulatorOptions, customScenario: bool
     `Inspectors (signed out): ${shown.join(', ')}${more}`,
     `Agents signed in: ${desk.length} (${compactIds(desk.map((a) => a.id))}); on calls: ${onCall.join(', ') || 'none'}`,
     customScenario ? '' : 'Password of every demo ID: simulator',
+    skillsLine(o.scenario, agents),
     trafficLine(run),
     `Auth mode ${o.authMode ?? 2}; profile ${o.profile ?? 'default'}${o.elbCookie ? ' behind a sticky load balancer (huaweielbsession cookie)' : ''}${o.clock ? '; fake clock (POST /sim/clock/advance)' : ''}. Control API: ${run.url}/sim/state`,
   );
   return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
+}
+
+function skillsLine(scenario: Scenario | undefined, agents: ReturnType<typeof resolveScenario>): string {
+  const skills = scenario?.skills ?? [];
+  if (skills.length === 0) return 'Skill queues: none';
+  const of = (id: number) =>
+    compactIds(agents.filter((a) => a.skills.includes(id)).map((a) => a.id)) || 'no agents';
+  return `Skill queues: ${skills.map((k) => `${k.id} ${k.name} (${of(k.id)})`).join('; ')}`;
 }
 
 function trafficLine(run: RunningSimulator): string {
