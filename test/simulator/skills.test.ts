@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultScenario, type Scenario, Simulator, validateScenario } from '../../simulator/index';
-import { type Harness, harness } from './helpers';
+import { type Harness, harness, type TestClient } from './helpers';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -31,16 +31,17 @@ describe('skills in the default scenario', () => {
 });
 
 describe('per-skill gateway queries', () => {
-  async function signedIn(): Promise<string> {
+  /** A harness with 1001 signed in: its client and 1001's Guid. */
+  async function signedIn(): Promise<{ c: TestClient; g: string }> {
     h = await harness();
-    return h.client.signIn('1001');
+    return { c: h.client, g: await h.client.signIn('1001') };
   }
 
   it('agentbyskill/{skillid}: the signed-in agents of that skill in the caller VDN, shaped like allagentstatus', async () => {
-    const g = await signedIn();
-    const r = await h?.client.gw('GET', '/agentgroup/1001/agentbyskill/2', { guid: g });
-    expect(r?.json.retcode).toBe('0');
-    const list = r?.json.result as Record<string, string>[];
+    const { c, g } = await signedIn();
+    const r = await c.gw('GET', '/agentgroup/1001/agentbyskill/2', { guid: g });
+    expect(r.json.retcode).toBe('0');
+    const list = r.json.result as Record<string, string>[];
     expect(list.map((x) => x.workno)).toEqual(range(2011, 2020));
     expect(list[0]).toEqual({
       workno: '2011',
@@ -49,21 +50,15 @@ describe('per-skill gateway queries', () => {
       ctiStatus: '1',
       groupName: 'default',
     });
-    const one = await h?.client.gw('GET', '/agentgroup/1001/agentbyskill/1', { guid: g });
+    const one = await c.gw('GET', '/agentgroup/1001/agentbyskill/1', { guid: g });
     expect(
-      (one?.json.result as { workno: string; status: string }[]).find((x) => x.workno === '2005')?.status,
+      (one.json.result as { workno: string; status: string }[]).find((x) => x.workno === '2005')?.status,
     ).toBe('7');
     // Skill 3 is VDN 2's: not listed for a VDN 1 caller.
-    expect((await h?.client.gw('GET', '/agentgroup/1001/agentbyskill/3', { guid: g }))?.json.result).toEqual(
-      [],
-    );
-    expect((await h?.client.gw('GET', '/agentgroup/1001/agentbyskill/99', { guid: g }))?.json.result).toEqual(
-      [],
-    );
-    expect((await h?.client.gw('GET', '/agentgroup/1001/agentbyskill/x1', { guid: g }))?.json.retcode).toBe(
-      '100-019',
-    );
-    expect((await h?.client.gw('GET', '/agentgroup/1001/agentbyskill/1'))?.json.retcode).toBe('100-006');
+    expect((await c.gw('GET', '/agentgroup/1001/agentbyskill/3', { guid: g })).json.result).toEqual([]);
+    expect((await c.gw('GET', '/agentgroup/1001/agentbyskill/99', { guid: g })).json.result).toEqual([]);
+    expect((await c.gw('GET', '/agentgroup/1001/agentbyskill/x1', { guid: g })).json.retcode).toBe('100-019');
+    expect((await c.gw('GET', '/agentgroup/1001/agentbyskill/1')).json.retcode).toBe('100-006');
   });
 
   it('agentbyconfigedskill lists signed-out agents too; agentbyskill does not', async () => {
@@ -91,22 +86,20 @@ describe('per-skill gateway queries', () => {
   });
 
   it('agentskillsbyworkno/{w} and agentskills: [{name, id, mediatype}]', async () => {
-    const g = await signedIn();
-    const r = await h?.client.gw('GET', '/onlineagent/1001/agentskillsbyworkno/2011', { guid: g });
-    expect(r?.json).toEqual({
+    const { c, g } = await signedIn();
+    const r = await c.gw('GET', '/onlineagent/1001/agentskillsbyworkno/2011', { guid: g });
+    expect(r.json).toEqual({
       message: '',
       retcode: '0',
       result: [{ name: 'Support', id: 2, mediatype: 5 }],
     });
     expect(
-      (await h?.client.gw('GET', '/onlineagent/1001/agentskillsbyworkno/3001', { guid: g }))?.json.result,
+      (await c.gw('GET', '/onlineagent/1001/agentskillsbyworkno/3001', { guid: g })).json.result,
     ).toEqual([]);
-    expect(
-      (await h?.client.gw('GET', '/onlineagent/1001/agentskillsbyworkno/ab', { guid: g }))?.json.retcode,
-    ).toBe('000-002');
-    expect((await h?.client.gw('GET', '/onlineagent/1001/agentskills', { guid: g }))?.json.result).toEqual(
-      [],
+    expect((await c.gw('GET', '/onlineagent/1001/agentskillsbyworkno/ab', { guid: g })).json.retcode).toBe(
+      '000-002',
     );
+    expect((await c.gw('GET', '/onlineagent/1001/agentskills', { guid: g })).json.result).toEqual([]);
     expect(h?.run.sim.requestLog.map((e) => e.logName)).toEqual(
       expect.arrayContaining(['queryAgentSkillsByWorkNo', 'queryAgentSkills']),
     );

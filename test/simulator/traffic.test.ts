@@ -134,6 +134,16 @@ describe('traffic on the fake clock', () => {
     );
   });
 
+  it('with a clock that cannot be advanced, runDue() (the server runs it every 100 ms) takes the due steps', () => {
+    let t = 1_732_525_200_000;
+    const sim = new Simulator({ clock: { now: () => t }, traffic: { callsPerMinute: 60 } });
+    sim.runDue();
+    expect(sim.traffic.status().started).toBe(0);
+    t += 60_000;
+    sim.runDue();
+    expect(sim.traffic.status().started).toBeGreaterThan(0);
+  });
+
   it('rejects bad settings with the field named', () => {
     const sim = new Simulator({ clock: new FakeClock() });
     expect(() => sim.traffic.set({ callsPerMinute: 0 })).toThrow(/callsPerMinute/);
