@@ -134,6 +134,18 @@ describe('someone else takes the call first (the normal API)', () => {
 });
 
 describe('take-over of a traffic call', () => {
+  it('a call that still rings cannot be listened to (900-005)', async () => {
+    const { g1 } = await start();
+    h.run.sim.traffic.set({ on: true, callsPerMinute: 60, ringSeconds: 600 });
+    let ringing: string | undefined;
+    for (let i = 0; i < 60 && !ringing; i++) {
+      await advance(1_000);
+      ringing = h.run.sim.snapshot().calls.find((c) => c.answeredAt === undefined)?.owner;
+    }
+    expect(ringing).toBeDefined();
+    expect((await listen('1001', g1, ringing as string)).json.retcode).toBe('900-005');
+  });
+
   it('the customer later hangs up on the inspector; the agent stays idle (no wrap-up)', async () => {
     const { g1 } = await start();
     h.run.sim.traffic.set({ on: true, callsPerMinute: 30, meanTalkSeconds: 120, seed: 5 });
