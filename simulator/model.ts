@@ -9,7 +9,7 @@ import { type ActiveFault, type Fault, FaultSet } from './faults';
 import { resolveConfig, type SimConfig, type SimProfile, type SimulatorOptions } from './options';
 import { Phones } from './phone';
 import { PushDelivery } from './push';
-import { resolveScenario } from './scenario';
+import { resolveScenario, type ScenarioSkill } from './scenario';
 import { Timeline } from './timeline';
 import { Traffic } from './traffic';
 import {
@@ -50,6 +50,8 @@ export interface Snapshot {
   profile: SimProfile;
   elbCookie: boolean;
   vdns: number[];
+  /** The scenario's skill queues. */
+  skills: ScenarioSkill[];
   agents: AgentView[];
   calls: CallView[];
   faults: ActiveFault[];
@@ -212,6 +214,7 @@ export class Simulator {
       profile: this.config.profile,
       elbCookie: this.config.elbCookie,
       vdns: [...this.config.scenario.vdns],
+      skills: (this.config.scenario.skills ?? []).map((k) => ({ ...k })),
       agents: [...this.agents.values()].map((a) => this.view(a)),
       calls: [...this.calls.values()].map((c) => ({
         callId: c.id,

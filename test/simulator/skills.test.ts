@@ -27,6 +27,7 @@ describe('skills in the default scenario', () => {
     for (const id of range(2011, 2020)) expect(sim.agent(id)?.skills).toEqual([2]);
     expect(sim.agent('3001')?.skills).toEqual([3]);
     expect(sim.agent('1001')?.skills).toEqual([]);
+    expect(sim.snapshot().skills).toEqual(s.skills);
   });
 });
 
