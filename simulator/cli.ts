@@ -4,6 +4,7 @@ import { FakeClock } from './clock';
 import { type RunningSimulator, startSimulator } from './index';
 import { DEFAULT_CA_FILE, SIM_PROFILES, type SimProfile, type SimulatorOptions } from './options';
 import { defaultScenario, loadScenarioFile, resolveScenario, type Scenario, ScenarioError } from './scenario';
+import type { TrafficSettings } from './traffic';
 
 const USAGE = `CC-Gateway simulator (fake Huawei CC-Gateway agent REST API)
 
@@ -27,11 +28,16 @@ Usage: npm run simulator -- [options]
   --push-retry-interval-ms N   push retry period (default 10000)
   --push-fail-total-ms N   forced sign-out after failing pushes for this long (default 120000)
   --fake-clock             use a fake clock, moved only by POST /sim/clock/advance {"ms":N}
+  --traffic                customer calls start and end on their own (ringing, talking, wrap-up)
+  --calls-per-minute N     traffic: mean arrival rate over all agents (default 10; implies --traffic)
+  --mean-talk-seconds N    traffic: mean talk time (default 60; implies --traffic)
+  --seed N                 traffic: seed of the random choices and caller numbers (default 1)
   --quiet                  do not print one line per request
   -h, --help               this help
 
 Control API: GET /sim/state, GET|POST /sim/profile, POST /sim/calls {agentId}, DELETE /sim/calls/{agentId},
-GET /sim/requests[?since=N], POST|DELETE /sim/faults, POST /sim/clock/advance {ms}, POST /sim/reset.
+GET /sim/requests[?since=N], POST|DELETE /sim/faults, POST /sim/clock/advance {ms}, POST /sim/reset,
+GET|POST /sim/traffic, GET|POST|DELETE /sim/burst, GET|POST|DELETE /sim/phone, POST /sim/phone/answer.
 `;
 
 class UsageError extends Error {}
@@ -53,6 +59,10 @@ const OPTIONS = {
   'push-retry-interval-ms': { type: 'string' },
   'push-fail-total-ms': { type: 'string' },
   'fake-clock': { type: 'boolean' },
+  traffic: { type: 'boolean' },
+  'calls-per-minute': { type: 'string' },
+  'mean-talk-seconds': { type: 'string' },
+  seed: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -101,6 +111,8 @@ async function options(values: Values): Promise<SimulatorOptions> {
     if (v !== undefined) (o as Record<string, unknown>)[key] = v;
   }
   if (values['fake-clock']) o.clock = new FakeClock(Date.now());
+  const traffic = trafficOption(values);
+  if (traffic) o.traffic = traffic;
   let scenario: Scenario =
     values.scenario !== undefined ? await loadScenarioFile(values.scenario) : defaultScenario();
   const extra = int(values, 'extra-inspectors', 1, 100_000);
@@ -108,6 +120,18 @@ async function options(values: Values): Promise<SimulatorOptions> {
     scenario = { ...scenario, extraInspectors: { from: 10_001, count: extra, vdn: 1 } };
   o.scenario = scenario;
   return o;
+}
+
+/** --traffic and its settings (a setting alone turns traffic on). */
+function trafficOption(values: Values): Partial<TrafficSettings> | undefined {
+  const t: Partial<TrafficSettings> = {};
+  const cpm = int(values, 'calls-per-minute', 1, 60_000);
+  const talk = int(values, 'mean-talk-seconds', 1, 86_400);
+  const seed = int(values, 'seed', 0, 4_294_967_295);
+  if (cpm !== undefined) t.callsPerMinute = cpm;
+  if (talk !== undefined) t.meanTalkSeconds = talk;
+  if (seed !== undefined) t.seed = seed;
+  return values.traffic || cpm !== undefined || talk !== undefined ? t : undefined;
 }
 
 function banner(run: RunningSimulator, o: SimulatorOptions, customScenario: boolean): string {
@@ -139,9 +163,25 @@ function banner(run: RunningSimulator, o: SimulatorOptions, customScenario: bool
     `Inspectors (signed out): ${shown.join(', ')}${more}`,
     `Agents signed in: ${desk.length} (${compactIds(desk.map((a) => a.id))}); on calls: ${onCall.join(', ') || 'none'}`,
     customScenario ? '' : 'Password of every demo ID: simulator',
+    skillsLine(o.scenario, agents),
+    trafficLine(run),
     `Auth mode ${o.authMode ?? 2}; profile ${o.profile ?? 'default'}${o.elbCookie ? ' behind a sticky load balancer (huaweielbsession cookie)' : ''}${o.clock ? '; fake clock (POST /sim/clock/advance)' : ''}. Control API: ${run.url}/sim/state`,
   );
   return lines.filter((l, i, a) => !(l === '' && a[i - 1] === '')).join('\n');
+}
+
+function skillsLine(scenario: Scenario | undefined, agents: ReturnType<typeof resolveScenario>): string {
+  const skills = scenario?.skills ?? [];
+  if (skills.length === 0) return 'Skill queues: none';
+  const of = (id: number) =>
+    compactIds(agents.filter((a) => a.skills.includes(id)).map((a) => a.id)) || 'no agents';
+  return `Skill queues: ${skills.map((k) => `${k.id} ${k.name} (${of(k.id)})`).join('; ')}`;
+}
+
+function trafficLine(run: RunningSimulator): string {
+  const t = run.sim.traffic.status();
+  if (!t.on) return 'Traffic off (--traffic, or POST /sim/traffic {"on":true})';
+  return `Traffic on: ${t.callsPerMinute} calls a minute, ${t.meanTalkSeconds} s talk on average, seed ${t.seed} (POST /sim/traffic {"on":false} stops it)`;
 }
 
 function compactIds(ids: string[]): string {

@@ -1,5 +1,6 @@
 /** The simulator's own control API under /sim/ (plain JSON; not part of the gateway). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { floorControl, NOT_FLOOR } from './control-floor';
 import { FaultError } from './faults';
 import { readBody, sendJson } from './http';
 import { SimError, type Simulator } from './model';
@@ -85,6 +86,8 @@ async function route(sim: Simulator, req: IncomingMessage, url: URL): Promise<un
     sim.reset();
     return { ok: true };
   }
+  const floor = await floorControl(sim, key, () => jsonBody(req));
+  if (floor !== NOT_FLOOR) return floor;
   throw new NotFound(`no such control endpoint: ${method} ${url.pathname}`);
 }
 

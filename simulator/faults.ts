@@ -45,6 +45,10 @@ export const LOG_NAMES = [
   'endMonitor',
   'queryAllMonitoredAgents',
   'forceRest',
+  'queryAgentInfoBySkillId',
+  'queryAgentByConfigedSkill',
+  'queryAgentSkills',
+  'queryAgentSkillsByWorkNo',
 ] as const;
 export type LogName = (typeof LOG_NAMES)[number];
 

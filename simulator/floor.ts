@@ -68,16 +68,66 @@ export function allMonitoredAgents(sim: Simulator, agentId: string, guid: string
   return ok(list);
 }
 
+/**
+ * GET agentgroup/{id}/agentbyskill/{skillid} (signed-in agents of the skill queue) and
+ * agentbyconfigedskill/{skillid} (every agent configured for it, signed out too), in the caller's VDN, by
+ * ascending ID. The reference gives no fields (UNCONFIRMED): answered like allagentstatus. A skill ID that
+ * is not digits → 100-019 (invalid parameter when querying skill queues); an unknown skill → `[]`.
+ */
+export function agentsBySkill(
+  sim: Simulator,
+  agentId: string,
+  guid: string | undefined,
+  skillId: string,
+  configured: boolean,
+): GwReply {
+  const a = caller(sim, agentId, guid);
+  if (!a) return fail('100-006');
+  if (!/^[0-9]{1,9}$/.test(skillId)) return fail('100-019');
+  const skill = Number(skillId);
+  const list = sim
+    .agentsInVdn(a.vdn)
+    .filter((x) => x.skills.includes(skill) && (configured || x.session))
+    .map((x) => statusEntry(sim, x));
+  return ok(list);
+}
+
+/**
+ * GET onlineagent/{id}/agentskills (own) and agentskillsbyworkno/{workno}: `[{name, id, mediatype}]` (the
+ * addendum's ZZ comment; mediatype 5 = voice). An agent of another VDN or an unknown one → `[]` (assumed).
+ */
+export function agentSkills(
+  sim: Simulator,
+  agentId: string,
+  guid: string | undefined,
+  workNo?: string,
+): GwReply {
+  const a = caller(sim, agentId, guid);
+  if (!a) return fail('100-006');
+  if (workNo !== undefined && !AGENT_ID_RE.test(workNo)) return fail('000-002');
+  const target = workNo === undefined ? a : sim.rec(workNo);
+  if (!target || target.vdn !== a.vdn) return ok([]);
+  return ok(
+    target.skills.map((id) => ({ name: sim.skillName(id) ?? String(id), id, mediatype: VOICE_MEDIA_TYPE })),
+  );
+}
+
+/** `mediatype` of a voice skill (AP constants: 1 text chat, 5 voice). */
+const VOICE_MEDIA_TYPE = 5;
+
 function statusEntry(sim: Simulator, a: AgentRec) {
   const state = sim.stateOf(a);
   return {
     workno: a.id,
     name: a.id,
     status: String(state),
-    ctiStatus: CTI_STATUS[state],
+    ctiStatus: a.callId && !sim.onAnsweredCall(a) ? CTI_RINGING : CTI_STATUS[state],
     groupName: GROUP_NAME,
   };
 }
+
+/** T2 "answering": a customer call rings at the agent (T1 has no ringing state; it says 7). Assumed. */
+const CTI_RINGING = '4';
 
 function caller(sim: Simulator, agentId: string, guid: string | undefined): AgentRec | undefined {
   return sim.guids.check(guid, agentId, sim.now()) ? sim.rec(agentId) : undefined;

@@ -10,6 +10,7 @@ import { DEFAULT_CA_FILE, type SimulatorOptions } from './options';
 import { createSimServer } from './server';
 
 export { setGuidHeader } from './auth';
+export type { BurstRequest, BurstStatus } from './burst';
 export { type Clock, FakeClock, realClock } from './clock';
 export type { CallFacts, EventSpec, GatewayEvent, QcMode } from './events';
 export { QC_TYPE } from './events';
@@ -19,7 +20,8 @@ export type { SignOutCause, Snapshot, StartCallOptions } from './model';
 export { SimError, Simulator } from './model';
 export type { SimConfig, SimProfile, SimulatorOptions } from './options';
 export { DEFAULT_CA_FILE, ELB_COOKIE, SIM_PROFILES } from './options';
-export type { Scenario, ScenarioAgent } from './scenario';
+export type { PhoneSetting, PhoneSettings } from './phone';
+export type { Scenario, ScenarioAgent, ScenarioSkill } from './scenario';
 export {
   DEFAULT_PASSWORD,
   defaultScenario,
@@ -27,6 +29,8 @@ export {
   ScenarioError,
   validateScenario,
 } from './scenario';
+export type { TrafficSettings, TrafficStatus } from './traffic';
+export { DEFAULT_TRAFFIC } from './traffic';
 export type { AgentStateCode, AgentView, CallView, RequestLogEntry } from './types';
 
 export interface RunningSimulator {
@@ -67,6 +71,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const url = `${opts.http ? 'http' : 'https'}://${urlHost(host)}:${addr.port}`;
   const timer = sim.config.clock === realClock ? setInterval(() => sim.tick(), 1_000) : undefined;
   timer?.unref();
+  // Traffic, bursts and late phone answers are due at exact times: run them every 100 ms.
+  const due = sim.config.clock === realClock ? setInterval(() => sim.runDue(), 100) : undefined;
+  due?.unref();
   let closing: Promise<void> | undefined;
   const running: RunningSimulator = {
     url,
@@ -74,6 +81,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     close: () => {
       closing ??= (async () => {
         if (timer) clearInterval(timer);
+        if (due) clearInterval(due);
         const closed = srv.close();
         await sim.shutdown();
         await closed;

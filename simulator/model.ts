@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { GuidRegistry } from './auth';
+import { Bursts } from './burst';
+import { CallCycles } from './call-cycle';
 import { isAdvanceable } from './clock';
+import { SimError } from './errors';
 import * as ev from './events';
 import { type ActiveFault, type Fault, FaultSet } from './faults';
 import { resolveConfig, type SimConfig, type SimProfile, type SimulatorOptions } from './options';
+import { Phones } from './phone';
 import { PushDelivery } from './push';
-import { resolveScenario } from './scenario';
+import { resolveScenario, type ScenarioSkill } from './scenario';
+import { Timeline } from './timeline';
+import { Traffic } from './traffic';
 import {
   type AgentRec,
   type AgentStateCode,
@@ -30,16 +36,7 @@ export const CALL_ID_RE = /^[0-9]{1,12}-[0-9]{1,9}$/;
  */
 export type SignOutCause = 'logout' | 'kick' | 'forced' | 'timeout' | 'inspector' | 'push-failed';
 
-/** A misuse of the simulator's control surface (bad agent, no call …). status: 400 or 404 for /sim. */
-export class SimError extends Error {
-  override name = 'SimError';
-  constructor(
-    message: string,
-    readonly status: 400 | 404 = 400,
-  ) {
-    super(message);
-  }
-}
+export { SimError };
 
 export interface StartCallOptions {
   caller?: string;
@@ -53,6 +50,8 @@ export interface Snapshot {
   profile: SimProfile;
   elbCookie: boolean;
   vdns: number[];
+  /** The scenario's skill queues. */
+  skills: ScenarioSkill[];
   agents: AgentView[];
   calls: CallView[];
   faults: ActiveFault[];
@@ -70,6 +69,15 @@ export class Simulator {
   readonly requestLog: RequestLogEntry[] = [];
   /** Accepted TCP (http) or TLS (https) connections. */
   connectionCount = 0;
+  /** What is due at a clock time (traffic, bursts, phones answering later). */
+  readonly timeline = new Timeline();
+  /** How inspectors' phones answer after listen/insert/whisper (`/sim/phone`). */
+  readonly phones = new Phones(this);
+  private readonly cycles = new CallCycles(this);
+  /** Calls that start and end on their own (`/sim/traffic`, `--traffic`). */
+  readonly traffic = new Traffic(this, this.cycles);
+  /** N state changes per second across M agents (`/sim/burst`). */
+  readonly bursts = new Bursts(this, this.cycles);
 
   private readonly agents = new Map<string, AgentRec>();
   private readonly calls = new Map<string, CallRec>();
@@ -100,6 +108,7 @@ export class Simulator {
       onDrained: (s) => this.finishEnded(s),
     });
     this.load();
+    if (options.traffic) this.traffic.set({ ...(options.traffic === true ? {} : options.traffic), on: true });
   }
 
   now(): number {
@@ -139,6 +148,11 @@ export class Simulator {
     this.releaseCall(call, 'customer');
   }
 
+  /** Picks up the ringing phone of an inspector who started listen/insert/whisper (see `phones`). */
+  answerPhone(inspectorId: string): void {
+    this.phones.answer(this.mustAgent(inspectorId));
+  }
+
   injectFault(f: Fault): void {
     this.faults.add(f);
   }
@@ -147,18 +161,35 @@ export class Simulator {
     this.faults.clear();
   }
 
-  /** FakeClock only: moves time forward and runs the time-based effects (Guid expiry, heartbeat, push). */
+  /**
+   * FakeClock only: moves time forward and runs the time-based effects (Guid expiry, heartbeat, push, and
+   * what the timeline has due). Stops at each due time on the way, so that events carry their own time.
+   */
   advance(ms: number): void {
     const clock = this.config.clock;
     if (!isAdvanceable(clock))
       throw new SimError('advance() needs a FakeClock (SimulatorOptions.clock / --fake-clock)');
-    clock.advance(ms);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`advance: ms must be a finite number >= 0 (got ${ms})`);
+    const end = this.now() + ms;
+    for (let next = this.timeline.next(); next !== undefined && next <= end && !this.closed; ) {
+      if (next > this.now()) clock.advance(next - this.now());
+      this.tick();
+      next = this.timeline.next();
+    }
+    clock.advance(end - this.now());
     this.tick();
+  }
+
+  /** Runs what the timeline has due now. The server calls it every 100 ms when the real clock is used. */
+  runDue(): void {
+    if (!this.closed) this.timeline.runDue(this.now());
   }
 
   /** Runs the time-based effects now. The server calls it every second when the real clock is used. */
   tick(): void {
     if (this.closed) return;
+    this.timeline.runDue(this.now());
     const now = this.now();
     for (const a of this.agents.values()) {
       const s = a.session;
@@ -183,6 +214,7 @@ export class Simulator {
       profile: this.config.profile,
       elbCookie: this.config.elbCookie,
       vdns: [...this.config.scenario.vdns],
+      skills: (this.config.scenario.skills ?? []).map((k) => ({ ...k })),
       agents: [...this.agents.values()].map((a) => this.view(a)),
       calls: [...this.calls.values()].map((c) => ({
         callId: c.id,
@@ -192,6 +224,7 @@ export class Simulator {
         called: c.called,
         vdn: c.vdn,
         startedAt: c.startedAt,
+        ...(c.answeredAt !== undefined ? { answeredAt: c.answeredAt } : {}),
         intercepted: c.intercepted,
       })),
       faults: this.faults.list(),
@@ -213,7 +246,12 @@ export class Simulator {
     this.push.clear();
     this.faults.clear();
     this.requestLog.length = 0;
+    this.timeline.clear();
+    this.cycles.clear();
+    this.bursts.clear();
+    this.phones.clear();
     this.load();
+    this.traffic.restart();
   }
 
   agent(id: string): AgentView | undefined {
@@ -268,6 +306,16 @@ export class Simulator {
     return this.agents.get(id);
   }
 
+  /** @internal The name of a skill queue of the scenario. */
+  skillName(id: number): string | undefined {
+    return this.config.scenario.skills?.find((s) => s.id === id)?.name;
+  }
+
+  /** @internal Every agent and inspector, in scenario order. */
+  recs(): AgentRec[] {
+    return [...this.agents.values()];
+  }
+
   /** @internal Every agent of a VDN, by ascending ID. */
   agentsInVdn(vdn: number): AgentRec[] {
     return [...this.agents.values()].filter((a) => a.vdn === vdn).sort((x, y) => Number(x.id) - Number(y.id));
@@ -283,6 +331,25 @@ export class Simulator {
     if (!a.session) return 2;
     if (a.callId || a.monitoring) return 7;
     return a.restState;
+  }
+
+  /** @internal On a customer call that has been answered (not ringing). */
+  onAnsweredCall(a: AgentRec): boolean {
+    return a.callId !== undefined && this.calls.get(a.callId)?.answeredAt !== undefined;
+  }
+
+  /** @internal Traffic: a customer call rings at the agent (AgentEvent_Ringing) until `answerCall`. */
+  ringCall(a: AgentRec, opts: StartCallOptions): CallRec {
+    const call = this.createCall(a, opts);
+    call.answeredAt = undefined;
+    this.emit(a, ev.ringing(call));
+    return call;
+  }
+
+  /** @internal Traffic: the agent answers the ringing call (AgentEvent_Talking). */
+  answerCall(call: CallRec): void {
+    call.answeredAt = this.now();
+    this.emit(call.owner, ev.talking(call, '0'));
   }
 
   /** @internal Signed in, idle, not monitoring, not on a call. */
@@ -490,23 +557,25 @@ export class Simulator {
     this.notifyWatchers(inspector.id, 'StopMonitor');
     if (opts.inspector !== 'none') this.emit(inspector, ev.phoneRelease());
     if (opts.inspector === 'release+ready') this.emit(inspector, ev.ready());
-    if (opts.targetStop) this.emit(m.target, ev.beQcStop(m.mode, inspector.id));
+    // A phone that never answered never started the monitoring: the agent got no BeQcStart to stop.
+    if (opts.targetStop && m.answered) this.emit(m.target, ev.beQcStop(m.mode, inspector.id));
   }
 
   /**
    * @internal Releases a call. 'customer' (hang-up, forcedropcall): the holder gets Customer_Release,
    * Call_Release, PhoneRelease, Ready. 'signout' (holder signing out): Call_Release, PhoneRelease.
-   * Inspectors monitoring the holder get PhoneRelease + Ready; their relation ends.
+   * Inspectors monitoring the holder get PhoneRelease + Ready; their relation ends. `wrapUp` (traffic):
+   * the holder goes to wrap-up (AgentState_Work, state 5) instead of idle.
    */
-  releaseCall(call: CallRec, cause: 'customer' | 'signout'): void {
+  releaseCall(call: CallRec, cause: 'customer' | 'signout', opts: { wrapUp?: boolean } = {}): void {
     const holder = this.agents.get(call.owner);
     if (holder) {
       if (cause === 'customer') {
         this.emit(holder, ev.customerRelease(call));
         this.emit(holder, ev.callRelease(call.id));
         this.emit(holder, ev.phoneRelease());
-        this.emit(holder, ev.ready());
-        holder.restState = 4;
+        this.emit(holder, opts.wrapUp ? ev.work() : ev.ready());
+        holder.restState = opts.wrapUp ? 5 : 4;
       } else {
         this.emit(holder, ev.callRelease(call.id));
         this.emit(holder, ev.phoneRelease());
@@ -536,6 +605,7 @@ export class Simulator {
         vdn: a.vdn,
         qc: a.qc,
         inspector: a.inspector,
+        skills: [...a.skills],
         restState: 4,
       };
       if (a.phone !== undefined) rec.phone = a.phone;
@@ -558,6 +628,7 @@ export class Simulator {
       called: opts.called ?? '10086',
       vdn: a.vdn,
       startedAt: now,
+      answeredAt: now,
       intercepted: false,
     };
     this.calls.set(id, call);
@@ -597,10 +668,12 @@ export class Simulator {
       loginTime: s?.loginTime ?? null,
       callId: a.callId ?? null,
       monitoring: a.monitoring ? { target: a.monitoring.target, mode: a.monitoring.mode } : null,
+      phone: a.monitoring ? (a.monitoring.answered ? 'offhook' : 'ringing') : null,
       monitoredBy: this.monitorsOf(a.id).map((i) => ({
         inspector: i.id,
         mode: i.monitoring?.mode ?? 'listen',
       })),
+      skills: [...a.skills],
       queuedEvents: s?.queue.length ?? 0,
       watching: [...(a.watching ?? [])].sort((x, y) => Number(x) - Number(y)),
     };

@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, realClock } from './clock';
 import { defaultScenario, type Scenario } from './scenario';
+import type { TrafficSettings } from './traffic';
 
 /**
  * Which gateway generation the route table follows: 'default' (the documented interfaces plus what real
@@ -49,6 +50,11 @@ export interface SimulatorOptions {
   caFile?: string;
   /** No request lines on stdout. Default true for startSimulator(); the CLI prints unless --quiet. */
   quiet?: boolean;
+  /**
+   * Calls that start and end on their own from the start (`true` = the default settings). Default off;
+   * `sim.traffic.set({on})` or `POST /sim/traffic` at run time.
+   */
+  traffic?: boolean | Partial<TrafficSettings>;
 }
 
 export interface SimConfig {

@@ -67,12 +67,11 @@ export function qcAgentOp(
     case 'listen':
     case 'insert':
     case 'whisper': {
-      if (!sim.isIdle(insp) || !target.callId) return fail('900-005');
-      insp.monitoring = { target: targetId, mode: op, since: sim.now() };
+      if (!sim.isIdle(insp) || !sim.onAnsweredCall(target)) return fail('900-005');
+      insp.monitoring = { target: targetId, mode: op, since: sim.now(), answered: false };
       sim.emit(insp, ev.busy());
-      sim.emit(insp, ev.phoneAlerting());
-      sim.emit(insp, ev.phoneOffhook());
-      sim.emit(target, ev.beQcStart(op, inspectorId));
+      // PhoneAlerting now; PhoneOffhook and the agent's BeQcStart when the phone is answered (see phone.ts).
+      sim.phones.ring(insp);
       return ok();
     }
     case 'stopWhisper':
@@ -82,19 +81,19 @@ export function qcAgentOp(
       return ok();
     }
     case 'switch': {
-      if (!m || m.mode === 'whisper') return fail('900-005');
+      if (!m?.answered || m.mode === 'whisper') return fail('900-005');
       m.mode = m.mode === 'listen' ? 'insert' : 'listen';
       sim.emit(target, ev.beQcStart(m.mode, inspectorId));
       return ok();
     }
     case 'switchType': {
-      if (!m || !newMode) return fail('900-005');
+      if (!m?.answered || !newMode) return fail('900-005');
       m.mode = newMode;
       sim.emit(target, ev.beQcStart(m.mode, inspectorId));
       return ok();
     }
     case 'intercept': {
-      if (!m || !target.callId) return fail('900-005');
+      if (!m?.answered || !target.callId) return fail('900-005');
       if (args.callId !== undefined && args.callId !== target.callId) return fail('900-005');
       intercept(sim, insp, target);
       return ok();

@@ -14,6 +14,7 @@ const MESSAGES: Record<string, string> = {
   '100-007': 'exception during the operation',
   '100-010': 'state error at sign-out',
   '100-011': 'invalid parameter at sign-in',
+  '100-019': 'invalid parameter when querying skill queues',
   '900-002': 'no quality-control permission',
   '900-004': 'no information about the agent to be monitored',
   '900-005': 'quality-control state error',

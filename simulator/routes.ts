@@ -1,7 +1,15 @@
 /** The gateway's URI table: method + path pattern → log name + operation. */
 import * as agentOps from './agent-ops';
 import type { LogName } from './faults';
-import { allAgentStatus, allMonitoredAgents, isCensor, monitorAgents, onlineAgentsOnVdn } from './floor';
+import {
+  agentSkills,
+  agentsBySkill,
+  allAgentStatus,
+  allMonitoredAgents,
+  isCensor,
+  monitorAgents,
+  onlineAgentsOnVdn,
+} from './floor';
 import type { Simulator } from './model';
 import type { SimProfile } from './options';
 import { forceDropCall, type QcOp, qcAgentOp } from './qc';
@@ -109,6 +117,18 @@ export const ROUTES: Route[] = [
   ),
   r('GET', '/agentgroup/:p/onlineagentonvdn', 'queryOnlineAgentOnVdn', (c) =>
     onlineAgentsOnVdn(c.sim, c.params[0] as string, c.guid),
+  ),
+  r('GET', '/agentgroup/:p/agentbyskill/:p', 'queryAgentInfoBySkillId', (c) =>
+    agentsBySkill(c.sim, c.params[0] as string, c.guid, c.params[1] as string, false),
+  ),
+  r('GET', '/agentgroup/:p/agentbyconfigedskill/:p', 'queryAgentByConfigedSkill', (c) =>
+    agentsBySkill(c.sim, c.params[0] as string, c.guid, c.params[1] as string, true),
+  ),
+  r('GET', '/onlineagent/:p/agentskills', 'queryAgentSkills', (c) =>
+    agentSkills(c.sim, c.params[0] as string, c.guid),
+  ),
+  r('GET', '/onlineagent/:p/agentskillsbyworkno/:p', 'queryAgentSkillsByWorkNo', (c) =>
+    agentSkills(c.sim, c.params[0] as string, c.guid, c.params[1] as string),
   ),
   r('POST', '/qualitycontrol/:p/beginmonitor', 'beginMonitor', (c) =>
     monitorAgents(c.sim, true, c.params[0] as string, c.guid, c.query.get('agents')),

@@ -18,10 +18,21 @@ export interface ScenarioAgent {
   signedIn?: boolean;
   /** On a customer call at start (needs signedIn). */
   onCall?: { caller?: string; called?: string };
+  /** Skill queues the agent is configured for (IDs listed in `scenario.skills`, same VDN). Default none. */
+  skills?: number[];
+}
+
+/** A skill queue of a VDN. */
+export interface ScenarioSkill {
+  id: number;
+  name: string;
+  vdn: number;
 }
 
 export interface Scenario {
   vdns: number[];
+  /** Skill queues (IDs unique across the scenario). Default none. */
+  skills?: ScenarioSkill[];
   agents: ScenarioAgent[];
   /** Generates many inspectors for load tests: IDs from..from+count-1, QC permission, password `simulator`. */
   extraInspectors?: { from: number; count: number; vdn: number };
@@ -29,7 +40,7 @@ export interface Scenario {
    * Generates many agents for load tests: IDs from..from+count-1, signed in on their desktops and idle
    * (on a customer call each with `onCall: true`), no QC permission, password `simulator`.
    */
-  extraAgents?: { from: number; count: number; vdn: number; onCall?: boolean };
+  extraAgents?: { from: number; count: number; vdn: number; onCall?: boolean; skills?: number[] };
 }
 
 export const DEFAULT_PASSWORD = 'simulator';
@@ -41,6 +52,7 @@ export class ScenarioError extends Error {
 /**
  * The default scenario: VDN 1 and 2; inspectors 1001 (QC), 1002 (no QC), 1003 (QC) in VDN 1, signed out;
  * agents 2001–2020 in VDN 1, signed in and idle, 2005 and 2006 on customer calls; agent 3001 in VDN 2 on a call.
+ * Skill queues: 1 "Sales" (2001–2010), 2 "Support" (2011–2020) in VDN 1; 3 "Billing" (3001) in VDN 2.
  */
 export function defaultScenario(): Scenario {
   const agents: ScenarioAgent[] = [
@@ -49,7 +61,13 @@ export function defaultScenario(): Scenario {
     { id: '1003', password: DEFAULT_PASSWORD, phone: '70003', vdn: 1, qc: true, inspector: true },
   ];
   for (let n = 2001; n <= 2020; n++) {
-    const a: ScenarioAgent = { id: String(n), password: DEFAULT_PASSWORD, phone: String(60000 + n), vdn: 1 };
+    const a: ScenarioAgent = {
+      id: String(n),
+      password: DEFAULT_PASSWORD,
+      phone: String(60000 + n),
+      vdn: 1,
+      skills: [n <= 2010 ? 1 : 2],
+    };
     if (n === 2005 || n === 2006) a.onCall = { caller: `1390000${n}`, called: '10086' };
     agents.push(a);
   }
@@ -59,8 +77,14 @@ export function defaultScenario(): Scenario {
     phone: '63001',
     vdn: 2,
     onCall: { caller: '13900003001', called: '10010' },
+    skills: [3],
   });
-  return { vdns: [1, 2], agents };
+  const skills: ScenarioSkill[] = [
+    { id: 1, name: 'Sales', vdn: 1 },
+    { id: 2, name: 'Support', vdn: 1 },
+    { id: 3, name: 'Billing', vdn: 2 },
+  ];
+  return { vdns: [1, 2], skills, agents };
 }
 
 /** An agent of a scenario with every default filled in. */
@@ -73,6 +97,7 @@ export interface ResolvedAgent {
   inspector: boolean;
   signedIn: boolean;
   onCall?: { caller?: string; called?: string };
+  skills: number[];
 }
 
 /** Validates a scenario and expands `extraInspectors` and `extraAgents`. Throws ScenarioError naming the bad field. */
@@ -87,6 +112,7 @@ export function resolveScenario(input: unknown): ResolvedAgent[] {
       qc: a.qc ?? false,
       inspector,
       signedIn: a.signedIn ?? !inspector,
+      skills: a.skills ?? [],
     };
     if (a.phone !== undefined) r.phone = a.phone;
     if (a.onCall !== undefined) r.onCall = a.onCall;
@@ -108,11 +134,12 @@ export function resolveScenario(input: unknown): ResolvedAgent[] {
         qc: true,
         inspector: true,
         signedIn: false,
+        skills: [],
       });
     }
   }
   if (s.extraAgents) {
-    const { from, count, vdn, onCall } = s.extraAgents;
+    const { from, count, vdn, onCall, skills = [] } = s.extraAgents;
     for (let n = from; n < from + count; n++) {
       const id = String(n);
       if (seen.has(id))
@@ -128,6 +155,7 @@ export function resolveScenario(input: unknown): ResolvedAgent[] {
         qc: false,
         inspector: false,
         signedIn: true,
+        skills: [...skills],
       };
       if (onCall) agent.onCall = { caller: `139${String(n).padStart(8, '0')}`, called: '10086' };
       out.push(agent);
@@ -143,6 +171,7 @@ export function validateScenario(input: unknown): Scenario {
   if (!Array.isArray(vdnsRaw) || vdnsRaw.length === 0)
     throw new ScenarioError('scenario.vdns: expected a non-empty array of VDN numbers');
   const vdns = vdnsRaw.map((v, i) => positiveInt(v, `scenario.vdns[${i}]`));
+  const skills = obj.skills === undefined ? undefined : validateSkills(obj.skills, vdns);
   const agentsRaw = obj.agents;
   if (!Array.isArray(agentsRaw)) throw new ScenarioError('scenario.agents: expected an array');
   const seen = new Set<string>();
@@ -174,9 +203,11 @@ export function validateScenario(input: unknown): Scenario {
         throw new ScenarioError(`${where}.onCall: an agent on a call must be signed in (signedIn: true)`);
       agent.onCall = onCall;
     }
+    if (a.skills !== undefined) agent.skills = skillRefs(a.skills, `${where}.skills`, skills, vdn);
     return agent;
   });
   const scenario: Scenario = { vdns, agents };
+  if (skills) scenario.skills = skills;
   if (obj.extraInspectors !== undefined) {
     const x = asObject(obj.extraInspectors, 'scenario.extraInspectors');
     const from = positiveInt(x.from, 'scenario.extraInspectors.from');
@@ -198,6 +229,8 @@ export function validateScenario(input: unknown): Scenario {
     if (x.onCall !== undefined && typeof x.onCall !== 'boolean')
       throw new ScenarioError('scenario.extraAgents.onCall: expected true or false');
     scenario.extraAgents = { from, count, vdn, ...(x.onCall === true ? { onCall: true } : {}) };
+    if (x.skills !== undefined)
+      scenario.extraAgents.skills = skillRefs(x.skills, 'scenario.extraAgents.skills', skills, vdn);
   }
   return scenario;
 }
@@ -224,6 +257,36 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
     if (err instanceof ScenarioError) throw new ScenarioError(`${path}: ${err.message}`);
     throw err;
   }
+}
+
+function validateSkills(raw: unknown, vdns: number[]): ScenarioSkill[] {
+  if (!Array.isArray(raw)) throw new ScenarioError('scenario.skills: expected an array');
+  const seen = new Set<number>();
+  return raw.map((v, i) => {
+    const where = `scenario.skills[${i}]`;
+    const o = asObject(v, where);
+    const id = positiveInt(o.id, `${where}.id`);
+    if (seen.has(id)) throw new ScenarioError(`${where}.id: duplicate skill ID ${id}`);
+    seen.add(id);
+    if (typeof o.name !== 'string' || o.name === '' || o.name.length > 64)
+      throw new ScenarioError(`${where}.name: expected a non-empty string of up to 64 characters`);
+    const vdn = positiveInt(o.vdn, `${where}.vdn`);
+    if (!vdns.includes(vdn)) throw new ScenarioError(`${where}.vdn: ${vdn} is not listed in scenario.vdns`);
+    return { id, name: o.name, vdn };
+  });
+}
+
+/** An agent's skill list: IDs of `scenario.skills` of the agent's own VDN. */
+function skillRefs(raw: unknown, where: string, skills: ScenarioSkill[] | undefined, vdn: number): number[] {
+  if (!Array.isArray(raw)) throw new ScenarioError(`${where}: expected an array of skill IDs`);
+  return raw.map((v, i) => {
+    const id = positiveInt(v, `${where}[${i}]`);
+    const skill = skills?.find((s) => s.id === id);
+    if (!skill) throw new ScenarioError(`${where}[${i}]: skill ${id} is not listed in scenario.skills`);
+    if (skill.vdn !== vdn)
+      throw new ScenarioError(`${where}[${i}]: skill ${id} belongs to VDN ${skill.vdn}, not ${vdn}`);
+    return id;
+  });
 }
 
 function asObject(v: unknown, where: string): Record<string, unknown> {

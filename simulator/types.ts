@@ -64,6 +64,11 @@ export interface Monitoring {
   target: string;
   mode: QcMode;
   since: number;
+  /**
+   * The inspector's phone was answered (AgentOther_PhoneOffhook sent, BeQcStart sent to the target).
+   * Until then it rings: intercept and switch answer 900-005, cancel works (see `/sim/phone`).
+   */
+  answered: boolean;
 }
 
 export interface AgentRec {
@@ -73,6 +78,8 @@ export interface AgentRec {
   vdn: number;
   qc: boolean;
   inspector: boolean;
+  /** Skill queues the agent is configured for (scenario). */
+  skills: number[];
   session?: Session;
   /** The last session, kept after sign-out so its final events can still be read. */
   lastSession?: Session;
@@ -95,6 +102,8 @@ export interface CallRec {
   called: string;
   vdn: number;
   startedAt: number;
+  /** When the agent answered (AgentEvent_Talking); undefined while the call rings (traffic calls). */
+  answeredAt?: number;
   intercepted: boolean;
 }
 
@@ -141,7 +150,11 @@ export interface AgentView {
   loginTime: number | null;
   callId: string | null;
   monitoring: { target: string; mode: QcMode } | null;
+  /** The phone of an inspector who started listen/insert/whisper: ringing until answered, then offhook. */
+  phone: 'ringing' | 'offhook' | null;
   monitoredBy: { inspector: string; mode: QcMode }[];
+  /** Skill queues the agent is configured for. */
+  skills: number[];
   /** Agents under this agent's `beginmonitor` (QC_AgentState_Notify), by ascending ID. */
   watching: string[];
   queuedEvents: number;

@@ -49,6 +49,8 @@ describe('CLI', () => {
     [['--poll-hold-ms', '-5'], /poll-hold-ms/],
     [['--scenario', '/nonexistent/s.json'], /cannot read scenario file/],
     [['--profile', 'modern'], /--profile must be one of default, legacy/],
+    [['--calls-per-minute', '0'], /--calls-per-minute must be an integer from 1/],
+    [['--seed', 'x'], /--seed must be an integer/],
   ])('rejects %j with exit code 2', async (args, msg) => {
     const p = cli(args);
     expect(await exitCode(p.child)).toBe(2);
@@ -96,6 +98,37 @@ describe('CLI', () => {
     expect(p.out()).toContain('profile legacy behind a sticky load balancer');
     const adv = await fetch(`${url}/sim/clock/advance`, { method: 'POST', body: '{"ms":1000}' });
     expect(adv.status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await exitCode(p.child)).toBe(0);
+  });
+
+  it('--traffic: calls start and end on their own; the banner says so and /sim/traffic shows it', async () => {
+    const p = cli([
+      '--http',
+      '--port',
+      '0',
+      '--quiet',
+      '--fake-clock',
+      '--traffic',
+      '--calls-per-minute',
+      '30',
+      '--seed',
+      '4',
+    ]);
+    running = p.child;
+    const deadline = Date.now() + 15_000;
+    while (!/listening on (http:\/\/\S+)/.test(p.out()) || !p.out().includes('Traffic')) {
+      if (Date.now() > deadline || p.child.exitCode !== null)
+        throw new Error(`no banner: ${p.out()} ${p.err()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const url = /listening on (http:\/\/\S+)/.exec(p.out())?.[1] as string;
+    expect(p.out()).toContain('Traffic on: 30 calls a minute, 60 s talk on average, seed 4');
+    expect(p.out()).toContain('Skill queues: 1 Sales (2001–2010); 2 Support (2011–2020); 3 Billing (3001)');
+    await fetch(`${url}/sim/clock/advance`, { method: 'POST', body: '{"ms":120000}' });
+    const t = (await fetch(`${url}/sim/traffic`).then((r) => r.json())) as { on: boolean; started: number };
+    expect(t.on).toBe(true);
+    expect(t.started).toBeGreaterThan(10);
     p.child.kill('SIGTERM');
     expect(await exitCode(p.child)).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, harness, types } from './helpers';
+import { type Harness, harness, types, until } from './helpers';
 
 let h: Harness;
 afterEach(async () => {
@@ -83,7 +83,9 @@ describe('event long poll', () => {
     await new Promise((r) => setTimeout(r, 30));
     ac.abort();
     await abandoned;
-    await new Promise((r) => setTimeout(r, 30));
+    // Wait until the server has seen the client go (the held poll is logged with status 0), not a fixed time.
+    const sim = h.run.sim;
+    await until(() => sim.requestLog.some((e) => e.logName === 'getAgentEvent' && e.status === 0));
     h.run.sim.startCall('2002');
     expect(types(h.run.sim.peekEvents('2002'))).toEqual(['AgentEvent_Ringing', 'AgentEvent_Talking']);
     expect((await h.client.poll('2002', g)).json.event.eventType).toBe('AgentEvent_Ringing');
