@@ -1,3 +1,4 @@
+import { errorSummary } from '../errors';
 import { GatewayTransportError } from '../gateway';
 import type { MonitoringRecord, SessionRecord } from '../store/types';
 import { clearTarget, updateMonitoring } from './monitoring-record';
@@ -48,7 +49,7 @@ export async function endSessionByAdmin(
     })
     .catch((err: unknown) =>
       // The admin's reply says the session ended; a DM Slack refused must not undo that.
-      logger.warn({ error: (err as Error).name }, 'could not DM the user whose session an admin ended'),
+      logger.warn({ err: errorSummary(err) }, 'could not DM the user whose session an admin ended'),
     );
   await store.record({
     teamId: cause.teamId,

@@ -1,5 +1,6 @@
 import type { App, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { errorSummary } from '../../errors';
 import { OP_PROGRESS } from '../../qc/monitoring';
 import { confirmMessage } from '../blocks/confirm';
 import { helpMessage, usageMessage } from '../blocks/help';
@@ -147,10 +148,7 @@ async function handle(
       }
     }
   } catch (err) {
-    deps.logger.error(
-      { command: command.command, error: (err as Error).name, msg: (err as Error).message },
-      'command failed',
-    );
+    deps.logger.error({ command: command.command, err: errorSummary(err) }, 'command failed');
     return await say(
       ':warning: qc-slack could not take the request right now (internal error). Nothing was sent to the gateway; try again in a moment.',
     );
@@ -173,10 +171,7 @@ async function signInFirst(
     const reason = session.endedReason;
     return outcomeMessage({ kind: 'no-session', inspectorId, ...(reason ? { reason } : {}) }, who.userId);
   } catch (err) {
-    deps.logger.warn(
-      { error: (err as Error).name },
-      'session read failed on the ack path; the worker checks',
-    );
+    deps.logger.warn({ err: errorSummary(err) }, 'session read failed on the ack path; the worker checks');
     return undefined;
   }
 }

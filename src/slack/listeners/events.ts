@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { errorSummary } from '../../errors';
 import type { AckDeps } from '../deps';
 import { enqueue, requestIdOf } from './enqueue';
 
@@ -18,7 +19,7 @@ export function registerEvents(app: App, deps: AckDeps): void {
         },
       );
     } catch (err) {
-      deps.logger.error({ error: (err as Error).name }, 'app_home_opened could not be queued');
+      deps.logger.error({ err: errorSummary(err) }, 'app_home_opened could not be queued');
     }
   });
 }

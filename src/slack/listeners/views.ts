@@ -1,4 +1,5 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
+import { errorSummary } from '../../errors';
 import {
   noPhoneModal,
   SIGNIN_ACTION,
@@ -55,7 +56,7 @@ export function registerViews(app: App, deps: AckDeps): void {
     const out = await deps
       .signIn({ teamId, userId: body.user.id, password, ...(phone ? { phone } : {}), force })
       .catch((err: unknown) => {
-        deps.logger.error({ error: (err as Error).name }, 'sign-in failed');
+        deps.logger.error({ err: errorSummary(err) }, 'sign-in failed');
         return null;
       });
     if (!out) {
