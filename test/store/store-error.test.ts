@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynalite';
 import { isTransient } from '../../src/runtime/transient';
 import { DynamoStore } from '../../src/store/dynamo';
+import { HttpLinkReader } from '../../src/store/link-reader';
 import { StoreError } from '../../src/store/types';
 
 const GUID = '0f8fad5b-d9cb-469f-a165-70867728950e.AgentGateway1';
@@ -100,6 +101,32 @@ describe('a DynamoDB failure surfaces as StoreError, naming the operation and th
     const err = await failure(store.updateGuid('2005', 'sess-77', 1, GUID, 2));
     expect(err).toMatchObject({ operation: 'UpdateItem', record: 'session', code: 'ECONNREFUSED' });
     expect(isTransient(err)).toBe(true);
+  });
+
+  it("the ack path's link reader too: a missing table, a closed port", async () => {
+    const reader = (endpoint: string, tableName: string) =>
+      new HttpLinkReader({
+        tableName,
+        region: 'local',
+        endpoint,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+    const missing = reader(db.endpoint, 'no-such-table');
+    expect(await failure(missing.getLink('T1', 'U-secret-user'))).toMatchObject({
+      operation: 'GetItem',
+      record: 'link',
+      code: 'ResourceNotFoundException',
+    });
+    expect(await failure(missing.sessionOf({ teamId: 'T1', userId: 'U-secret-user' }, '2005'))).toMatchObject(
+      {
+        record: 'session',
+      },
+    );
+    const closed = await failure(
+      reader(`http://127.0.0.1:${await closedPort()}`, db.tableName).getLink('T1', 'U1'),
+    );
+    expect(closed).toMatchObject({ operation: 'GetItem', record: 'link', code: 'ECONNREFUSED' });
+    expect(isTransient(closed)).toBe(true);
   });
 
   it('a retry decision sees the DynamoDB failure inside: throttling and 5xx retry, a bad request does not', () => {
