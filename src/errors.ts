@@ -12,7 +12,7 @@ export interface ErrorSummary {
 
 const REDACTED = '[REDACTED]';
 
-/** `text` without `secrets` (values a caller knows, e.g. a signing secret) nor any credential log.ts knows. */
+/** `text` without `secrets` (values the caller knows: a signing secret…) nor a credential log.ts knows. */
 function scrub(text: string, secrets: string[]): string {
   let out = text;
   for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join(REDACTED);
@@ -29,7 +29,7 @@ function httpStatus(fields: Record<string, unknown>): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** `String(value)`, or a placeholder for a value that cannot be turned into text (a null-prototype object). */
+/** `String(value)`, or a placeholder for a value that has no text (a null-prototype object). */
 function text(value: unknown): string {
   try {
     return String(value);

@@ -2,7 +2,7 @@ import { orConflict, type RecordTable, strip } from './dynamo-util';
 import { DAY_SECONDS, keys, ttlAfter } from './keys';
 import type { MonitoringRecord, MonitoringStore } from './types';
 
-/** Who each inspector monitors (`INSPECTOR#id` / `MONITORING`), versioned; indexed per team while monitoring. */
+/** Whom each inspector monitors (`INSPECTOR#id` / `MONITORING`), versioned; indexed per team meanwhile. */
 export class DynamoMonitoringStore implements MonitoringStore {
   constructor(
     private readonly table: RecordTable,

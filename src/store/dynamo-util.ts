@@ -118,7 +118,7 @@ export class RecordTable {
     return out;
   }
 
-  /** One BatchWriteItem (at most BATCH requests), with its unprocessed items sent again (a few times, backing off). */
+  /** One BatchWriteItem (at most BATCH requests); unprocessed items are sent again, backing off. */
   async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
     let left = requests;
     for (let attempt = 0; left.length > 0; attempt++) {
