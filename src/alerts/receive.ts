@@ -4,6 +4,7 @@
  * 422 channel unreachable / 422 not postable / 503 try again). Never throws and never answers 500; the secret is never
  * put in an answer or a log line.
  */
+import { errorSummary } from '../errors';
 import type { Logger } from '../logger';
 import { type AlertInput, parseAlert } from './payload';
 import {
@@ -57,23 +58,6 @@ function header(headers: AlertRequest['headers'], name: string): string | undefi
     if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
   }
   return undefined;
-}
-
-/** Removes the secret from text bound for a log line (an error message could quote a config value). */
-function redact(text: string, secret: string): string {
-  return secret.length > 0 ? text.split(secret).join('[redacted]') : text;
-}
-
-function errorSummary(err: unknown, secret: string): { name: string; message: string; code?: string } {
-  if (err instanceof Error) {
-    const summary: { name: string; message: string; code?: string } = {
-      name: err.name,
-      message: redact(err.message, secret),
-    };
-    if (err instanceof AlertChannelError || err instanceof AlertContentError) summary.code = err.code;
-    return summary;
-  }
-  return { name: typeof err, message: redact(String(err), secret) };
 }
 
 /** Logs without ever failing the request: a logger that throws must not turn an answer into a 503. */

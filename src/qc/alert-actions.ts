@@ -1,3 +1,4 @@
+import { errorSummary } from '../errors';
 import type { Job } from '../queue/jobs';
 import { type AlertRecord, ConflictError, type MonitoringRecord, type Store } from '../store/types';
 import type { MonitorMode } from './model';
@@ -90,7 +91,7 @@ export async function recordOnAlert(
     if ('refusal' in saved || saved.messageGone) return;
     const monitors = await agentMonitors(deps, job.slack.teamId, saved.agentId).catch((err: unknown) => {
       // The alert is still redrawn, with the people who clicked on it.
-      deps.logger.warn({ error: (err as Error).name }, 'who monitors the alert agent could not be read');
+      deps.logger.warn({ err: errorSummary(err) }, 'who monitors the alert agent could not be read');
       return [];
     });
     if ((await deps.notifier.updateAlert(saved, monitors)) === 'gone') {
@@ -98,10 +99,7 @@ export async function recordOnAlert(
     }
   } catch (err) {
     // The operation is done and reported; a stale alert message is logged, not fatal.
-    deps.logger.error(
-      { alert: alert.alertId, error: (err as Error).name },
-      'alert message could not be updated',
-    );
+    deps.logger.error({ alert: alert.alertId, err: errorSummary(err) }, 'alert message could not be updated');
   }
 }
 

@@ -1,3 +1,4 @@
+import { errorSummary } from '../errors';
 import { GatewayTransportError } from '../gateway';
 import type { MonitoringRecord, SessionRecord } from '../store/types';
 import { clearTarget, updateMonitoring } from './monitoring-record';
@@ -52,7 +53,7 @@ export async function endSessionByAdmin(
     })
     .catch((err: unknown) =>
       // The admin's reply says the session ended; a DM Slack refused must not undo that.
-      logger.warn({ error: (err as Error).name }, 'could not DM the user whose session an admin ended'),
+      logger.warn({ err: errorSummary(err) }, 'could not DM the user whose session an admin ended'),
     );
   await store.record({
     teamId: cause.teamId,
@@ -87,7 +88,7 @@ export async function endSessionAndTell(
     .dm(session.teamId, session.userId, { kind: 'session-ended', inspectorId: session.inspectorId, reason })
     .catch((err: unknown) =>
       // The session is ended either way; a DM Slack refused must not undo that or fail the caller.
-      deps.logger.warn({ error: (err as Error).name }, 'could not DM about the ended session'),
+      deps.logger.warn({ err: errorSummary(err) }, 'could not DM about the ended session'),
     );
   return true;
 }

@@ -1,3 +1,4 @@
+import { errorSummary } from '../errors';
 import type { Job } from '../queue/jobs';
 import { releaseIntercept } from './alert-actions';
 import type { GatewayRequest } from './notice';
@@ -42,7 +43,7 @@ async function auditRow(deps: QcDeps, job: GatewayJob, outcome: string): Promise
     });
   } catch (err) {
     // The user has been told; a missing audit row is logged loudly, not turned into a retry.
-    deps.logger.error({ kind: job.kind, error: (err as Error).name }, 'audit row could not be written');
+    deps.logger.error({ kind: job.kind, err: errorSummary(err) }, 'audit row could not be written');
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorSummary } from '../errors';
 import {
   type GatewayEvent,
   GatewayHttpStatusError,
@@ -68,6 +69,7 @@ export interface KeeperReport {
 
 /** Wait, but wake at once when the run is aborted (never throws). */
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  // Its only rejection is the abort itself: waking early is the point, not a failure.
   return sleep(ms, undefined, signal ? { signal } : {}).catch(() => {});
 }
 
@@ -141,10 +143,7 @@ export class Keeper {
         await this.#scan(signal);
       } catch (err) {
         this.#report.errors++;
-        this.#deps.logger.error(
-          { error: (err as Error).name, msg: (err as Error).message },
-          'keeper scan failed',
-        );
+        this.#deps.logger.error({ err: errorSummary(err) }, 'keeper scan failed');
       }
       await pause(Math.min(this.#opts.rescanMs, Math.max(0, this.#stopAt - Date.now())), signal);
     }
@@ -166,7 +165,7 @@ export class Keeper {
         left = await deliver(this.#stopAt);
       } catch (err) {
         this.#report.errors++;
-        this.#deps.logger.error({ error: (err as Error).name }, 'kept posts could not be delivered');
+        this.#deps.logger.error({ err: errorSummary(err) }, 'kept posts could not be delivered');
       }
       if (left === 0)
         await pause(Math.min(this.#opts.rescanMs, Math.max(0, this.#stopAt - Date.now())), signal);
@@ -211,13 +210,20 @@ export class Keeper {
         .catch((err: unknown) => {
           this.#report.errors++;
           this.#deps.logger.error(
-            { inspector: session.inspectorId, error: (err as Error).name },
+            { inspector: session.inspectorId, err: errorSummary(err) },
             'keeper loop failed',
           );
         })
         .finally(async () => {
           this.#running.delete(session.inspectorId);
-          await this.#deps.store.releaseLease(session.inspectorId, this.#opts.owner).catch(() => {});
+          await this.#deps.store
+            .releaseLease(session.inspectorId, this.#opts.owner)
+            .catch((err: unknown) =>
+              this.#deps.logger.warn(
+                { inspector: session.inspectorId, err: errorSummary(err) },
+                'lease not released; it expires',
+              ),
+            );
         });
       this.#running.set(session.inspectorId, loop);
     }

@@ -1,3 +1,4 @@
+import { errorSummary } from '../errors';
 import type { Job } from '../queue/jobs';
 import { changePermissions, linkUser, showHome, showStatus, showWho, unlinkUser } from './account-jobs';
 import { runAudit } from './audit-job';
@@ -101,7 +102,7 @@ async function runClaimed(
   // An action taken from the App Home tab (its "channel" is the user): redraw the tab.
   if (job.kind !== 'home' && job.slack.channelId === job.slack.userId) {
     await showHome(deps, job.slack.teamId, job.slack.userId).catch((err: unknown) =>
-      deps.logger.warn({ error: (err as Error).name }, 'App Home could not be refreshed'),
+      deps.logger.warn({ err: errorSummary(err) }, 'App Home could not be refreshed'),
     );
   }
   return result;

@@ -1,3 +1,4 @@
+import { errorSummary } from '../errors';
 import { type GatewayOutcome, type GatewaySession, GatewayTransportError } from '../gateway';
 import { Secret } from '../gateway/secret';
 import type { Job } from '../queue/jobs';
@@ -383,6 +384,6 @@ export async function audit(
     });
   } catch (err) {
     // An audit write must not turn a done operation into a failed one; it is logged loudly.
-    deps.logger.error({ op: job.op, error: (err as Error).name }, 'audit row could not be written');
+    deps.logger.error({ op: job.op, err: errorSummary(err) }, 'audit row could not be written');
   }
 }

@@ -46,6 +46,7 @@ export class SqsJobQueue implements JobQueue {
       }),
     });
     if (!res.ok) {
+      // An unreadable error body still leaves the HTTP status to name the failure.
       const text = await res.text().catch(() => '');
       const type = /"__type"\s*:\s*"([^"]+)"/.exec(text)?.[1] ?? `HTTP ${res.status}`;
       throw new QueueError(`SQS SendMessage failed: ${type}`);

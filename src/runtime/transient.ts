@@ -3,6 +3,8 @@
  * passes (network, throttling, a 5xx). A platform error (`channel_not_found`), a condition that
  * failed or a bug is not: retrying would fail the same way.
  */
+import { StoreError } from '../store/types';
+
 const SLACK_TRANSIENT = new Set(['slack_webapi_request_error', 'slack_webapi_rate_limited_error']);
 const AWS_TRANSIENT = new Set([
   'ProvisionedThroughputExceededException',
@@ -21,6 +23,7 @@ function field(err: object, name: string): unknown {
 
 export function isTransient(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
+  if (err instanceof StoreError) return isTransient(err.cause);
   const code = field(err, 'code');
   if (typeof code === 'string' && (SLACK_TRANSIENT.has(code) || NETWORK_CODES.has(code))) return true;
   // @slack/web-api: an HTTP error from Slack (5xx) carries statusCode.

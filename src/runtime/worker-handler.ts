@@ -1,3 +1,4 @@
+import { errorSummary } from '../errors';
 import { JobFailure } from '../qc/job-failure';
 import { processJob } from '../qc/process-job';
 import { type Job, parseJob } from '../queue/jobs';
@@ -50,7 +51,7 @@ async function handleFailure(
     request: job.requestId,
     kind: job.kind,
     receives,
-    error: (failure.cause as Error)?.name,
+    err: errorSummary(failure.cause),
     msg: failure.message,
   };
   if (retryable && !last) {
@@ -65,7 +66,7 @@ async function handleFailure(
     await deps.store.finish(job.requestId, { status: 'failed' }).catch((err: unknown) =>
       // Left in progress, the claim turns stale after the worker timeout: a redelivery then says
       // "outcome unknown" rather than running it again.
-      deps.logger.error({ request: job.requestId, error: (err as Error).name }, 'claim not finished'),
+      deps.logger.error({ request: job.requestId, err: errorSummary(err) }, 'claim not finished'),
     );
   await tellFailed(deps, job, failure.mayHaveApplied);
   return retryable;
@@ -77,7 +78,7 @@ async function giveBack(deps: WorkerDeps, job: Job): Promise<boolean> {
     await deps.store.release(job.requestId);
     return true;
   } catch (err) {
-    deps.logger.error({ request: job.requestId, error: (err as Error).name }, 'claim not given back');
+    deps.logger.error({ request: job.requestId, err: errorSummary(err) }, 'claim not given back');
     return false;
   }
 }
@@ -85,6 +86,6 @@ async function giveBack(deps: WorkerDeps, job: Job): Promise<boolean> {
 async function tellFailed(deps: WorkerDeps, job: Job, mayHaveApplied: boolean): Promise<void> {
   await deps.notifier.tell(job.slack, { kind: 'job-failed', mayHaveApplied }).catch((err: unknown) =>
     // Slack itself is failing: the error above is in the log; there is nobody else to tell.
-    deps.logger.error({ request: job.requestId, error: (err as Error).name }, 'failure not told'),
+    deps.logger.error({ request: job.requestId, err: errorSummary(err) }, 'failure not told'),
   );
 }

@@ -1,3 +1,4 @@
+import { errorSummary } from '../errors';
 import type { Logger } from '../logger';
 import type { SlackContext } from '../qc/model';
 
@@ -30,7 +31,7 @@ export class AckNotes {
       if (!res.ok) logger.warn({ status: res.status }, 'the progress note could not be deleted');
     } catch (err) {
       // The result is posted; a note left behind is cosmetic: logged, not retried.
-      logger.warn({ error: (err as Error).name }, 'the progress note could not be deleted');
+      logger.warn({ err: errorSummary(err) }, 'the progress note could not be deleted');
     }
   }
 }

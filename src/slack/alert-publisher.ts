@@ -8,6 +8,7 @@ import {
   AlertPublishError,
   type AlertPublisher,
 } from '../alerts/publisher';
+import { errorSummary } from '../errors';
 import { agentMonitors } from '../qc/alert-actions';
 import type { AgentMonitor } from '../qc/ports';
 import type { AlertRecord, AlertStore, IdempotencyStore, Store } from '../store/types';
@@ -102,7 +103,7 @@ export class SlackAlertPublisher implements AlertPublisher {
         const code = slackErrorCode(err);
         if (code && CHANNEL_OUT_OF_REACH.has(code)) throw new AlertChannelError(code);
         if (code && CONTENT_REFUSED.has(code)) throw new AlertContentError(code, { cause: err });
-        throw new AlertPublishError(`Slack did not take the alert (${code ?? (err as Error).name})`, {
+        throw new AlertPublishError(`Slack did not take the alert (${code ?? errorSummary(err).name})`, {
           cause: err,
         });
       }
@@ -110,6 +111,7 @@ export class SlackAlertPublisher implements AlertPublisher {
       await store.finish(key, { alertId: record.alertId, channel, ts });
       return { alertId: record.alertId, channel, ts, duplicate: false };
     } catch (err) {
+      // Best effort: the failure thrown below is what the sender hears (a claim left in progress expires with its TTL).
       await store.release(key).catch(() => {});
       if (
         err instanceof AlertChannelError ||

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
+import { errorSummary } from '../errors';
 import type { Logger } from '../logger';
 import type { SlackContext } from '../qc/model';
 import type { QcOutcome } from '../qc/outcome';
@@ -27,7 +28,7 @@ const isUserId = (id: string) => /^[UW]/.test(id);
 
 /** Slack's error code, or the error's name for failures that never reached Slack (for logs). */
 function slackError(err: unknown): string {
-  return slackErrorCode(err) ?? (err as Error)?.name ?? 'error';
+  return slackErrorCode(err) ?? errorSummary(err).name;
 }
 
 /**
@@ -298,10 +299,7 @@ export class SlackNotifier implements Notifier {
           'response_url refused the answer; trying chat.postEphemeral',
         );
       } catch (err) {
-        this.#logger.warn(
-          { error: (err as Error).name },
-          'response_url unreachable; trying chat.postEphemeral',
-        );
+        this.#logger.warn({ err: errorSummary(err) }, 'response_url unreachable; trying chat.postEphemeral');
       }
     }
     if (isUserId(ctx.channelId)) {

@@ -1,18 +1,12 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  type PutCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, strip } from './dynamo-util';
+import type { PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import { orConflict, type RecordTable, strip } from './dynamo-util';
 import { DAY_SECONDS, keys, ttlAfter } from './keys';
-import { type AlertRecord, type AlertStore, ConflictError } from './types';
+import type { AlertRecord, AlertStore } from './types';
 
 /** Monitoring alerts on the same table (`ALERT#id`), versioned like the monitoring state. */
 export class DynamoAlertStore implements AlertStore {
   constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
+    private readonly table: RecordTable,
     private readonly retentionDays: number,
   ) {}
 
@@ -21,9 +15,7 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async getAlert(alertId: string): Promise<AlertRecord | undefined> {
-    const res = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.alert(alertId), ConsistentRead: true }),
-    );
+    const res = await this.table.get({ Key: keys.alert(alertId), ConsistentRead: true });
     return strip<AlertRecord>(res.Item);
   }
 
@@ -41,21 +33,14 @@ export class DynamoAlertStore implements AlertStore {
     rec: AlertRecord,
     condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeValues'>,
   ): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.alert(rec.alertId),
-            ...rec,
-            ttl: ttlAfter(rec.createdAt, this.retentionDays * DAY_SECONDS),
-          },
-          ...condition,
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) throw new ConflictError(`alert ${rec.alertId}`);
-      throw err;
-    }
+    const put = this.table.put({
+      Item: {
+        ...keys.alert(rec.alertId),
+        ...rec,
+        ttl: ttlAfter(rec.createdAt, this.retentionDays * DAY_SECONDS),
+      },
+      ...condition,
+    });
+    await orConflict(put, `alert ${rec.alertId}`);
   }
 }

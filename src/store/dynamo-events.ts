@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, strip } from './dynamo-util';
+import { BATCH, orConflict, type RecordTable, strip, unlessConditionFails, written } from './dynamo-util';
 import { DAY_SECONDS, keys, ttlAfter } from './keys';
-import { ConflictError, type EventTurn, type PendingEvent } from './types';
+import type { EventStore, EventTurn, PendingEvent } from './types';
 
-/** DynamoDB's BatchWriteItem limit. */
-const BATCH = 25;
 /** Writes in flight at once for one batch of pushed events (well under a partition's 1,000 WCU/s). */
 const PARALLEL = 16;
 
@@ -38,15 +28,43 @@ const PACK = 100;
 /** Pushed-event keys per marker item (22 characters each). */
 const KEYS_PER_ITEM = 2_000;
 
-/** Pushed events' bookkeeping: packed pending items, deduplication keys, turns. */
-export class DynamoEventStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly queryAll: (
-      input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
-    ) => Promise<Record<string, unknown>[]>,
-  ) {}
+/** Pushed events' bookkeeping: pending thread replies (packed per push), deduplication keys, turns. */
+export class DynamoEventStore implements EventStore {
+  readonly #session: RecordTable;
+  readonly #turns: RecordTable;
+
+  constructor(private readonly table: RecordTable) {
+    this.#session = table.as('session');
+    this.#turns = table.as('turn');
+  }
+
+  async savePending(ev: PendingEvent): Promise<void> {
+    // Already kept (a retried delivery of the same sequence number): the first copy stands.
+    await unlessConditionFails(
+      this.table.put({
+        Item: {
+          ...keys.event(ev.inspectorId, ev.sessionId, ev.seq),
+          ...ev,
+          ttl: ttlAfter(ev.receivedAt, DAY_SECONDS),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+      undefined,
+    );
+  }
+
+  async listPending(inspectorId: string, sessionId: string): Promise<PendingEvent[]> {
+    const items = await this.table.queryAll({
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':p': keys.session(inspectorId).pk, ':e': keys.eventPrefix(sessionId) },
+      ConsistentRead: true,
+    });
+    return items.flatMap((i) => DynamoEventStore.unpack(i));
+  }
+
+  async markPosted(inspectorId: string, sessionId: string, seq: number): Promise<void> {
+    await this.table.delete({ Key: keys.event(inspectorId, sessionId, seq) });
+  }
 
   /** Up to PACK events per item, keyed by its first seq; a retried write writes the same items. */
   async savePendingMany(events: PendingEvent[]): Promise<void> {
@@ -68,7 +86,7 @@ export class DynamoEventStore {
         },
       };
     });
-    await mapLimit(chunks(puts, BATCH), PARALLEL, (batch) => this.#batchWrite(batch));
+    await mapLimit(chunks(puts, BATCH), PARALLEL, (batch) => this.table.batchWrite(batch));
   }
 
   /** Stored items → events in order (a packed item becomes its events). */
@@ -92,43 +110,25 @@ export class DynamoEventStore {
       gone.set(key.sk, key);
     }
     const deletes = [...gone.values()].map((Key) => ({ DeleteRequest: { Key } }));
-    await mapLimit(chunks(deletes, BATCH), PARALLEL, (batch) => this.#batchWrite(batch));
-  }
-
-  /** One BatchWriteItem, with its unprocessed items sent again (a few times, backing off). */
-  async #batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    let left = requests;
-    for (let attempt = 0; left.length > 0; attempt++) {
-      if (attempt > 5) throw new Error(`DynamoDB left ${left.length} writes unprocessed`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: left } }));
-      left = (res.UnprocessedItems?.[this.table] as Record<string, unknown>[] | undefined) ?? [];
-    }
+    await mapLimit(chunks(deletes, BATCH), PARALLEL, (batch) => this.table.batchWrite(batch));
   }
 
   async reserveEventSeqs(inspectorId: string, sessionId: string, count: number): Promise<number> {
-    try {
-      const res = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.session(inspectorId),
-          UpdateExpression: 'SET eventSeq = eventSeq + :n',
-          ConditionExpression: 'sessionId = :s AND #st = :active',
-          ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':n': count, ':s': sessionId, ':active': 'active' },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(res.Attributes?.eventSeq) - count + 1;
-    } catch (err) {
-      if (isConditionFailure(err)) throw new ConflictError(`event sequence of inspector ${inspectorId}`);
-      throw err;
-    }
+    const update = this.#session.update({
+      Key: keys.session(inspectorId),
+      UpdateExpression: 'SET eventSeq = eventSeq + :n',
+      ConditionExpression: 'sessionId = :s AND #st = :active',
+      ExpressionAttributeNames: { '#st': 'status' },
+      ExpressionAttributeValues: { ':n': count, ':s': sessionId, ':active': 'active' },
+      ReturnValues: 'UPDATED_NEW',
+    });
+    const res = await orConflict(update, `event sequence of inspector ${inspectorId}`);
+    return Number(res.Attributes?.eventSeq) - count + 1;
   }
 
   async recentPushed(inspectorId: string, now: number): Promise<Set<string>> {
     // Only the unexpired ones: the sort key starts with the expiry time.
-    const items = await this.queryAll({
+    const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':p': keys.session(inspectorId).pk,
@@ -156,52 +156,35 @@ export class DynamoEventStore {
         },
       },
     }));
-    await mapLimit(chunks(puts, BATCH), PARALLEL, (batch) => this.#batchWrite(batch));
+    await mapLimit(chunks(puts, BATCH), PARALLEL, (batch) => this.table.batchWrite(batch));
   }
 
-  async claimTurn(
-    inspectorId: string,
-    turn: EventTurn,
-    owner: string,
-    now: number,
-    ms: number,
-  ): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.turn(inspectorId, turn),
-            owner,
-            until: now + ms,
-            ttl: ttlAfter(now + ms, DAY_SECONDS),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+  claimTurn(inspectorId: string, turn: EventTurn, owner: string, now: number, ms: number): Promise<boolean> {
+    return written(
+      this.#turns.put({
+        Item: {
+          ...keys.turn(inspectorId, turn),
+          owner,
+          until: now + ms,
+          ttl: ttlAfter(now + ms, DAY_SECONDS),
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
   }
 
   async releaseTurn(inspectorId: string, turn: EventTurn, owner: string): Promise<void> {
-    await this.doc
-      .send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: keys.turn(inspectorId, turn),
-          ConditionExpression: '#owner = :o',
-          ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':o': owner },
-        }),
-      )
-      .catch((err: unknown) => {
-        // Expired and taken by another owner meanwhile: that turn is theirs to release.
-        if (!isConditionFailure(err)) throw err;
-      });
+    // Expired and taken by another owner meanwhile: that turn is theirs to release.
+    await unlessConditionFails(
+      this.#turns.delete({
+        Key: keys.turn(inspectorId, turn),
+        ConditionExpression: '#owner = :o',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':o': owner },
+      }),
+      undefined,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { RecordTable } from './dynamo-util';
 import { DAY_SECONDS, keys, ttlAfter } from './keys';
 import type { KeptPost, KeptPosts } from './types';
 
@@ -7,37 +7,28 @@ import type { KeptPost, KeptPosts } from './types';
  * when they were kept: the keeper posts them in that order and removes each once Slack took it.
  */
 export class DynamoPostStore implements KeptPosts {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+  constructor(private readonly table: RecordTable) {}
 
   async keep(post: KeptPost): Promise<void> {
     const { blocks, ...rest } = post;
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...keys.keptPost(post.at, post.id),
-          ...rest,
-          ...(blocks ? { blocks: JSON.stringify(blocks) } : {}),
-          ttl: ttlAfter(post.at, DAY_SECONDS),
-        },
-      }),
-    );
+    await this.table.put({
+      Item: {
+        ...keys.keptPost(post.at, post.id),
+        ...rest,
+        ...(blocks ? { blocks: JSON.stringify(blocks) } : {}),
+        ttl: ttlAfter(post.at, DAY_SECONDS),
+      },
+    });
   }
 
   /** The oldest first, at most `limit`. */
   async list(limit: number): Promise<KeptPost[]> {
-    const res = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :p',
-        ExpressionAttributeValues: { ':p': keys.keptPost(0, '').pk },
-        ConsistentRead: true,
-        Limit: limit,
-      }),
-    );
+    const res = await this.table.query({
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': keys.keptPost(0, '').pk },
+      ConsistentRead: true,
+      Limit: limit,
+    });
     return (res.Items ?? []).map((i) => {
       const { pk: _pk, sk: _sk, ttl: _ttl, blocks, ...rest } = i;
       return {
@@ -48,6 +39,6 @@ export class DynamoPostStore implements KeptPosts {
   }
 
   async remove(post: KeptPost): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.keptPost(post.at, post.id) }));
+    await this.table.delete({ Key: keys.keptPost(post.at, post.id) });
   }
 }

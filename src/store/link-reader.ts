@@ -1,6 +1,6 @@
 import { AwsClient } from 'aws4fetch';
 import { keys } from './keys';
-import type { InspectorLink } from './types';
+import { type InspectorLink, StoreError, type StoreRecord } from './types';
 
 /** The reads the Slack ack path needs: the link, and (for QC commands) whether its session is live. */
 export interface LinkReader {
@@ -37,7 +37,7 @@ export class HttpLinkReader implements LinkReader {
   }
 
   async getLink(teamId: string, userId: string): Promise<InspectorLink | undefined> {
-    const item = await this.#getItem(keys.link(teamId, userId));
+    const item = await this.#getItem('link', keys.link(teamId, userId));
     if (!item) return undefined;
     const s = (name: string) => item[name]?.S;
     const n = (name: string) => (item[name]?.N !== undefined ? Number(item[name]?.N) : undefined);
@@ -61,7 +61,7 @@ export class HttpLinkReader implements LinkReader {
   async sessionOf(who: { teamId: string; userId: string }, inspectorId: string): Promise<AckSession> {
     // Only what the answer needs: never the Guid on the ack path. Consistent: a sign-in a moment
     // ago must be seen.
-    const item = await this.#getItem(keys.session(inspectorId), {
+    const item = await this.#getItem('session', keys.session(inspectorId), {
       ConsistentRead: true,
       ProjectionExpression: '#status, teamId, userId, endedReason',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -72,23 +72,35 @@ export class HttpLinkReader implements LinkReader {
     return { active: false, ...(endedReason ? { endedReason } : {}) };
   }
 
+  /** The item, or a StoreError (never quoting the key: it holds Slack IDs) when DynamoDB cannot say. */
   async #getItem(
+    record: StoreRecord,
     key: { pk: string; sk: string },
     extra: Record<string, unknown> = {},
   ): Promise<Record<string, AttributeValue> | undefined> {
-    const res = await this.#aws.fetch(`${this.#endpoint.replace(/\/$/, '')}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' },
-      body: JSON.stringify({
-        TableName: this.#table,
-        Key: { pk: { S: key.pk }, sk: { S: key.sk } },
-        ...extra,
-      }),
-    });
-    const text = await res.text();
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.#aws.fetch(`${this.#endpoint.replace(/\/$/, '')}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.GetItem',
+        },
+        body: JSON.stringify({
+          TableName: this.#table,
+          Key: { pk: { S: key.pk }, sk: { S: key.sk } },
+          ...extra,
+        }),
+      });
+      text = await res.text();
+    } catch (err) {
+      // fetch's own error says only "fetch failed"; its cause holds the network code (ECONNREFUSED…).
+      throw new StoreError('GetItem', record, err instanceof Error && err.cause ? err.cause : err);
+    }
     if (!res.ok) {
-      const type = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(text)?.[1] ?? `HTTP ${res.status}`;
-      throw new Error(`DynamoDB GetItem failed: ${type}`);
+      const type = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(text)?.[1] ?? 'HttpError';
+      throw new StoreError('GetItem', record, { name: type, $metadata: { httpStatusCode: res.status } });
     }
     return (JSON.parse(text) as { Item?: Record<string, AttributeValue> }).Item;
   }

@@ -134,6 +134,49 @@ export class ConflictError extends Error {
   }
 }
 
+/** The kinds of record on the table (what a StoreError names instead of a key or a value). */
+export type StoreRecord =
+  | 'link'
+  | 'session'
+  | 'gateway-facts'
+  | 'monitoring'
+  | 'idempotency'
+  | 'audit'
+  | 'event'
+  | 'turn'
+  | 'alert'
+  | 'kept-post';
+
+/** An identifier-like word of a failure (an AWS error name, a network code): never a value of the item. */
+function failureCode(cause: unknown): string | undefined {
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  const { code, name } = cause as { code?: unknown; name?: unknown };
+  const word = typeof code === 'string' ? code : name !== 'Error' ? name : undefined;
+  return typeof word === 'string' && /^[A-Za-z][\w.-]{0,63}$/.test(word) ? word : undefined;
+}
+
+/**
+ * A DynamoDB request that failed for another reason than its condition (network, throttling, a missing
+ * table…). Its message names the operation, the record kind and the failure's code, never an item's
+ * values (a Guid, a cookie); the DynamoDB error is its `cause` (for retry decisions, not for logs).
+ */
+export class StoreError extends Error {
+  /** The failure's code (`ThrottlingException`, `ECONNREFUSED`…), when it has one. */
+  readonly code: string | undefined;
+
+  constructor(
+    /** The DynamoDB operation: GetItem, PutItem, UpdateItem, DeleteItem, Query, BatchWriteItem. */
+    readonly operation: string,
+    readonly record: StoreRecord,
+    cause: unknown,
+  ) {
+    const code = failureCode(cause);
+    super(`DynamoDB ${operation} of a ${record} record failed${code ? ` (${code})` : ''}`, { cause });
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
 export interface LinkStore {
   getLink(teamId: string, userId: string): Promise<InspectorLink | undefined>;
   /** Replace a linked user's permissions; undefined when the user is not linked. */

@@ -1,5 +1,6 @@
 import type { Block, KnownBlock, View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import { errorSummary } from '../../errors';
 import { ackDeadline, beforeDeadline, receivedAtOf } from '../ack-budget';
 import type { AckDeps } from '../deps';
 import { slackErrorCode } from '../web-api-errors';
@@ -29,7 +30,7 @@ export async function openModalInTime(
     return true;
   } catch (err) {
     deps.logger.warn(
-      { error: (err as Error).name, code: slackErrorCode(err) },
+      { err: errorSummary(err), code: slackErrorCode(err) },
       'the modal could not be opened within the ack budget',
     );
     return false;

@@ -1,3 +1,4 @@
+import { errorSummary } from '../../../errors';
 import type { AckDeps } from '../../deps';
 import { enqueue, requestIdOf } from '../enqueue';
 import { dmInTime } from '../within-ack';
@@ -35,13 +36,13 @@ export function guarded(deps: AckDeps, what: string, fn: ClickHandler) {
     try {
       await fn({ body: args.body, action: args.action, respond, args });
     } catch (err) {
-      deps.logger.error({ what, error: (err as Error).name, msg: (err as Error).message }, 'button failed');
+      deps.logger.error({ what, err: errorSummary(err) }, 'button failed');
       await say(
         respond,
         ':warning: qc-slack could not take the request (internal error). Nothing was sent to the gateway.',
       ).catch((e: unknown) =>
         // The person sees no answer; the log line above already tells why. Never a 500 on top.
-        deps.logger.warn({ what, error: (e as Error).name }, 'the error answer could not be sent'),
+        deps.logger.warn({ what, err: errorSummary(e) }, 'the error answer could not be sent'),
       );
     }
   };

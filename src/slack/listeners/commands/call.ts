@@ -1,5 +1,6 @@
 import type { AckFn, Context, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { errorSummary } from '../../../errors';
 import type { SlackContext } from '../../../qc/model';
 import type { InspectorLink } from '../../../store/types';
 import { message, type SlackMessage } from '../../blocks/kit';
@@ -75,10 +76,7 @@ async function signInFirst(
     const reason = session.endedReason;
     return outcomeMessage({ kind: 'no-session', inspectorId, ...(reason ? { reason } : {}) }, who.userId);
   } catch (err) {
-    deps.logger.warn(
-      { error: (err as Error).name },
-      'session read failed on the ack path; the worker checks',
-    );
+    deps.logger.warn({ err: errorSummary(err) }, 'session read failed on the ack path; the worker checks');
     return undefined;
   }
 }

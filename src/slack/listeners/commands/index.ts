@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { errorSummary } from '../../../errors';
 import { helpMessage, usageMessage } from '../../blocks/help';
 import type { AckDeps } from '../../deps';
 import { type ParsedCommand, parseInterceptCommand, parseQcCommand } from '../../parse';
@@ -68,10 +69,7 @@ async function runCommand(deps: AckDeps, args: CommandArgs, parsed: ParsedComman
   try {
     await dispatch(call, parsed);
   } catch (err) {
-    deps.logger.error(
-      { command: command.command, error: (err as Error).name, msg: (err as Error).message },
-      'command failed',
-    );
+    deps.logger.error({ command: command.command, err: errorSummary(err) }, 'command failed');
     await say(
       call,
       ':warning: qc-slack could not take the request right now (internal error). Nothing was sent to the gateway; try again in a moment.',

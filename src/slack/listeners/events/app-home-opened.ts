@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { errorSummary } from '../../../errors';
 import type { AckDeps } from '../../deps';
 import { enqueue, requestIdOf } from '../enqueue';
 
@@ -20,6 +21,6 @@ export const appHomeOpened =
         },
       );
     } catch (err) {
-      deps.logger.error({ error: (err as Error).name }, 'app_home_opened could not be queued');
+      deps.logger.error({ err: errorSummary(err) }, 'app_home_opened could not be queued');
     }
   };

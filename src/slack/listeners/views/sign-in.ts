@@ -5,6 +5,7 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
+import { errorSummary } from '../../../errors';
 import type { SignInOutcome, SignInRequest } from '../../../qc/signin';
 import { noPhoneModal, SIGNIN_ACTION, SIGNIN_BLOCK, signInModal } from '../../blocks/signin-modal';
 import type { AckDeps } from '../../deps';
@@ -123,7 +124,7 @@ export const signInSubmission =
     const teamId = body.team?.id ?? body.user.team_id ?? '';
     const req: SignInRequest = { teamId, userId: body.user.id, ...read.fields };
     const out = await deps.signIn(req).catch((err: unknown) => {
-      deps.logger.error({ error: (err as Error).name }, 'sign-in failed');
+      deps.logger.error({ err: errorSummary(err) }, 'sign-in failed');
       return null;
     });
     if (!out) return ack(fieldError(SIGNIN_BLOCK.password, 'qc-slack hit an internal error; try again.'));
