@@ -8,6 +8,12 @@
 import { type AgentStatusEntry, contentField, type GatewayEvent, type MonitoredAgentEntry } from '../gateway';
 import type { MonitorMode } from './model';
 
+/** Which agents a floor shows: the inspector's whole VDN, or one skill queue. */
+export type FloorScope = { kind: 'vdn'; vdnId?: number } | { kind: 'skill'; skillId: string };
+
+/** How long a floor stays live after it was opened (or refreshed); then it pauses and offers Refresh. */
+export const FLOOR_LIVE_MS = 30 * 60_000;
+
 export const FLOOR_STATES = [
   'talking',
   'ringing',

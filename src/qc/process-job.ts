@@ -2,6 +2,7 @@ import { errorSummary } from '../errors';
 import type { Job } from '../queue/jobs';
 import { changePermissions, linkUser, showHome, showStatus, showWho, unlinkUser } from './account-jobs';
 import { runAudit } from './audit-job';
+import { runFloorJob } from './floor-job';
 import { type GatewayProgress, JobFailure, trackGateway } from './job-failure';
 import {
   answerStale,
@@ -15,6 +16,7 @@ import type { QcDeps, QcPolicy } from './ports';
 import { loadQcState, type QcState, runQc } from './run-qc';
 import { runRelease } from './run-release';
 import { signOut } from './signout-job';
+import { runTakeover } from './takeover';
 
 /** How long a request's idempotency record is kept (SQS FIFO dedupes for 5 min; Slack retries for ~5). */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -141,5 +143,11 @@ async function run(
       return { status: 'done' };
     case 'signout':
       return { status: 'done', detail: await signOut(deps, job) };
+    case 'floor':
+    case 'floor-view':
+      return { status: 'done', detail: await runFloorJob(deps, job) };
+    case 'takeover':
+    case 'takeover-step':
+      return { status: 'done', detail: await runTakeover(deps, job) };
   }
 }

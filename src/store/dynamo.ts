@@ -4,6 +4,7 @@ import { DynamoAlertStore } from './dynamo-alerts';
 import { DynamoAuditStore } from './dynamo-audit';
 import { DynamoEventStore } from './dynamo-events';
 import { DynamoGatewayFactsStore } from './dynamo-facts';
+import { DynamoFloorStore } from './dynamo-floors';
 import { DynamoIdempotencyStore } from './dynamo-idempotency';
 import { DynamoLinkStore } from './dynamo-links';
 import { DynamoMonitoringStore } from './dynamo-monitoring';
@@ -14,6 +15,7 @@ import type {
   AlertStore,
   AuditStore,
   EventStore,
+  FloorStore,
   GatewayFactsStore,
   IdempotencyStore,
   LinkStore,
@@ -49,6 +51,8 @@ export class DynamoStore implements Store {
   readonly #events: EventStore;
 
   readonly alerts: AlertStore;
+  /** Open floors (messages and Home tabs the keeper keeps live). */
+  readonly floors: FloorStore;
   /** Channel messages Slack has not taken yet (the notifier keeps them, the keeper posts them). */
   readonly posts: DynamoPostStore;
 
@@ -64,6 +68,7 @@ export class DynamoStore implements Store {
     this.#audit = new DynamoAuditStore(table('audit'), opts.auditRetentionDays ?? 90);
     this.#events = new DynamoEventStore(table('event'));
     this.alerts = new DynamoAlertStore(table('alert'), opts.alertRetentionDays ?? 30);
+    this.floors = new DynamoFloorStore(table('floor'));
     this.posts = new DynamoPostStore(table('kept-post'));
   }
 

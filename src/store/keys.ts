@@ -29,6 +29,10 @@ export const keys = {
     pk: 'KEPT_POSTS',
     sk: `POST#${String(at).padStart(15, '0')}#${id}`,
   }),
+  /** An open floor (message or Home tab), keyed by team and where it shows. */
+  floor: (teamId: string, floorId: string) => ({ pk: `FLOOR#${teamId}#${floorId}`, sk: 'FLOOR' }),
+  /** gsi1 partition of the floors one inspector's session keeps live (the keeper's list). */
+  floorsIndex: (inspectorId: string) => `FLOORS#${inspectorId}`,
   /** gsi1 partition of the inspectors of a team who are monitoring someone (`/qc who`). */
   monitoringIndex: (teamId: string) => `MONITORING#${teamId}`,
 } as const;

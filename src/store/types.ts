@@ -4,6 +4,7 @@
  * Every write that two functions can race on (worker vs keeper) is conditional on a version
  * or an owner, so no update is lost; there are no transactions (dynalite lacks them).
  */
+import type { FloorScope } from '../qc/floor';
 import type { MonitorMode } from '../qc/model';
 
 export interface InspectorLink {
@@ -145,6 +146,7 @@ export type StoreRecord =
   | 'event'
   | 'turn'
   | 'alert'
+  | 'floor'
   | 'kept-post';
 
 /** An identifier-like word of a failure (an AWS error name, a network code): never a value of the item. */
@@ -310,6 +312,47 @@ export interface AlertStore {
 }
 
 /**
+ * An open floor: a message (the opener's DM, or a channel with `share`) or a Home tab that shows the
+ * agents of a VDN or skill live. The opener's gateway session keeps it live (`beginmonitor` on its agents,
+ * their `QC_AgentState_Notify` events fold into it) until `openedAt + FLOOR_LIVE_MS`; then it pauses and
+ * offers Refresh, which opens it again.
+ */
+export interface FloorRecord {
+  teamId: string;
+  /** `${channel}:${ts}` of a floor message, or `home:${userId}` for a Home tab. */
+  floorId: string;
+  /** Who opened it (for Home: whose Home it is). */
+  userId: string;
+  /** Whose gateway session keeps it live. */
+  inspectorId: string;
+  /** A floor message's channel and ts (absent for Home). */
+  channel?: string;
+  ts?: string;
+  scope: FloorScope;
+  /** 0-based page shown. */
+  page: number;
+  /** When it was opened or last refreshed: live for FLOOR_LIVE_MS from then. */
+  openedAt: number;
+  /** Set once it stopped being live (the keeper drew it paused and ended its beginmonitor). */
+  pausedAt?: number;
+  version: number;
+}
+
+export interface FloorStore {
+  /** Create, or open again (Refresh): the record is replaced and its version moves on. */
+  putFloor(rec: Omit<FloorRecord, 'version'>): Promise<FloorRecord>;
+  getFloor(teamId: string, floorId: string): Promise<FloorRecord | undefined>;
+  /** The floors an inspector's session keeps (live and paused), for the keeper. */
+  listFloors(inspectorId: string): Promise<FloorRecord[]>;
+  /** Versioned change; false when the record changed or went meanwhile (nothing written). */
+  updateFloor(
+    rec: FloorRecord,
+    change: Partial<Pick<FloorRecord, 'page' | 'openedAt'>> & { pausedAt?: number | null },
+  ): Promise<boolean>;
+  deleteFloor(teamId: string, floorId: string): Promise<void>;
+}
+
+/**
  * What qc-slack learned about the gateway (one gateway per deployment): a fallback name → when it was
  * first needed. `no-handshake`: the gateway answered 404 to `handshake` (the 2018 route table), so
  * push-mode sessions are kept alive by polling.
@@ -330,6 +373,7 @@ export interface Store
     AuditStore,
     EventStore {
   readonly alerts: AlertStore;
+  readonly floors: FloorStore;
 }
 
 /** A channel message Slack has not taken yet (rate limited past the worker's time): posted later, in order. */

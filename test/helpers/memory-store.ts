@@ -4,6 +4,8 @@ import {
   type AuditEntry,
   ConflictError,
   type EventTurn,
+  type FloorRecord,
+  type FloorStore,
   type GatewayFallback,
   type IdempotencyState,
   type InspectorLink,
@@ -36,6 +38,42 @@ class MemoryAlerts implements AlertStore {
   }
 }
 
+/** Open floors in memory, versioned as the DynamoDB store does. */
+class MemoryFloors implements FloorStore {
+  readonly rows = new Map<string, FloorRecord>();
+  readonly #key = (teamId: string, floorId: string) => `${teamId}#${floorId}`;
+
+  async putFloor(rec: Omit<FloorRecord, 'version'>): Promise<FloorRecord> {
+    const key = this.#key(rec.teamId, rec.floorId);
+    const next = { ...clone(rec), version: (this.rows.get(key)?.version ?? 0) + 1 };
+    this.rows.set(key, next);
+    return clone(next);
+  }
+  async getFloor(teamId: string, floorId: string): Promise<FloorRecord | undefined> {
+    const rec = this.rows.get(this.#key(teamId, floorId));
+    return rec ? clone(rec) : undefined;
+  }
+  async listFloors(inspectorId: string): Promise<FloorRecord[]> {
+    return [...this.rows.values()].filter((r) => r.inspectorId === inspectorId).map(clone);
+  }
+  async updateFloor(
+    rec: FloorRecord,
+    change: Partial<Pick<FloorRecord, 'page' | 'openedAt'>> & { pausedAt?: number | null },
+  ): Promise<boolean> {
+    const key = this.#key(rec.teamId, rec.floorId);
+    if (this.rows.get(key)?.version !== rec.version) return false;
+    const { pausedAt, ...rest } = change;
+    const next: FloorRecord = { ...clone(rec), ...rest, version: rec.version + 1 };
+    if (pausedAt === null) delete next.pausedAt;
+    else if (pausedAt !== undefined) next.pausedAt = pausedAt;
+    this.rows.set(key, next);
+    return true;
+  }
+  async deleteFloor(teamId: string, floorId: string): Promise<void> {
+    this.rows.delete(this.#key(teamId, floorId));
+  }
+}
+
 /**
  * The whole `Store` in memory, for unit tests of qc/: the same contracts as `store/dynamo.ts`
  * (versioned monitoring and alerts, sessions that end once, leases and turns by owner), no I/O.
@@ -44,6 +82,7 @@ class MemoryAlerts implements AlertStore {
  */
 export class MemoryStore implements Store {
   readonly alerts = new MemoryAlerts();
+  readonly floors = new MemoryFloors();
   readonly links = new Map<string, InspectorLink>();
   readonly sessions = new Map<string, SessionRecord>();
   readonly monitoring = new Map<string, MonitoringRecord>();

@@ -144,12 +144,10 @@ describe('parseJob', () => {
     expect(parseJob(body)).toBeNull();
   });
 
-  // A gap, reported and left as it is: the header says the worker re-validates every field, but a qc
-  // job's agent and inspector IDs are only length-checked (1–7 characters), so `<!here>` passes. Only
-  // our ack path (which checks digits) writes to the queue, and the gateway client refuses such an ID,
-  // but a refusal made before the gateway shows the agent ID in Slack text. `it.fails` keeps the suite
-  // green and turns red once parseJob checks digits: then make it a plain `it`.
-  it.fails('a qc job whose agent ID is not digits is refused', () => {
+  // The worker re-validates every field: agent and inspector IDs are digits (a refusal before the
+  // gateway shows the agent ID in Slack text).
+  it('a qc job whose agent or inspector ID is not digits is refused', () => {
+    expect(parseJob(JSON.stringify({ ...good, inspectorId: '10 1' }))).toBeNull();
     expect(parseJob(JSON.stringify({ ...good, agentId: '<!here>' }))).toBeNull();
   });
 });

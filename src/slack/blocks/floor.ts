@@ -5,6 +5,7 @@ import {
   type Floor,
   type FloorAgent,
   type FloorMonitor,
+  type FloorScope,
   type FloorState,
   isOnCall,
   maskNumber,
@@ -23,8 +24,6 @@ import { clock } from './qc-outcome';
  * A floor too big for one message is paged: pages fill greedily within the block and text budgets, and
  * the text says which agents are shown ("showing 1–15 of 500"), so nothing is cut off silently.
  */
-
-export type FloorScope = { kind: 'vdn'; vdnId?: number } | { kind: 'skill'; skillId: string };
 
 export interface FloorViewInput {
   floor: Floor;
