@@ -11,6 +11,19 @@ import type { MonitorMode } from './model';
 /** Which agents a floor shows: the inspector's whole VDN, or one skill queue. */
 export type FloorScope = { kind: 'vdn'; vdnId?: number } | { kind: 'skill'; skillId: string };
 
+/** What a floor surface shows: the floor, its scope, the page, and whether it is still live. */
+export interface FloorView {
+  floor: Floor;
+  scope: FloorScope;
+  now: number;
+  /** 0-based; a page past the end shows the last page. */
+  page: number;
+  /** Paused: the surface stopped updating (after FLOOR_LIVE_MS); it offers Refresh. */
+  paused?: boolean;
+  /** Up to 2 notes under the counts (plain text, escaped by the renderer, 300 characters each). */
+  notes?: string[];
+}
+
 /** How long a floor stays live after it was opened (or refreshed); then it pauses and offers Refresh. */
 export const FLOOR_LIVE_MS = 30 * 60_000;
 

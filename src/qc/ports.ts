@@ -1,4 +1,6 @@
 import type {
+  AllAgentMonitorsData,
+  AllAgentStatusData,
   GatewayEvent,
   GatewayOutcome,
   GatewaySession,
@@ -18,6 +20,7 @@ import type {
   Store,
   ThreadRef,
 } from '../store/types';
+import type { FloorView } from './floor';
 import type { MonitorMode, SlackContext } from './model';
 import type { Notice } from './notice';
 import type { QcOutcome } from './outcome';
@@ -56,6 +59,24 @@ export interface Notifier {
    * they started); 'gone' when the message was deleted.
    */
   updateAlert(alert: AlertRecord, monitors?: AgentMonitor[]): Promise<'updated' | 'gone'>;
+  /**
+   * Post a floor message in the requester's DM (`'dm'`) or in the request's channel (`'channel'`).
+   * Returns where it landed, with a permalink when Slack gives one.
+   */
+  postFloor(
+    ctx: SlackContext,
+    where: 'dm' | 'channel',
+    view: FloorView,
+  ): Promise<{ channel: string; ts: string; permalink?: string }>;
+  /**
+   * Redraw a floor message in place ('gone' when it was deleted). Paced like every Tier 3 call;
+   * `deadline` bounds the wait for Slack's limit (then SlackBusyError, with Retry-After when Slack gave one).
+   */
+  updateFloor(
+    at: { channel: string; ts: string },
+    view: FloorView,
+    deadline?: number,
+  ): Promise<'updated' | 'gone'>;
   /** Publish the App Home tab. */
   publishHome(teamId: string, view: HomeView): Promise<void>;
   /** An ephemeral answer to the requester. */
@@ -126,6 +147,16 @@ export interface Gateway {
   forceSignOutAgent(session: GatewaySession, workNo: string): Promise<GatewayOutcome>;
   /** Force-release a call by its call ID. */
   forceReleaseCall(session: GatewaySession, callId: string): Promise<GatewayOutcome>;
+  /** The floor: every agent of the inspector's VDN (or one skill) with state, time in it, call. */
+  allAgentStatus(
+    session: GatewaySession,
+    opts?: { skillId?: string },
+  ): Promise<GatewayOutcome<AllAgentStatusData>>;
+  /** Who monitors whom, where the gateway says (`allagent`; `supported: false` on a 404). */
+  allAgentMonitors(session: GatewaySession): Promise<GatewayOutcome<AllAgentMonitorsData>>;
+  /** Subscribe the session to these agents' state changes (QC_AgentState_Notify), at most 500. */
+  beginMonitor(session: GatewaySession, workNos: readonly string[]): Promise<GatewayOutcome>;
+  endMonitor(session: GatewaySession, workNos: readonly string[]): Promise<GatewayOutcome>;
 }
 
 export interface QcDeps {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { errorSummary } from '../errors';
 import type { Logger } from '../logger';
+import type { FloorView } from '../qc/floor';
 import type { SlackContext } from '../qc/model';
 import type { QcOutcome } from '../qc/outcome';
 import type { AgentMonitor, HomeView, Notice, Notifier } from '../qc/ports';
@@ -9,6 +10,7 @@ import type { AlertRecord, KeptPost, KeptPosts, ThreadRef } from '../store/types
 import { AckNotes } from './ack-note';
 import { exportAuditCsv } from './audit-export';
 import { alertMessage } from './blocks/alert';
+import { floorMessage } from './blocks/floor';
 import { homeView } from './blocks/home';
 import { type Block, context, message, type SlackMessage } from './blocks/kit';
 import { noticeMessage } from './blocks/notices';
@@ -208,6 +210,49 @@ export class SlackNotifier implements Notifier {
         this.#logger.warn({ alert: alert.alertId, error: code }, 'alert message is gone; no more updates');
         return 'gone';
       }
+      throw err;
+    }
+  }
+
+  async postFloor(
+    ctx: SlackContext,
+    where: 'dm' | 'channel',
+    view: FloorView,
+  ): Promise<{ channel: string; ts: string; permalink?: string }> {
+    const msg = floorMessage(view);
+    const channel = where === 'dm' ? await this.#dmChannel(ctx.teamId, ctx.userId) : ctx.channelId;
+    const posted = await this.#post({ channel, text: msg.text, blocks: msg.blocks });
+    if (!posted) throw new Error('chat.postMessage returned no ts');
+    const permalink = await this.#call('chat.getPermalink', undefined, () =>
+      this.#client.chat.getPermalink({ channel: posted.channel, message_ts: posted.ts }),
+    ).then(
+      (res) => res.permalink,
+      (err: unknown) => {
+        // The floor is posted; without a link the answer still says where it is.
+        this.#logger.warn({ err: errorSummary(err) }, 'no permalink for the floor message');
+        return undefined;
+      },
+    );
+    return { ...posted, ...(permalink ? { permalink } : {}) };
+  }
+
+  async updateFloor(
+    at: { channel: string; ts: string },
+    view: FloorView,
+    deadline?: number,
+  ): Promise<'updated' | 'gone'> {
+    const msg = floorMessage(view);
+    try {
+      await this.#call(
+        'chat.update',
+        at.channel,
+        () =>
+          this.#client.chat.update({ channel: at.channel, ts: at.ts, text: msg.text, blocks: msg.blocks }),
+        deadline,
+      );
+      return 'updated';
+    } catch (err) {
+      if (MESSAGE_GONE.has(slackError(err))) return 'gone';
       throw err;
     }
   }

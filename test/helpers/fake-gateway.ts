@@ -1,4 +1,5 @@
 import {
+  type AgentStatusEntry,
   type GatewayOutcome,
   type GatewaySession,
   GatewayTimeoutError,
@@ -50,6 +51,10 @@ const LOG_NAME: Record<string, string> = {
   pollEvent: 'getAgentEvent',
   handshake: 'handShake',
   agentStatus: 'getAgentStatus',
+  allAgentStatus: 'allAgentStatus',
+  allAgentMonitors: 'allAgentMonitors',
+  beginMonitor: 'beginMonitor',
+  endMonitor: 'endMonitor',
 };
 
 /**
@@ -138,5 +143,20 @@ export class FakeGateway implements Gateway {
   }
   forceReleaseCall(s: GatewaySession, callId: string) {
     return this.#empty('forceReleaseCall', s, callId);
+  }
+  /** The floor `allAgentStatus` answers with (set by a test). */
+  floor: AgentStatusEntry[] = [];
+  allAgentStatus(s: GatewaySession, opts: { skillId?: string } = {}) {
+    const args = opts.skillId ? [opts.skillId] : [];
+    return this.#answer('allAgentStatus', 'allAgentStatus', s, args, { agents: [...this.floor], skipped: 0 });
+  }
+  allAgentMonitors(s: GatewaySession) {
+    return this.#answer('allAgentMonitors', 'allAgentMonitors', s, [], { supported: false as const });
+  }
+  beginMonitor(s: GatewaySession, workNos: readonly string[]) {
+    return this.#empty('beginMonitor', s, workNos.join(' '));
+  }
+  endMonitor(s: GatewaySession, workNos: readonly string[]) {
+    return this.#empty('endMonitor', s, workNos.join(' '));
   }
 }

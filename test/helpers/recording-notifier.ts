@@ -1,3 +1,4 @@
+import type { FloorView } from '../../src/qc/floor';
 import type { SlackContext } from '../../src/qc/model';
 import type { QcOutcome } from '../../src/qc/outcome';
 import type { Notice, Notifier } from '../../src/qc/ports';
@@ -14,6 +15,8 @@ export class RecordingNotifier implements Notifier {
   readonly dms: Array<{ teamId: string; userId: string; notice: Notice }> = [];
   readonly alerts: AlertRecord[] = [];
   readonly replies: Array<{ lines: string[]; thread?: ThreadRef }> = [];
+  /** Floor messages posted and redrawn, in order (`at` is channel:ts). */
+  readonly floors: Array<{ at: string; view: FloorView; posted?: true }> = [];
   failDm = false;
   #ts = 0;
 
@@ -24,6 +27,15 @@ export class RecordingNotifier implements Notifier {
   }
   async updateAlert(alert: AlertRecord): Promise<'updated' | 'gone'> {
     this.alerts.push(alert);
+    return 'updated';
+  }
+  async postFloor(ctx: SlackContext, where: 'dm' | 'channel', view: FloorView) {
+    const posted = { channel: where === 'dm' ? `D-${ctx.userId}` : ctx.channelId, ts: `ts-${++this.#ts}` };
+    this.floors.push({ at: `${posted.channel}:${posted.ts}`, view, posted: true });
+    return posted;
+  }
+  async updateFloor(at: { channel: string; ts: string }, view: FloorView): Promise<'updated' | 'gone'> {
+    this.floors.push({ at: `${at.channel}:${at.ts}`, view });
     return 'updated';
   }
   async publishHome(): Promise<void> {}

@@ -7,6 +7,7 @@ import {
   type FloorMonitor,
   type FloorScope,
   type FloorState,
+  type FloorView,
   isOnCall,
   maskNumber,
   orderAgents,
@@ -25,17 +26,8 @@ import { clock } from './qc-outcome';
  * the text says which agents are shown ("showing 1–15 of 500"), so nothing is cut off silently.
  */
 
-export interface FloorViewInput {
-  floor: Floor;
-  scope: FloorScope;
-  now: number;
-  /** 0-based; a page past the end shows the last page. */
-  page: number;
-  /** Paused: the message stopped updating (after 30 min); it offers Refresh. */
-  paused?: boolean;
-  /** Up to 2 notes to show under the counts (plain text, escaped here, 300 characters each), e.g. "the gateway lists no skills". */
-  notes?: string[];
-}
+/** What one floor surface shows (qc/floor.ts owns the shape). */
+export type FloorViewInput = FloorView;
 
 export const FLOOR_ACTION = {
   takeOver: 'qc_floor_takeover',
