@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeClock, type RunningSimulator, type Scenario, startSimulator } from '../simulator/index';
+import {
+  FakeClock,
+  type RunningSimulator,
+  type Scenario,
+  startSimulator,
+  type TrafficSettings,
+} from '../simulator/index';
 import { logLevelConfig } from '../src/config';
 import type { GatewayClientOptions } from '../src/gateway/client';
 import { createLogger } from '../src/log';
@@ -59,6 +65,8 @@ export interface LocalStackOptions {
     /** Deployments that differ: the 2018 route table, a load balancer that needs its cookie. */
     profile?: 'default' | 'legacy';
     elbCookie?: boolean;
+    /** Customer calls that start and end on their own (`npm start -- --traffic`). */
+    traffic?: boolean | Partial<TrafficSettings>;
   };
   /** More users the local Slack API knows, besides DEMO_USERS (load tests). */
   slackUsers?: FakeUser[];
@@ -189,6 +197,7 @@ function simulatorOptions(opts: LocalStackOptions): Parameters<typeof startSimul
     ...(o?.scenario ? { scenario: o.scenario } : {}),
     ...(o?.profile ? { profile: o.profile } : {}),
     ...(o?.elbCookie ? { elbCookie: true } : {}),
+    ...(o?.traffic ? { traffic: o.traffic } : {}),
   };
 }
 

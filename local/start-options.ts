@@ -13,17 +13,22 @@ import {
   qcPolicyConfig,
   socketModeConfig,
 } from '../src/config';
+import type { TrafficSettings } from '../simulator/index';
 import type { LocalStackOptions } from './stack';
 
 type Env = Record<string, string | undefined>;
 
 export const START_USAGE = `qc-slack local stack
 
-  npm start [-- --port 3000] [--data-dir .data] [--push]
+  npm start [-- --port 3000] [--data-dir .data] [--push] [--traffic]
 
   --port       HTTP port (default $PORT or 3000), e.g. npm start -- --port 3001
   --data-dir   keep the DynamoDB table on disk (default: in memory)
   --push       sign inspectors in in push mode (events POSTed to /gateway/events)
+  --traffic    the simulator's customer calls start and end on their own (the floor moves)
+  --calls-per-minute N   traffic: mean arrivals a minute over all agents (default 10; implies --traffic)
+  --mean-talk-seconds N  traffic: mean talk time (default 60; implies --traffic)
+  --seed N               traffic: seed of its random choices (default 1)
 
   Open the printed console URL (http://127.0.0.1:3000/console/) and use qc-slack as a supervisor would.
 
@@ -53,6 +58,10 @@ function parseFlags(argv: string[]) {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       push: { type: 'boolean', default: false },
+      traffic: { type: 'boolean', default: false },
+      'calls-per-minute': { type: 'string' },
+      'mean-talk-seconds': { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -63,9 +72,42 @@ function portFromFlag(raw: string): number | undefined {
   return raw.trim() !== '' && Number.isInteger(port) && port >= 0 && port <= 65535 ? port : undefined;
 }
 
+type Flags = ReturnType<typeof parseFlags>['values'];
+
+class FlagError extends Error {}
+
+/** A number flag within [min, max] (integers only where `integer`), or FlagError naming it. */
+function numberFlag(flags: Flags, name: 'calls-per-minute' | 'mean-talk-seconds' | 'seed', min: number, max: number) {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  const integer = name === 'seed';
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n)))
+    throw new FlagError(
+      `--${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${raw}")`,
+    );
+  return n;
+}
+
+/** --traffic and its settings (a setting alone turns traffic on, as in `npm run simulator`). */
+function trafficFlags(flags: Flags): Partial<TrafficSettings> | undefined {
+  const callsPerMinute = numberFlag(flags, 'calls-per-minute', 0.01, 60_000);
+  const meanTalkSeconds = numberFlag(flags, 'mean-talk-seconds', 1, 86_400);
+  const seed = numberFlag(flags, 'seed', 0, 4_294_967_295);
+  if (!flags.traffic && callsPerMinute === undefined && meanTalkSeconds === undefined) {
+    if (seed !== undefined) throw new FlagError('--seed sets the traffic\'s seed: add --traffic');
+    return undefined;
+  }
+  return {
+    ...(callsPerMinute !== undefined ? { callsPerMinute } : {}),
+    ...(meanTalkSeconds !== undefined ? { meanTalkSeconds } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  };
+}
+
 /** argv (after the script) + environment → the plan. Pure apart from reading CCGW_CA_FILE. */
 export function planStart(argv: string[], env: Env): StartPlan {
-  let flags: ReturnType<typeof parseFlags>['values'];
+  let flags: Flags;
   try {
     flags = parseFlags(argv).values;
   } catch (err) {
@@ -93,6 +135,9 @@ export function planStart(argv: string[], env: Env): StartPlan {
     const policy = qcPolicyConfig(env);
     const socketMode = socketModeConfig(env);
     const dataDir = flags['data-dir'];
+    const traffic = trafficFlags(flags);
+    if (traffic && gateway)
+      return { kind: 'error', message: '--traffic drives the simulator: it cannot be used with CCGW_BASE_URL' };
     return {
       kind: 'start',
       port,
@@ -105,10 +150,11 @@ export function planStart(argv: string[], env: Env): StartPlan {
         defaultPermissions: policy.defaultPermissions,
         ...(socketMode ? { socketMode, adminUserIds: policy.adminUserIds } : {}),
         push: flags.push,
+        ...(traffic ? { simulator: { traffic } } : {}),
       },
     };
   } catch (err) {
-    if (err instanceof ConfigError) return { kind: 'error', message: err.message };
+    if (err instanceof ConfigError || err instanceof FlagError) return { kind: 'error', message: err.message };
     throw err;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunningSimulator } from '../simulator/index';
 import { createLogger } from '../src/log';
 import {
   DEMO_USERS,
@@ -83,6 +84,7 @@ async function banner(
   options: { dataDir?: string; socketMode?: unknown; adminUserIds?: ReadonlySet<string> },
 ): Promise<string> {
   const gatewayLine = stack.sim ? `${stack.sim.url} (simulator; CA ${stack.sim.caFile})` : env.CCGW_BASE_URL;
+  const trafficLine = stack.sim ? `\n  Traffic            ${trafficWords(stack.sim)}` : '';
   const dbLine = `${stack.db.endpoint} table ${stack.db.tableName}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in memory)'}`;
   if (options.socketMode) {
     return `
@@ -110,7 +112,7 @@ Ctrl-C stops everything.
 qc-slack local stack is up
 
   Console            ${consoleLine}
-  CC-Gateway         ${gatewayLine}
+  CC-Gateway         ${gatewayLine}${trafficLine}
   DynamoDB           ${dbLine}
   Channel            ${LOCAL_CHANNEL} (#qc-floor)
   Demo users         (the console's "Acting as"; gateway password: simulator)
@@ -128,6 +130,13 @@ In the console type /qc signin, then /qc listen 2005 and /intercept 2005. From a
 
 Ctrl-C stops everything.
 `;
+}
+
+/** The banner's traffic line: what runs, and how to switch it. */
+export function trafficWords(sim: RunningSimulator): string {
+  const t = sim.sim.traffic.status();
+  if (!t.on) return 'off (npm start -- --traffic, or the console\'s call-centre panel)';
+  return `on: ${t.callsPerMinute} calls a minute, ${t.meanTalkSeconds} s talk on average, seed ${t.seed} (the console's call-centre panel switches it)`;
 }
 
 /**

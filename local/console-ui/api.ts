@@ -54,4 +54,5 @@ export const api = {
   simCall: (agentId: string, action: 'start' | 'end') => call('POST', 'sim/call', { agentId, action }),
   injectFault: (kind: string) => call('POST', 'sim/fault', { kind }),
   clearFaults: () => call('DELETE', 'sim/fault'),
+  setTraffic: (change: { on?: boolean; callsPerMinute?: number }) => call('POST', 'sim/traffic', change),
 };

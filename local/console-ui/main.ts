@@ -260,6 +260,11 @@ const simPanel = new SimPanel({
       const out = await api.clearFaults();
       if (out.sim) setSim(out.sim as Snapshot);
     }),
+  traffic: (change, el) =>
+    void busy(el, async () => {
+      const out = await api.setTraffic(change);
+      if (out.sim) setSim(out.sim as Snapshot);
+    }),
 });
 
 const modal = new ModalHost({

@@ -5,7 +5,7 @@
  */
 import { h } from './dom';
 import { model } from './model';
-import type { Agent, Call, FaultPreset, Snapshot } from './types';
+import type { Agent, Call, FaultPreset, Snapshot, Traffic } from './types';
 
 const VERB: Record<string, string> = {
   listen: 'listening to',
@@ -19,6 +19,8 @@ export interface SimActions {
   alert(agent: Agent, call: Call | undefined, el: HTMLButtonElement): void;
   inject(kind: string, el: HTMLButtonElement): void;
   clear(el: HTMLButtonElement): void;
+  /** `el`: the button to mark busy (none for the rate field, so typing keeps its focus). */
+  traffic(change: { on?: boolean; callsPerMinute?: number }, el: HTMLButtonElement | null): void;
 }
 
 /** The fault chosen in the select, kept over a reload (sessionStorage, like the user and the tab). */
@@ -44,6 +46,9 @@ export class SimPanel {
   private readonly body: HTMLElement;
   private readonly empty: HTMLElement;
   private presets: FaultPreset[] = [];
+  private readonly trafficSwitch: HTMLButtonElement;
+  private readonly trafficRate: HTMLInputElement;
+  private readonly trafficStatus: HTMLElement;
 
   constructor(private readonly actions: SimActions) {
     this.kind = h('select', { id: 'fault-kind', 'data-testid': 'fault-kind' });
@@ -66,6 +71,31 @@ export class SimPanel {
     this.note = h('p', { class: 'fault-note', id: 'fault-note' });
     this.kind.setAttribute('aria-describedby', 'fault-note');
     this.faults = h('p', { class: 'sim-faults', 'data-testid': 'sim-faults', role: 'status' }, 'No faults');
+    this.trafficSwitch = h(
+      'button',
+      { type: 'button', class: 'btn small', 'data-testid': 'traffic-switch', 'aria-pressed': 'false' },
+      'Traffic',
+    );
+    this.trafficSwitch.addEventListener('click', () =>
+      this.actions.traffic(
+        { on: this.trafficSwitch.getAttribute('aria-pressed') !== 'true' },
+        this.trafficSwitch,
+      ),
+    );
+    this.trafficRate = h('input', {
+      id: 'traffic-rate',
+      type: 'number',
+      min: '1',
+      max: '600',
+      step: '1',
+      class: 'traffic-rate',
+      'data-testid': 'traffic-rate',
+    });
+    this.trafficRate.addEventListener('change', () => {
+      const n = Number(this.trafficRate.value);
+      if (Number.isFinite(n) && n >= 1) this.actions.traffic({ callsPerMinute: n }, null);
+    });
+    this.trafficStatus = h('p', { class: 'traffic-status', 'data-testid': 'traffic-status', role: 'status' });
     this.calls = h('ul', { class: 'sim-calls', 'data-testid': 'sim-calls', 'aria-label': 'Customer calls' });
     // Rows are a list laid out as a grid: ID, state and buttons on one line, who monitors whom under
     // them across the state and the buttons (a table squeezed that into a narrow column, 4 lines high).
@@ -87,6 +117,14 @@ export class SimPanel {
         h('div', { class: 'fault-row' }, inject, clear),
         this.note,
         this.faults,
+      ),
+      h(
+        'div',
+        { class: 'traffic' },
+        this.trafficSwitch,
+        h('label', { for: 'traffic-rate' }, 'calls a minute'),
+        this.trafficRate,
+        this.trafficStatus,
       ),
       h('h3', {}, 'Calls'),
       this.calls,
@@ -123,6 +161,7 @@ export class SimPanel {
     this.body.hidden = sim === null;
     if (!sim) return;
     this.renderFaults(sim);
+    if (sim.traffic) this.renderTraffic(sim.traffic);
     this.renderCalls(sim);
     const seen = new Set<string>();
     for (const a of sim.agents) {
@@ -222,6 +261,22 @@ export class SimPanel {
       : 'No faults';
     if (this.faults.textContent !== text) this.faults.textContent = text;
     this.faults.classList.toggle('active', groups.size > 0);
+  }
+
+  /** The switch says what runs; the rate is left alone while someone types in it. */
+  private renderTraffic(t: Traffic): void {
+    this.trafficSwitch.setAttribute('aria-pressed', String(t.on));
+    this.trafficSwitch.textContent = t.on ? 'Traffic on' : 'Traffic off';
+    this.trafficSwitch.setAttribute(
+      'aria-label',
+      t.on ? 'Traffic on: calls start and end on their own. Turn it off' : 'Traffic off. Turn it on',
+    );
+    this.trafficSwitch.classList.toggle('primary', t.on);
+    if (document.activeElement !== this.trafficRate) this.trafficRate.value = String(t.callsPerMinute);
+    const text = t.on
+      ? `${t.callsPerMinute} calls a minute, ${t.meanTalkSeconds} s on average · ${t.started} started${t.missed ? `, ${t.missed} found nobody idle` : ''}`
+      : 'Calls start only when you press Call';
+    if (this.trafficStatus.textContent !== text) this.trafficStatus.textContent = text;
   }
 
   private renderCalls(sim: Snapshot): void {

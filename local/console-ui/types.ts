@@ -77,6 +77,16 @@ export interface Snapshot {
   agents: Agent[];
   calls: Call[];
   faults: { interface: string; kind: string; retcode?: string; ms?: number }[];
+  /** The simulator's traffic (calls that start and end on their own). */
+  traffic?: Traffic;
+}
+
+export interface Traffic {
+  on: boolean;
+  callsPerMinute: number;
+  meanTalkSeconds: number;
+  started: number;
+  missed: number;
 }
 
 export interface Command {

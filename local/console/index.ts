@@ -9,7 +9,7 @@ import type { StoreChange } from '../slack-api/index';
 import { buildConsoleBundle, type ConsoleBundle } from './bundle';
 import type { ConsoleContext } from './context';
 import { handleConsole } from './routes';
-import { SimWatcher } from './sim-bridge';
+import { SimWatcher, simView } from './sim-bridge';
 import { SlackBridge } from './slack-bridge';
 import { SseHub } from './sse';
 import { fileOut, messageOut, viewOut } from './state';
@@ -65,7 +65,7 @@ export function createConsole(ctx: ConsoleContext): ConsoleBridge {
       handleConsole(req, res, {
         ctx,
         bridge,
-        openEvents: (r, s) => hub.open(r, s, ctx.sim ? [{ event: 'sim', data: ctx.sim.snapshot() }] : []),
+        openEvents: (r, s) => hub.open(r, s, ctx.sim ? [{ event: 'sim', data: simView(ctx.sim) }] : []),
       }),
     bundle: buildConsoleBundle,
     close: () => {

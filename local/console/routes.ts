@@ -9,7 +9,7 @@ import { foreignCaller } from '../host-guard';
 import { buildConsoleBundle, CONSOLE_HTML } from './bundle';
 import type { ConsoleContext } from './context';
 import { BadInput, isObj, jsonBody, oneOf, optStr, str } from './input';
-import { FAULT_PRESETS, parseInterface, presetFaults, simCall } from './sim-bridge';
+import { FAULT_PRESETS, parseInterface, presetFaults, setTraffic, simCall, simView } from './sim-bridge';
 import type { SlackBridge } from './slack-bridge';
 import { consoleState } from './state';
 
@@ -137,7 +137,7 @@ const routes: Record<string, Handler> = {
       sim.endCall(agentId);
       return {};
     });
-    ok(res, { ...out, sim: ctx.sim?.snapshot() });
+    ok(res, { ...out, sim: ctx.sim ? simView(ctx.sim) : undefined });
   },
   'POST /console/api/sim/fault': async (req, res, { ctx }) => {
     const b = await jsonBody(req);
@@ -148,15 +148,19 @@ const routes: Record<string, Handler> = {
       simCall(ctx.sim, (sim) => {
         for (const f of faults) sim.injectFault(f);
       });
-      return ok(res, { kind, injected: faults.length, sim: ctx.sim?.snapshot() });
+      return ok(res, { kind, injected: faults.length, sim: ctx.sim ? simView(ctx.sim) : undefined });
     }
     throw new BadInput(
       `kind: expected one of ${FAULT_PRESETS.join(', ')} (the console's presets; the simulator's own kinds ${FAULT_KINDS.join(', ')} are at its /sim/faults)`,
     );
   },
+  'POST /console/api/sim/traffic': async (req, res, { ctx }) => {
+    const traffic = setTraffic(ctx.sim, await jsonBody(req));
+    ok(res, { traffic, sim: ctx.sim ? simView(ctx.sim) : undefined });
+  },
   'DELETE /console/api/sim/fault': async (_req, res, { ctx }) => {
     simCall(ctx.sim, (sim) => sim.clearFaults());
-    ok(res, { sim: ctx.sim?.snapshot() });
+    ok(res, { sim: ctx.sim ? simView(ctx.sim) : undefined });
   },
 };
 

@@ -10,6 +10,8 @@ import {
   QC_LOG_NAMES,
   SimError,
   type Simulator,
+  type TrafficSettings,
+  type TrafficStatus,
 } from '../../simulator/index';
 import { BadInput } from './input';
 
@@ -81,13 +83,33 @@ export function simCall<T>(sim: Simulator | undefined, fn: (sim: Simulator) => T
 
 const WATCH_MS = 250;
 
-/** What a person sees of the snapshot (no clock, counters or queue lengths). */
-function digest(snapshot: ReturnType<Simulator['snapshot']>): string {
+/** What the page gets of the simulator: its snapshot and the traffic switch (`/sim/traffic`). */
+export type SimView = ReturnType<Simulator['snapshot']> & { traffic: TrafficStatus };
+
+export function simView(sim: Simulator): SimView {
+  return { ...sim.snapshot(), traffic: sim.traffic.status() };
+}
+
+/** What a person sees of the view (no clock, counters or queue lengths). */
+function digest(view: SimView): string {
+  const { on, callsPerMinute, meanTalkSeconds } = view.traffic;
   return JSON.stringify({
-    agents: snapshot.agents.map(({ queuedEvents: _q, ...a }) => a),
-    calls: snapshot.calls,
-    faults: snapshot.faults,
+    agents: view.agents.map(({ queuedEvents: _q, ...a }) => a),
+    calls: view.calls,
+    faults: view.faults,
+    traffic: { on, callsPerMinute, meanTalkSeconds },
   });
+}
+
+/** The panel's traffic switch: on/off and calls a minute, checked by the simulator (its words in a 400). */
+export function setTraffic(sim: Simulator | undefined, body: Record<string, unknown>): TrafficStatus {
+  const change: Partial<TrafficSettings> & { on?: boolean } = {};
+  if (body.on !== undefined) {
+    if (typeof body.on !== 'boolean') throw new BadInput('on: expected true or false');
+    change.on = body.on;
+  }
+  if (body.callsPerMinute !== undefined) change.callsPerMinute = body.callsPerMinute as number;
+  return simCall(sim, (s) => s.traffic.set(change));
 }
 
 /** Calls `onChange(snapshot)` at most every 250 ms while `active()` says a page is listening. */
@@ -98,13 +120,13 @@ export class SimWatcher {
   constructor(
     private readonly sim: Simulator | undefined,
     private readonly active: () => boolean,
-    private readonly onChange: (snapshot: ReturnType<Simulator['snapshot']>) => void,
+    private readonly onChange: (view: SimView) => void,
   ) {}
 
   /** Starts watching (idempotent); stops by itself once no page listens. */
   start(): void {
     if (!this.sim || this.timer) return;
-    this.last = digest(this.sim.snapshot());
+    this.last = digest(simView(this.sim));
     this.timer = setInterval(() => this.check(), WATCH_MS).unref();
   }
 
@@ -115,11 +137,11 @@ export class SimWatcher {
       this.stop();
       return;
     }
-    const snapshot = this.sim.snapshot();
-    const d = digest(snapshot);
+    const view = simView(this.sim);
+    const d = digest(view);
     if (d === this.last) return;
     this.last = d;
-    this.onChange(snapshot);
+    this.onChange(view);
   }
 
   stop(): void {

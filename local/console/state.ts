@@ -9,7 +9,7 @@ import { QC_OPERATIONS } from '../../src/qc/model';
 import { USAGE } from '../../src/slack/parse';
 import type { StoredFile, StoredMessage, StoredView } from '../slack-api/index';
 import type { ConsoleContext } from './context';
-import { FAULT_PRESET_NOTES, FAULT_PRESETS } from './sim-bridge';
+import { FAULT_PRESET_NOTES, FAULT_PRESETS, simView } from './sim-bridge';
 
 export interface ManifestCommand {
   command: string;
@@ -111,6 +111,6 @@ export function consoleState(ctx: ConsoleContext) {
       label: FAULT_LABELS[kind],
       note: FAULT_PRESET_NOTES[kind],
     })),
-    sim: ctx.sim?.snapshot() ?? null,
+    sim: ctx.sim ? simView(ctx.sim) : null,
   };
 }
