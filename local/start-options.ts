@@ -4,6 +4,7 @@
  * a bad one fails fast naming it, and a good one applies to the simulator too.
  */
 import { parseArgs } from 'node:util';
+import type { TrafficSettings } from '../simulator/index';
 import {
   ConfigError,
   gatewayConfig,
@@ -13,7 +14,6 @@ import {
   qcPolicyConfig,
   socketModeConfig,
 } from '../src/config';
-import type { TrafficSettings } from '../simulator/index';
 import type { LocalStackOptions } from './stack';
 
 type Env = Record<string, string | undefined>;
@@ -77,7 +77,12 @@ type Flags = ReturnType<typeof parseFlags>['values'];
 class FlagError extends Error {}
 
 /** A number flag within [min, max] (integers only where `integer`), or FlagError naming it. */
-function numberFlag(flags: Flags, name: 'calls-per-minute' | 'mean-talk-seconds' | 'seed', min: number, max: number) {
+function numberFlag(
+  flags: Flags,
+  name: 'calls-per-minute' | 'mean-talk-seconds' | 'seed',
+  min: number,
+  max: number,
+) {
   const raw = flags[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
@@ -95,7 +100,7 @@ function trafficFlags(flags: Flags): Partial<TrafficSettings> | undefined {
   const meanTalkSeconds = numberFlag(flags, 'mean-talk-seconds', 1, 86_400);
   const seed = numberFlag(flags, 'seed', 0, 4_294_967_295);
   if (!flags.traffic && callsPerMinute === undefined && meanTalkSeconds === undefined) {
-    if (seed !== undefined) throw new FlagError('--seed sets the traffic\'s seed: add --traffic');
+    if (seed !== undefined) throw new FlagError("--seed sets the traffic's seed: add --traffic");
     return undefined;
   }
   return {
@@ -137,7 +142,10 @@ export function planStart(argv: string[], env: Env): StartPlan {
     const dataDir = flags['data-dir'];
     const traffic = trafficFlags(flags);
     if (traffic && gateway)
-      return { kind: 'error', message: '--traffic drives the simulator: it cannot be used with CCGW_BASE_URL' };
+      return {
+        kind: 'error',
+        message: '--traffic drives the simulator: it cannot be used with CCGW_BASE_URL',
+      };
     return {
       kind: 'start',
       port,
@@ -154,7 +162,8 @@ export function planStart(argv: string[], env: Env): StartPlan {
       },
     };
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof FlagError) return { kind: 'error', message: err.message };
+    if (err instanceof ConfigError || err instanceof FlagError)
+      return { kind: 'error', message: err.message };
     throw err;
   }
 }

@@ -135,7 +135,7 @@ Ctrl-C stops everything.
 /** The banner's traffic line: what runs, and how to switch it. */
 export function trafficWords(sim: RunningSimulator): string {
   const t = sim.sim.traffic.status();
-  if (!t.on) return 'off (npm start -- --traffic, or the console\'s call-centre panel)';
+  if (!t.on) return "off (npm start -- --traffic, or the console's call-centre panel)";
   return `on: ${t.callsPerMinute} calls a minute, ${t.meanTalkSeconds} s talk on average, seed ${t.seed} (the console's call-centre panel switches it)`;
 }
 

@@ -270,4 +270,23 @@ describe('each route drives the real handlers', () => {
     await bridge(stack, 'sim/fault', undefined, 'DELETE');
     expect(stack.sim?.sim.agent('1001')?.signedIn).toBe(true);
   });
+
+  it('POST /sim/traffic: the panel switches traffic on and off and sets calls a minute; bad values are named', async () => {
+    const sim = stack.sim?.sim;
+    if (!sim) throw new Error('no simulator');
+    const state = await bridge(stack, 'state');
+    expect((state.json.sim as { traffic: { on: boolean } }).traffic.on).toBe(false);
+    const on = await bridge(stack, 'sim/traffic', { on: true, callsPerMinute: 30 });
+    expect(on.json).toMatchObject({ ok: true, traffic: { on: true, callsPerMinute: 30 } });
+    expect((on.json.sim as { traffic: { on: boolean } }).traffic.on).toBe(true);
+    expect(sim.traffic.status()).toMatchObject({ on: true, callsPerMinute: 30 });
+    const bad = await bridge(stack, 'sim/traffic', { callsPerMinute: -1 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/^callsPerMinute: expected a number from/);
+    const notBool = await bridge(stack, 'sim/traffic', { on: 'yes' });
+    expect(notBool.json.error).toBe('on: expected true or false');
+    const off = await bridge(stack, 'sim/traffic', { on: false });
+    expect(off.json).toMatchObject({ ok: true, traffic: { on: false, callsPerMinute: 30 } });
+    expect(sim.traffic.status().on).toBe(false);
+  });
 });

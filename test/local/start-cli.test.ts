@@ -99,6 +99,52 @@ describe('npm start: a bad flag or setting is one line naming it', () => {
   });
 });
 
+describe('npm start -- --traffic', () => {
+  const simulatorOf = (argv: string[]) => {
+    const plan = planStart(argv, {});
+    if (plan.kind !== 'start') throw new Error(plan.kind === 'error' ? plan.message : plan.kind);
+    return plan.options.simulator;
+  };
+
+  it('the flags become the simulator traffic settings (a setting alone turns it on)', () => {
+    expect(simulatorOf([])).toBeUndefined();
+    expect(simulatorOf(['--traffic'])).toEqual({ traffic: {} });
+    expect(simulatorOf(['--calls-per-minute', '30', '--mean-talk-seconds', '20', '--seed', '7'])).toEqual({
+      traffic: { callsPerMinute: 30, meanTalkSeconds: 20, seed: 7 },
+    });
+  });
+
+  it('a bad value is named in one line', () => {
+    expect(planError(['--calls-per-minute', 'lots'], {})).toBe(
+      '--calls-per-minute must be a number from 0.01 to 60000 (got "lots")',
+    );
+    expect(planError(['--mean-talk-seconds', '0'], {})).toMatch(
+      /^--mean-talk-seconds must be a number from 1/,
+    );
+    expect(planError(['--traffic', '--seed', '1.5'], {})).toMatch(/^--seed must be a whole number/);
+    expect(planError(['--seed', '3'], {})).toBe("--seed sets the traffic's seed: add --traffic");
+    expect(planError(['--traffic'], { CCGW_BASE_URL: 'https://gw.example:8043' })).toBe(
+      '--traffic drives the simulator: it cannot be used with CCGW_BASE_URL',
+    );
+  });
+
+  it('the stack starts with traffic on and the banner says so', async () => {
+    const t = io();
+    const result = await main(
+      ['--traffic', '--calls-per-minute', '20'],
+      { PORT: '0', LOG_LEVEL: 'silent' },
+      t.io,
+    );
+    if (typeof result === 'number') throw new Error(t.err.join('\n'));
+    try {
+      expect(result.stack.sim?.sim.traffic.status()).toMatchObject({ on: true, callsPerMinute: 20 });
+      expect(t.out.join('\n')).toMatch(/Traffic +on: 20 calls a minute, 60 s talk on average, seed 1/);
+    } finally {
+      await result.stop();
+    }
+  });
+});
+
 describe('npm start: the settings apply to the local stack', () => {
   it('defaults when nothing is set', () => {
     const plan = planStart([], {});
