@@ -234,7 +234,7 @@ function buildApp(opts: LocalStackOptions, edges: Edges, overrides: Overrides): 
     ackDeps,
     queue,
     slackHandler: createSlackApp(config.ack.slack, ackDeps).handler,
-    alertDeps: buildAlertsDeps(config.alerts, overrides),
+    alertDeps: buildAlertsDeps(config.alerts, { ...overrides, queue }),
   };
 }
 

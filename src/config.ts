@@ -401,13 +401,26 @@ export interface AlertsFunctionConfig {
   table: TableConfig;
   secret: string;
   maxAgentId: number;
+  /** The job queue for alert-check jobs (is the agent on a call?); absent without QUEUE_URL: no checks. */
+  queue?: SqsConfig;
 }
 
 export function alertsFunctionConfig(env: Env = process.env): AlertsFunctionConfig {
+  const aws = awsConfig(env);
   return {
     slack: slackWebConfig(env),
     table: tableConfig(env),
     secret: alertsConfig(env).secret,
     maxAgentId: maxAgentIdConfig(env),
+    ...(aws.queueUrl
+      ? {
+          queue: {
+            queueUrl: aws.queueUrl,
+            region: aws.region,
+            ...(aws.sqsEndpoint ? { endpoint: aws.sqsEndpoint } : {}),
+            credentials: awsCredentialsConfig(env),
+          },
+        }
+      : {}),
   };
 }

@@ -26,7 +26,7 @@ export async function alertFor(
 }
 
 /** Read–change–write of an alert record (versioned; the loser re-reads and re-applies). */
-async function changeAlert(
+export async function changeAlert(
   deps: Pick<QcDeps, 'store'>,
   first: AlertRecord,
   change: (draft: AlertRecord) => AlertRecord | { refusal: QcOutcome },

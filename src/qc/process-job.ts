@@ -1,6 +1,7 @@
 import { errorSummary } from '../errors';
 import type { Job } from '../queue/jobs';
 import { changePermissions, linkUser, showHome, showStatus, showWho, unlinkUser } from './account-jobs';
+import { runAlertCheck } from './alert-check';
 import { runAudit } from './audit-job';
 import { runFloorJob } from './floor-job';
 import { type GatewayProgress, JobFailure, trackGateway } from './job-failure';
@@ -149,5 +150,7 @@ async function run(
     case 'takeover':
     case 'takeover-step':
       return { status: 'done', detail: await runTakeover(deps, job) };
+    case 'alert-check':
+      return { status: 'done', detail: await runAlertCheck(deps, job) };
   }
 }

@@ -44,7 +44,12 @@ export type Job =
       /** The requestId of the take-over this step continues. */
       takeoverId: string;
       alertId?: string;
-    } & JobBase);
+    } & JobBase)
+  /**
+   * Is a monitoring alert's agent on a call? Queued by λ alerts after posting it (`slack.userId`
+   * ALERT_CHECK_USER) and by the alert's "Check again" button (the clicker).
+   */
+  | ({ kind: 'alert-check'; alertId: string } & JobBase);
 
 interface JobBase {
   v: 1;
@@ -108,6 +113,7 @@ const CHECKS: Record<JobKind, (raw: Raw) => boolean> = {
     workNo(r.inspectorId) &&
     str(r.takeoverId, 128) &&
     optional(r.alertId, (v) => str(v, 64)),
+  'alert-check': (r) => str(r.alertId, 64),
 };
 
 function slackContext(v: unknown): boolean {
@@ -136,8 +142,12 @@ export function parseJob(body: string): Job | null {
   return check?.(raw) ? (raw as unknown as Job) : null;
 }
 
-/** FIFO group: one inspector's (or one Slack user's) jobs run in order. */
+/** The `slack.userId` of an alert-check that λ alerts queued itself (no person asked). */
+export const ALERT_CHECK_USER = 'qc-alerts';
+
+/** FIFO group: one inspector's (or one Slack user's, or one alert's) jobs run in order. */
 export function groupIdOf(job: Job): string {
+  if (job.kind === 'alert-check') return `alert-${job.alertId}`;
   return job.kind === 'qc' ||
     job.kind === 'release-call' ||
     job.kind === 'takeover' ||

@@ -9,8 +9,11 @@ import {
   type AlertPublisher,
 } from '../alerts/publisher';
 import { errorSummary } from '../errors';
+import type { Logger } from '../logger';
 import { agentMonitors } from '../qc/alert-actions';
 import type { AgentMonitor } from '../qc/ports';
+import { ALERT_CHECK_USER, groupIdOf, type Job } from '../queue/jobs';
+import type { JobQueue } from '../queue/types';
 import type { AlertRecord, AlertStore, IdempotencyStore, Store } from '../store/types';
 import { alertMessage } from './blocks/alert';
 import { CHANNEL_OUT_OF_REACH, slackErrorCode } from './web-api-errors';
@@ -36,6 +39,9 @@ export class SlackAlertPublisher implements AlertPublisher {
       client: WebClient;
       store: { alerts: AlertStore } & IdempotencyStore & Pick<Store, 'listMonitoring' | 'getSession'>;
       now: () => number;
+      /** Where the alert-check job goes (is the agent on a call?); none: the alert keeps its buttons. */
+      queue?: JobQueue;
+      logger?: Logger;
     },
   ) {}
 
@@ -55,6 +61,28 @@ export class SlackAlertPublisher implements AlertPublisher {
     } catch {
       this.#team = undefined; // asked again next time
       return [];
+    }
+  }
+
+  /** After posting: the worker checks whether the agent is on a call (λ alerts has no gateway session). */
+  async #queueCheck(alertId: string, channel: string): Promise<void> {
+    const { queue, now, logger } = this.deps;
+    const teamId = queue ? await this.#team : undefined;
+    if (!queue || !teamId) return;
+    const requestId = `alert-check-${alertId}`;
+    const job: Job = {
+      kind: 'alert-check',
+      alertId,
+      v: 1,
+      requestId,
+      slack: { teamId, userId: ALERT_CHECK_USER, channelId: channel },
+      requestedAt: now(),
+    };
+    try {
+      await queue.send(job, { groupId: groupIdOf(job), deduplicationId: requestId });
+    } catch (err) {
+      // The alert is posted and answered: without the check it keeps its QC buttons, as before checks existed.
+      logger?.warn({ alertId, err: errorSummary(err) }, 'alert check could not be queued');
     }
   }
 
@@ -109,6 +137,7 @@ export class SlackAlertPublisher implements AlertPublisher {
       }
       await store.alerts.saveAlert({ ...record, channel, ts, version: 1 });
       await store.finish(key, { alertId: record.alertId, channel, ts });
+      await this.#queueCheck(record.alertId, channel);
       return { alertId: record.alertId, channel, ts, duplicate: false };
     } catch (err) {
       // Best effort: the failure thrown below is what the sender hears (a claim left in progress expires with its TTL).

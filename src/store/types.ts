@@ -4,7 +4,7 @@
  * Every write that two functions can race on (worker vs keeper) is conditional on a version
  * or an owner, so no update is lost; there are no transactions (dynalite lacks them).
  */
-import type { FloorScope } from '../qc/floor';
+import type { FloorScope, FloorState } from '../qc/floor';
 import type { MonitorMode } from '../qc/model';
 
 export interface InspectorLink {
@@ -300,6 +300,11 @@ export interface AlertRecord {
   last?: { userId: string; op: string; retcode: string; ok: boolean; at: number };
   /** The message could not be updated any more (deleted). */
   messageGone?: boolean;
+  /**
+   * Set when an alert-check found the agent not on a call (its floor state then, and when): the
+   * alert says so instead of offering QC buttons. Absent: on a call, or not checked.
+   */
+  agentCall?: { state: FloorState; checkedAt: number };
   version: number;
 }
 

@@ -264,7 +264,7 @@ const EXPECTED_ACTIONS: Record<Fn, string[]> = {
   ],
   keeper: [...LOGS, ...DDB_ALL, ...SECRETS],
   'gateway-events': [...LOGS, ...DDB_ALL, ...SECRETS],
-  alerts: [...LOGS, ...DDB_RW, 'dynamodb:DeleteItem', ...SECRETS],
+  alerts: [...LOGS, ...DDB_RW, 'dynamodb:DeleteItem', 'sqs:SendMessage', ...SECRETS],
 };
 /** Every function's environment, exactly: what its code reads, and secrets only as SSM parameter names. */
 const COMMON_ENV = ['TABLE_NAME', 'LOG_LEVEL', 'AWS_NODEJS_CONNECTION_REUSE_ENABLED', 'NODE_OPTIONS'];
@@ -292,7 +292,7 @@ const EXPECTED_ENV: Record<Fn, string[]> = {
   keeper: [...COMMON_ENV, ...GATEWAY_ENV, 'SLACK_BOT_TOKEN_PARAM'],
   // receivePush takes the worker's deps (QcDeps), gateway client included, though it never calls it.
   'gateway-events': [...COMMON_ENV, ...GATEWAY_ENV, 'SLACK_BOT_TOKEN_PARAM'],
-  alerts: [...COMMON_ENV, 'SLACK_BOT_TOKEN_PARAM', 'ALERTS_SECRET_PARAM'],
+  alerts: [...COMMON_ENV, 'QUEUE_URL', 'SLACK_BOT_TOKEN_PARAM', 'ALERTS_SECRET_PARAM'],
 };
 /** The SecureString parameter behind each `<NAME>_PARAM` variable. */
 const SECRET_PARAMS: Record<string, string> = {

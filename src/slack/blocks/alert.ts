@@ -1,3 +1,4 @@
+import type { FloorState } from '../../qc/floor';
 import type { MonitorMode, QcOperation } from '../../qc/model';
 import { MODE_VERB } from '../../qc/monitoring';
 import type { AgentMonitor } from '../../qc/ports';
@@ -66,20 +67,35 @@ export function alertMessage(alert: AlertRecord, monitors: AgentMonitor[] = []):
       `Last: <@${alert.last.userId}> ${escapeText(alert.last.op)} → ${alert.last.ok ? 'done' : escapeText(resultWord(alert.last.retcode))} (${clock(alert.last.at)})`,
     );
   // Anyone may join an alert's call: past what one context text holds, the rest are counted.
+  const noCall = noCallLine(alert);
+  if (noCall) state.unshift(noCall);
   const onIt = joinWithin(state, ' · ', LIMITS.contextText, (rest) => `and ${rest} more`);
   blocks.push(context(state.length ? onIt.text : 'Nobody is on this call yet.'));
 
   const buttons = alertButtons(alert);
   if (buttons.length) blocks.push(actions(`qc_alert_${alert.alertId}`, buttons));
-  const text = `${alert.severity.toUpperCase()} alert: agent ${agent}: ${escapeText(alert.reason)}${alert.interceptedBy ? ` (intercepted by <@${alert.interceptedBy.userId}>)` : ''}`;
+  const text = `${alert.severity.toUpperCase()} alert: agent ${agent}: ${escapeText(alert.reason)}${alert.interceptedBy ? ` (intercepted by <@${alert.interceptedBy.userId}>)` : noCall ? ' (not on a call)' : ''}`;
   return { text: message(text).text, blocks };
 }
 
-/** After an intercept only Stop is left to anyone; before, everything (Intercept asks to confirm). */
+const STATE_WORD: Partial<Record<FloorState, string>> = { 'signed-out': 'signed out' };
+
+/** An alert-check found the agent not on a call (and nobody intercepted since): say so, with when. */
+function noCallLine(alert: AlertRecord): string | undefined {
+  const c = alert.interceptedBy ? undefined : alert.agentCall;
+  if (!c) return undefined;
+  return `:zzz: *${alert.agentId}* is not on a call (${STATE_WORD[c.state] ?? c.state}) as of ${clock(c.checkedAt)}`;
+}
+
+/** After an intercept only Stop is left to anyone; with no call, Check again; before, everything (Intercept asks to confirm). */
 function alertButtons(alert: AlertRecord): ButtonSpec[] {
   const v = (op: QcOperation) => alertOpValue(op, alert.agentId, alert.alertId);
   const stop: ButtonSpec = { text: 'Stop', actionId: ACTION.alertOp, value: v('stop') };
   if (alert.interceptedBy) return Object.keys(alert.participants).length ? [stop] : [];
+  if (alert.agentCall) {
+    const again: ButtonSpec = { text: 'Check again', actionId: ACTION.alertCheck, value: alert.alertId };
+    return Object.keys(alert.participants).length ? [again, stop] : [again];
+  }
   return [
     { text: 'Listen', actionId: ACTION.alertOp, value: v('listen'), style: 'primary' },
     { text: 'Whisper', actionId: ACTION.alertOp, value: v('whisper') },

@@ -123,6 +123,7 @@ export const ACTION = {
   signOut: 'qc_signout',
   openSignIn: 'qc_open_signin',
   forceSignIn: 'qc_force_signin',
+  alertCheck: 'qc_alert_check',
 } as const;
 
 export const ACTION_PATTERN = {
@@ -133,4 +134,5 @@ export const ACTION_PATTERN = {
   signOut: /^qc_signout(:\d+)?$/,
   openSignIn: /^qc_open_signin(:\d+)?$/,
   forceSignIn: /^qc_force_signin(:\d+)?$/,
+  alertCheck: /^qc_alert_check$/,
 } as const;

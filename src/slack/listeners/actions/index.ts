@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { ACTION_PATTERN } from '../../blocks/kit';
 import type { AckDeps } from '../../deps';
+import { alertCheckClick } from './alert-check';
 import { alertOpClick } from './alert-op';
 import { cancelClick } from './cancel';
 import type { Click } from './click';
@@ -18,4 +19,5 @@ export function registerActions(app: App, deps: AckDeps): void {
   app.action<Click>(ACTION_PATTERN.cancel, guarded(deps, 'qc_cancel', cancelClick));
   app.action<Click>(ACTION_PATTERN.signOut, guarded(deps, 'qc_signout', signOutClick(deps)));
   app.action<Click>(ACTION_PATTERN.openSignIn, guarded(deps, 'qc_open_signin', openSignInClick(deps)));
+  app.action<Click>(ACTION_PATTERN.alertCheck, guarded(deps, 'qc_alert_check', alertCheckClick(deps)));
 }
