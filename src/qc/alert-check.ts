@@ -23,7 +23,7 @@ const ON_A_CALL: ReadonlySet<FloorState> = new Set(['talking', 'ringing', 'unkno
 /** Runs one check; the word is the job's detail (what happened, for the logs). */
 export async function runAlertCheck(deps: QcDeps, job: AlertCheckJob): Promise<string> {
   const alert = await deps.store.alerts.getAlert(job.alertId);
-  if (!alert || !alert.ts || alert.messageGone) return 'no-alert';
+  if (!alert?.ts || alert.messageGone) return 'no-alert';
   // A person's "Check again" must come from the alert's channel (button values are never trusted).
   if (job.slack.userId !== ALERT_CHECK_USER && alert.channel !== job.slack.channelId) return 'no-alert';
   if (alert.interceptedBy) return 'intercepted';

@@ -134,5 +134,5 @@ export const ACTION_PATTERN = {
   signOut: /^qc_signout(:\d+)?$/,
   openSignIn: /^qc_open_signin(:\d+)?$/,
   forceSignIn: /^qc_force_signin(:\d+)?$/,
-  alertCheck: /^qc_alert_check$/,
+  alertCheck: /^qc_alert_check(:\d+)?$/,
 } as const;
