@@ -224,7 +224,7 @@ const dmView = h(
   h(
     'p',
     { class: 'read-only muted' },
-    'The app’s Messages tab is read only: session-ended notices, answers to Home clicks and audit exports arrive here.',
+    'The app’s Messages tab is read only: floors (/qc floor), session-ended notices, answers to Home clicks and audit exports arrive here; their buttons work.',
   ),
 );
 

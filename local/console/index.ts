@@ -10,6 +10,7 @@ import { buildConsoleBundle, type ConsoleBundle } from './bundle';
 import type { ConsoleContext } from './context';
 import { handleConsole } from './routes';
 import { SimWatcher, simView } from './sim-bridge';
+import type { SentRequest } from './slack-bridge';
 import { SlackBridge } from './slack-bridge';
 import { SseHub } from './sse';
 import { fileOut, messageOut, viewOut } from './state';
@@ -27,6 +28,8 @@ export interface ConsoleBridge {
   bundle(): Promise<ConsoleBundle>;
   /** Ends the event streams and stops watching the simulator. */
   close(): void;
+  /** The signed requests the page's actions sent to /slack/events (the last 100). */
+  readonly sent: readonly SentRequest[];
 }
 
 /** A store change as the page gets it (`event: slack`); undefined for what the page does not show. */
@@ -68,6 +71,7 @@ export function createConsole(ctx: ConsoleContext): ConsoleBridge {
         openEvents: (r, s) => hub.open(r, s, ctx.sim ? [{ event: 'sim', data: simView(ctx.sim) }] : []),
       }),
     bundle: buildConsoleBundle,
+    sent: bridge.sent,
     close: () => {
       unsubscribe();
       watcher.stop();

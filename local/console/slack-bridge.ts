@@ -37,15 +37,25 @@ async function post(url: string, headers: Record<string, string>, body: string):
   return { status: res.status, body: text, json };
 }
 
+export interface SentRequest {
+  body: string;
+  headers: Record<string, string>;
+  /** The Slack endpoint's answer (401 if it refused the signature). */
+  status: number;
+}
+
 export class SlackBridge {
   constructor(private readonly ctx: ConsoleContext) {}
 
-  private send(body: string, contentType?: string): Promise<HttpAnswer> {
-    return post(
-      `${this.ctx.url}/slack/events`,
-      signedHeaders(this.ctx.signingSecret, body, contentType ? { contentType } : {}),
-      body,
-    );
+  /** What the bridge sent to /slack/events, newest last (the last 100): tests check a click arrived signed. */
+  readonly sent: SentRequest[] = [];
+
+  private async send(body: string, contentType?: string): Promise<HttpAnswer> {
+    const headers = signedHeaders(this.ctx.signingSecret, body, contentType ? { contentType } : {});
+    const answer = await post(`${this.ctx.url}/slack/events`, headers, body);
+    this.sent.push({ body, headers, status: answer.status });
+    if (this.sent.length > 100) this.sent.shift();
+    return answer;
   }
 
   user(id: string): ConsoleUser {
