@@ -44,9 +44,9 @@ describeBrowser('browser console: the floor message', () => {
     await a.tid('tab-dm').click();
     const floor: Locator = a.tid('dm-view').locator(`[data-testid="message"][data-ts="${posted.ts}"]`);
     await waitForText(floor, /2005/);
-    const text = await floor.innerText();
-    expect(text).toMatch(/talking/);
-    expect(text).toMatch(/2006/);
+    const text = await floor.textContent();
+    expect(text ?? '').toMatch(/talking/);
+    expect(text ?? '').toMatch(/2006/);
     // Listen / Whisper / Take over per agent on a call; Take over is the danger button.
     const takeOver = floor.locator('[data-testid="block-button"][data-action-id^="qc_floor_takeover"]');
     expect(await takeOver.count()).toBeGreaterThanOrEqual(2);
@@ -159,7 +159,7 @@ describeBrowser('browser console: the floor message', () => {
     await waitForText(floor, /not shown: use the page buttons/);
     expect(await a.button(floor, /Next/).count()).toBe(1);
     // Numbers masked to their last 4 digits.
-    expect(await floor.innerText()).not.toContain('13900000001');
+    expect(await floor.textContent()).not.toContain('13900000001');
     await expectNoOverflowX(floor, 'the floor message at 800 px');
     await expectNoSidewaysScroll(page);
     a.expectClean();
