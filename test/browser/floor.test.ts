@@ -164,4 +164,33 @@ describeBrowser('browser console: the floor message', () => {
     await expectNoSidewaysScroll(page);
     a.expectClean();
   });
+
+  it('the panel turns traffic on and off by keyboard and sets calls a minute; calls then start on their own', async () => {
+    const a = h.console;
+    const { page } = a;
+    const sim = h.stack.sim?.sim;
+    if (!sim) throw new Error('no simulator');
+    const toggle = a.tid('traffic-switch');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    await waitForText(a.tid('traffic-status'), /10 calls a minute/);
+    expect(sim.traffic.status().on).toBe(true);
+
+    const rate = a.tid('traffic-rate');
+    await rate.focus();
+    await rate.fill('600');
+    await page.keyboard.press('Tab');
+    await expect.poll(() => sim.traffic.status().callsPerMinute).toBe(600);
+    await waitForText(a.tid('traffic-status'), /600 calls a minute/);
+    await expect.poll(() => sim.traffic.status().started, { timeout: 10_000 }).toBeGreaterThan(0);
+    await waitForText(a.tid('traffic-status'), /[1-9]\d* started/);
+
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(sim.traffic.status().on).toBe(false);
+    a.expectClean();
+  });
 });
