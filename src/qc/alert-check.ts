@@ -54,7 +54,14 @@ async function agentState(
   session: SessionRecord,
   agentId: string,
 ): Promise<{ state: FloorState } | 'gateway-failed' | 'not-listed'> {
-  const result = await deps.gateway.allAgentStatus(gatewaySession(session));
+  let result: Awaited<ReturnType<QcDeps['gateway']['allAgentStatus']>>;
+  try {
+    result = await deps.gateway.allAgentStatus(gatewaySession(session));
+  } catch (err) {
+    // A read that changes nothing: the alert keeps its buttons; no retry (the next alert checks again).
+    deps.logger.info({ err: errorSummary(err) }, 'alert check: the gateway could not be reached');
+    return 'gateway-failed';
+  }
   await adoptSessionChanges(deps, session, result);
   if (!result.ok) {
     deps.logger.info({ retcode: result.retcode }, 'alert check: the floor could not be read');

@@ -15,8 +15,12 @@ const labels = (m: StoredMessage) => buttonsOf(m.blocks).map((b) => b.text?.text
 const blocksText = (m: StoredMessage) => JSON.stringify(m.blocks ?? []);
 const floorReads = () => gatewayRequests(env.stack, 'queryAllAgentStatus').length;
 
+let posted = 0;
+/** Each alert its own reason: the same body signed in the same second is the same alert (a retry). */
 async function postAlert(agentId: string) {
-  const res = await env.slack.postAlert({ channel: LOCAL_CHANNEL, agentId, reason: 'Long silence' });
+  posted++;
+  const reason = `Long silence #${posted}`;
+  const res = await env.slack.postAlert({ channel: LOCAL_CHANNEL, agentId, reason });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   const alertId = String(res.json?.alert_id);
   const message = env.stack.slack.store.message(LOCAL_CHANNEL, String(res.json?.ts));
@@ -104,5 +108,19 @@ describe('an alert for an agent with no call (issue 13, item 15)', () => {
     await env.stack.queue.drained();
     expect(floorReads()).toBe(reads);
     expect(message.edits).toBe(1);
+  });
+
+  it('the gateway cannot be reached: the alert keeps its buttons, the check is not retried into the dead-letter queue', async () => {
+    env.sim.injectFault({ interface: 'queryAllAgentStatus', kind: 'reset', count: Number.POSITIVE_INFINITY });
+    try {
+      const dead = env.stack.queue.deadLetters.length;
+      const { message } = await postAlert('2004');
+      await env.stack.queue.drained();
+      expect(message.edits).toBe(0);
+      expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+      expect(env.stack.queue.deadLetters.length).toBe(dead);
+    } finally {
+      env.sim.clearFaults();
+    }
   });
 });
