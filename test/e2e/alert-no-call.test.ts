@@ -114,8 +114,13 @@ describe('an alert for an agent with no call (issue 13, item 15)', () => {
     env.sim.injectFault({ interface: 'queryAllAgentStatus', kind: 'reset', count: Number.POSITIVE_INFINITY });
     try {
       const dead = env.stack.queue.deadLetters.length;
+      const logged = env.logs.lines.length;
       const { message } = await postAlert('2004');
       await env.stack.queue.drained();
+      // A failed read is not a failed job: one read (the client's warning), no job error, no retry.
+      const lines = env.logs.lines.slice(logged);
+      expect(lines.filter((l) => /"op":"queryAllAgentStatus".*gateway call failed/.test(l))).toHaveLength(1);
+      expect(lines.filter((l) => /"level":"error"/.test(l))).toEqual([]);
       expect(message.edits).toBe(0);
       expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
       expect(env.stack.queue.deadLetters.length).toBe(dead);
