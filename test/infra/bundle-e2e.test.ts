@@ -175,7 +175,12 @@ function envFor(name: FunctionName): Record<string, string> {
     case 'gateway-events':
       return { ...common, ...gateway };
     case 'alerts':
-      return { ...common, ALERTS_SECRET_PARAM: '/qc-slack/e2e/alerts-secret' };
+      return {
+        ...common,
+        QUEUE_URL,
+        AWS_ENDPOINT_URL_SQS: sqs.url,
+        ALERTS_SECRET_PARAM: '/qc-slack/e2e/alerts-secret',
+      };
   }
 }
 
@@ -368,9 +373,14 @@ describe('the built bundles, driven with Lambda-shaped events', () => {
         'x-qc-signature': signAlert(ALERTS_SECRET, ts, body),
       },
     });
+    const mark = sqs.sent.length;
     const res = await fn('alerts').invoke<{ statusCode: number; body: string }>(event);
     expect(res.statusCode, res.body).toBe(201);
     await channelMessage(/Customer asked for a supervisor/);
+    // Then it asks the worker whether the agent is on a call (a signed SendMessage to the jobs queue).
+    const alertId = (JSON.parse(res.body) as { alert_id: string }).alert_id;
+    const sent = sqs.sent.slice(mark).map((m) => JSON.parse(m.body) as { kind: string; alertId?: string });
+    expect(sent).toEqual([expect.objectContaining({ kind: 'alert-check', alertId })]);
     const forged = apiGatewayEvent({
       path: '/alerts',
       body,
