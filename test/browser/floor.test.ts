@@ -193,4 +193,32 @@ describeBrowser('browser console: the floor message', () => {
     expect(sim.traffic.status().on).toBe(false);
     a.expectClean();
   });
+
+  it('an alert for an idle agent says so and offers Check again; after Call, Check again brings the QC buttons', async () => {
+    const a = h.console;
+    const { page } = a;
+    await a.tid('tab-channel').click();
+    // An agent idle now (traffic is off again: no call starts on it by itself).
+    const agent = h.stack.sim?.sim
+      .snapshot()
+      .agents.find((x) => /^20\d\d$/.test(x.id) && x.signedIn && x.stateName === 'idle' && !x.callId)?.id;
+    if (!agent) throw new Error('no idle agent');
+    const row = a.tid('sim-panel').locator(`[data-testid="agent-row"][data-agent="${agent}"]`);
+    await row.getByTestId('raise-alert').click();
+    const found = await a.waitForChannelMessage(new RegExp(`${agent} is not on a call \\(idle\\)`));
+    // The same message through its edits (its text changes).
+    const alert = a.channelMessageByTs(String(await found.getAttribute('data-ts')));
+    const labels = async () =>
+      (await alert.getByTestId('block-button').allTextContents()).map((l) => l.trim());
+    expect(await labels()).toEqual(['Check again']);
+
+    await a.clickAndWaitFor(row.getByTestId('start-call'), 'POST', '/console/api/sim/call');
+    await a.button(alert, /^Check again$/).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(labels, { timeout: 5_000 })
+      .toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+    expect(await alert.textContent()).not.toMatch(/not on a call/);
+    a.expectClean();
+  });
 });
