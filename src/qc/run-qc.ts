@@ -319,6 +319,23 @@ async function markAwaiting(
 }
 
 /** Write the state the operation left, on top of whatever the keeper wrote meanwhile (versioned). */
+/**
+ * Retcodes that refuse a stop because there is nothing to stop: a state error (the inspector is not
+ * listening, inserting or whispering) or no such agent. Our record then only remembers missed events:
+ * it is cleared, or it would refuse every next request with "stop that first".
+ */
+const NOTHING_TO_STOP = new Set(['900-004', '900-005']);
+
+function notMonitoring(a: { job: QcJob; outcome: QcOutcome }, draft: { agentId?: string }): boolean {
+  return (
+    effectOf(a.job.op) === 'none' &&
+    a.outcome.kind === 'gateway' &&
+    !a.outcome.ok &&
+    NOTHING_TO_STOP.has(a.outcome.retcode) &&
+    draft.agentId === a.job.agentId
+  );
+}
+
 async function settleMonitoring(
   deps: QcDeps,
   a: {
@@ -332,7 +349,8 @@ async function settleMonitoring(
   const settled = await updateMonitoring(deps, a, (draft) => {
     delete draft.awaitingThreadSince;
     const effect = effectOf(a.job.op);
-    if (a.outcome.kind === 'gateway' && a.outcome.ok && effect !== 'unchanged') {
+    if (notMonitoring(a, draft)) clearTarget(draft);
+    else if (a.outcome.kind === 'gateway' && a.outcome.ok && effect !== 'unchanged') {
       if (effect !== 'none') {
         const mode = effect.mode;
         const sameAgent = draft.agentId === a.job.agentId;

@@ -132,7 +132,8 @@ export function parseJob(body: string): Job | null {
   if (!isRecord(raw) || raw.v !== 1 || !str(raw.requestId, 128) || typeof raw.requestedAt !== 'number')
     return null;
   if (!slackContext(raw.slack)) return null;
-  const check = Object.hasOwn(CHECKS, raw.kind as string) ? CHECKS[raw.kind as JobKind] : undefined;
+  const kind = raw.kind;
+  const check = typeof kind === 'string' && Object.hasOwn(CHECKS, kind) ? CHECKS[kind as JobKind] : undefined;
   return check?.(raw) ? (raw as unknown as Job) : null;
 }
 
