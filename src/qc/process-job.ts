@@ -101,8 +101,9 @@ async function runClaimed(
     return { status: 'expired', detail: `${Math.round(age / 1000)}s` };
   }
   const result = await run(deps, job, a.loaded);
-  // An action taken from the App Home tab (its "channel" is the user): redraw the tab.
-  if (job.kind !== 'home' && job.slack.channelId === job.slack.userId) {
+  // An action taken from the App Home tab (its "channel" is the user): redraw the tab. (A floor's
+  // page/Refresh on Home redraws the tab itself, with the floor it read.)
+  if (job.kind !== 'home' && job.kind !== 'floor-view' && job.slack.channelId === job.slack.userId) {
     await showHome(deps, job.slack.teamId, job.slack.userId).catch((err: unknown) =>
       deps.logger.warn({ err: errorSummary(err) }, 'App Home could not be refreshed'),
     );
