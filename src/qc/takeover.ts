@@ -68,6 +68,10 @@ async function checkTakeover(
 ): Promise<{ alert?: AlertRecord } | { refusal: QcOutcome }> {
   const alert = job.alertId ? await alertFor(deps, job) : undefined;
   if (job.alertId && !alert) return { refusal: { kind: 'alert-gone' } };
+  // The alert's single taker, in the words an Intercept click gets.
+  const by = alert?.interceptedBy;
+  if (by && by.userId !== job.slack.userId)
+    return { refusal: { kind: 'already-intercepted', agentId: job.agentId, by: by.userId, at: by.at } };
   const monitors = await agentMonitors(deps, job.slack.teamId, job.agentId);
   const holder = monitors.find((r) => r.mode === 'intercept' && r.inspectorId !== inspectorId);
   if (holder) return { refusal: { kind: 'taken-first', agentId: job.agentId, by: holder.userId } };
