@@ -248,6 +248,15 @@ describe('one-click take-over', () => {
         expect(made.filter((c) => c.startsWith('intercept')).length).toBeLessThanOrEqual(1);
         expect(made.filter((c) => !c.startsWith('qc(listen')).length).toBeLessThanOrEqual(1);
         expect((await t.store.getMonitoring(INSPECTOR))?.takeover).toBeUndefined();
+        // And the channel heard how it ended, in one message after "Taking over…".
+        const said = t.said();
+        expect(said[0]).toContain('Taking over 2005: answer your phone');
+        expect(said).toHaveLength(2);
+        const end = said[1] ?? '';
+        if (made.includes('intercept(2005)'))
+          expect(end).toMatch(/Intercepted the call of agent 2005|took over 2005 first/);
+        else if (made.includes('cancelMonitor(2005)')) expect(end).toContain('did not answer within 30 s');
+        else expect(end).toMatch(/took over 2005 first|no longer listening/);
       }),
       { numRuns: 150 },
     );
