@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_JOB_LIMITS } from '../../src/qc/job-limits';
+import { processJob } from '../../src/qc/process-job';
 import { runTakeover } from '../../src/qc/takeover';
 import { advanceTakeover, STALE_STEP_MS } from '../../src/qc/takeover-step';
 import { flushPendingEvents } from '../../src/qc/thread-events';
@@ -21,7 +23,7 @@ const OTHER_INSPECTOR = '1002';
 function setup(state: State = 'none', permissions?: string[]) {
   const w = world(state, permissions);
   let now = T0;
-  const deps = { ...w.deps, now: () => now, limits: { takeoverAnswerMs: WAIT } };
+  const deps = { ...w.deps, now: () => now, limits: { ...DEFAULT_JOB_LIMITS, takeoverAnswerMs: WAIT } };
   let seq = 0;
   const job = (
     extra: Partial<Extract<Job, { kind: 'takeover' }>> = {},
@@ -212,6 +214,15 @@ describe('one-click take-over', () => {
     expect(await t.keeper()).toBe(false);
     expect(t.gateway.made()).toEqual(['qc(listen, 2005)']);
     expect(t.said().at(-1)).toContain('did not finish');
+  });
+
+  it('a take-over job that waited too long in the queue is not run (no gateway call), the user told', async () => {
+    const t = setup();
+    t.tick(120_000);
+    const result = await processJob(t.deps, t.job({ requestId: 'req-old' }));
+    expect(result.status).toBe('expired');
+    expect(t.gateway.made()).toEqual([]);
+    expect(t.notifier.tells[0]?.notice).toMatchObject({ kind: 'job-expired', request: { op: 'intercept' } });
   });
 
   it('any order of answer, time, someone else and keeper turns: at most one intercept, nothing left pending', async () => {
