@@ -87,7 +87,7 @@ async function claimJob(deps: WorkerQcDeps, job: Job, limits: JobLimits) {
 
 /** A claimed job: a stale gateway job is answered "outcome unknown", an old one refused, else run. */
 async function runClaimed(
-  deps: QcDeps & QcPolicy,
+  deps: WorkerQcDeps,
   job: Job,
   a: { stale: boolean; limits: JobLimits; loaded: Promise<QcState> | undefined },
 ): Promise<JobResult> {
@@ -111,11 +111,7 @@ async function runClaimed(
   return result;
 }
 
-async function run(
-  deps: QcDeps & QcPolicy,
-  job: Job,
-  loaded: Promise<QcState> | undefined,
-): Promise<JobResult> {
+async function run(deps: WorkerQcDeps, job: Job, loaded: Promise<QcState> | undefined): Promise<JobResult> {
   switch (job.kind) {
     case 'qc': {
       const outcome = await runQc(deps, job, loaded);
@@ -148,7 +144,6 @@ async function run(
     case 'floor-view':
       return { status: 'done', detail: await runFloorJob(deps, job) };
     case 'takeover':
-    case 'takeover-step':
       return { status: 'done', detail: await runTakeover(deps, job) };
   }
 }

@@ -210,8 +210,8 @@ function refusalSeen(kind: string, op: QcOperation, state: State): { text: strin
     case 'not-monitoring':
       return op === 'intercept'
         ? {
-            text: 'You can only intercept an agent you are monitoring. Listen, insert or whisper on 2005 first.',
-            buttons: MONITOR_BUTTONS,
+            text: "You can only intercept an agent you are monitoring. Take over 2005's call in one click, or listen, insert or whisper on 2005 first.",
+            buttons: [...MONITOR_BUTTONS, 'Take over'],
           }
         : {
             text: `To ${WORDS[op].verb} 2005 you must already be monitoring them.`,

@@ -12,8 +12,9 @@ import { guarded } from './guarded';
 import { openSignInClick } from './open-sign-in';
 import { qcOpClick } from './qc-op';
 import { signOutClick } from './sign-out';
+import { takeOverClick } from './takeover';
 
-/** Buttons: QC operations, alert buttons, confirmations, sign-in and sign-out, floor pages and Refresh. */
+/** Buttons: QC operations, alert buttons, confirmations, sign-in and sign-out, floor pages and Refresh, Take over. */
 export function registerActions(app: App, deps: AckDeps): void {
   app.action<Click>(ACTION_PATTERN.qcOp, guarded(deps, 'qc_op', qcOpClick(deps)));
   app.action<Click>(ACTION_PATTERN.alertOp, guarded(deps, 'qc_alert', alertOpClick(deps)));
@@ -23,4 +24,5 @@ export function registerActions(app: App, deps: AckDeps): void {
   app.action<Click>(ACTION_PATTERN.openSignIn, guarded(deps, 'qc_open_signin', openSignInClick(deps)));
   app.action<Click>(FLOOR_ACTION_PATTERN.page, guarded(deps, 'qc_floor_page', floorPageClick(deps)));
   app.action<Click>(FLOOR_ACTION_PATTERN.refresh, guarded(deps, 'qc_floor_refresh', floorRefreshClick(deps)));
+  app.action<Click>(FLOOR_ACTION_PATTERN.takeOver, guarded(deps, 'qc_takeover', takeOverClick(deps)));
 }
