@@ -116,13 +116,21 @@ describe('/qc floor: opening the floor', () => {
     expect(rec.channel).toBe(LOCAL_CHANNEL);
   });
 
-  it('a skill floor: /qc floor 1 reads with the skill; a gateway list without skills says so and hides nobody', async () => {
+  it('a skill floor: /qc floor 1 shows that queue only (2001–2010), none of skill 2', async () => {
     const { floor, rec } = await openFloor('/qc floor 1', DM, /^Floor skill 1/, /The floor is in your DM/);
     const shown = blocksText(floor);
     for (let id = 2001; id <= 2010; id++) expect(shown).toContain(`${id}`);
-    // The simulator's allagentstatus has no skill fields (as the real gateway's AgentStateInfo): said, not hidden.
-    expect(shown).toContain('does not say skill queues');
+    for (let id = 2011; id <= 2020; id++) expect(shown).not.toContain(`${id}`);
+    expect(shown).not.toContain('does not say skill queues');
     expect(rec.scope).toEqual({ kind: 'skill', skillId: '1' });
+  });
+
+  it('a skill floor on a gateway that does not say who is in the queue: the whole VDN, and it says so', async () => {
+    env.sim.injectFault({ interface: 'queryAgentByConfigedSkill', kind: 'status', status: 404 });
+    const { floor } = await openFloor('/qc floor 2', DM, /^Floor skill 2/, /The floor is in your DM/);
+    const shown = blocksText(floor);
+    for (const id of [2001, 2010, 2011, 2020]) expect(shown).toContain(`${id}`);
+    expect(shown).toContain('does not say skill queues');
   });
 
   it('a gateway refusal → a clear answer (retcode, meaning, what to do); nothing posted, nothing stored', async () => {
