@@ -217,7 +217,7 @@ describeBrowser('browser console: the floor message', () => {
     await page.keyboard.press('Enter');
     await expect
       .poll(labels, { timeout: 5_000 })
-      .toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+      .toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
     expect(await alert.textContent()).not.toMatch(/not on a call/);
     a.expectClean();
   });

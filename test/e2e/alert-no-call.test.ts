@@ -46,7 +46,7 @@ describe('an alert for an agent with no call (issue 13, item 15)', () => {
     const { alertId, message } = await postAlert('2001');
     await env.stack.queue.drained();
     expect(message.edits).toBe(0);
-    expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+    expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
     expect((await env.stack.store.alerts.getAlert(alertId))?.agentCall).toBeUndefined();
     expect(floorReads()).toBe(0);
     expect(env.stack.slack.store.messages.length).toBe(before + 1);
@@ -79,7 +79,7 @@ describe('an alert for an agent with no call (issue 13, item 15)', () => {
     env.sim.startCall('2001');
     await env.slack.clickButton('U_DEMO2', message, alertId);
     await env.stack.slack.store.waitFor(() => (message.edits >= 2 ? message : undefined));
-    expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+    expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
     expect(blocksText(message)).not.toContain('is not on a call');
     expect((await env.stack.store.alerts.getAlert(alertId))?.agentCall).toBeUndefined();
     env.sim.endCall('2001');
@@ -91,7 +91,7 @@ describe('an alert for an agent with no call (issue 13, item 15)', () => {
     await env.stack.queue.drained();
     expect(floorReads()).toBe(reads + 1);
     expect(message.edits).toBe(0);
-    expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+    expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
     expect((await env.stack.store.alerts.getAlert(alertId))?.agentCall).toBeUndefined();
   });
 
@@ -121,7 +121,7 @@ describe('an alert for an agent with no call (issue 13, item 15)', () => {
       const lines = env.logs.lines.slice(logged).filter((l) => /"level":"(warn|error)"/.test(l));
       expect(lines.filter((l) => !/"op":"queryAllAgentStatus".*gateway call failed/.test(l))).toEqual([]);
       expect(message.edits).toBe(0);
-      expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+      expect(labels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
       expect(env.stack.queue.deadLetters.length).toBe(dead);
     } finally {
       env.sim.clearFaults();

@@ -22,7 +22,7 @@ const text = (a: AlertRecord) => JSON.stringify(alertMessage(a).blocks);
 
 describe('alert rendering with and without agentCall', () => {
   it('without agentCall (on a call, or not checked): the QC buttons, "Nobody is on this call yet."', () => {
-    expect(labels(alert)).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+    expect(labels(alert)).toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
     expect(text(alert)).toContain('Nobody is on this call yet.');
     expect(text(alert)).not.toContain('not on a call');
   });
