@@ -316,9 +316,14 @@ export function findButtonInVersions(versions: unknown[], actionId: string, valu
   return findButton(versions[0], actionId, value); // throws the newest version's answer
 }
 
-/** The button with that action_id (and value, when given) in `blocks`; a 400 naming what is there otherwise. */
+/**
+ * The button with that action_id (and value, when given) in `blocks`; a 400 naming what is there
+ * otherwise. Slack's action_ids are unique per block, not per message (a floor has one actions block
+ * per agent): a button with the id but another value is passed over, and named only if none matches.
+ */
 export function findButton(blocks: unknown, actionId: string, value?: string): FoundButton {
   const seen: string[] = [];
+  let otherValue: { v: string | undefined } | undefined;
   for (const block of Array.isArray(blocks) ? blocks : []) {
     if (!isObj(block)) continue;
     const elements = [...(Array.isArray(block.elements) ? block.elements : []), block.accessory];
@@ -327,10 +332,10 @@ export function findButton(blocks: unknown, actionId: string, value?: string): F
       seen.push(el.action_id);
       if (el.action_id !== actionId) continue;
       const v = typeof el.value === 'string' ? el.value : undefined;
-      if (value !== undefined && value !== v)
-        throw new BadInput(
-          `value: the button ${actionId} carries ${JSON.stringify(v ?? null)}, not ${JSON.stringify(value)}`,
-        );
+      if (value !== undefined && value !== v) {
+        otherValue ??= { v };
+        continue;
+      }
       const label = isObj(el.text) && typeof el.text.text === 'string' ? el.text.text : actionId;
       return {
         action_id: actionId,
@@ -340,6 +345,10 @@ export function findButton(blocks: unknown, actionId: string, value?: string): F
       };
     }
   }
+  if (otherValue)
+    throw new BadInput(
+      `value: the button ${actionId} carries ${JSON.stringify(otherValue.v ?? null)}, not ${JSON.stringify(value)}`,
+    );
   throw new BadInput(
     `actionId: no button ${JSON.stringify(actionId)} there${seen.length ? ` (buttons: ${seen.join(', ')})` : ' (it has no buttons)'}`,
   );

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackBridge } from '../../local/console/slack-bridge';
+import { findButton, SlackBridge } from '../../local/console/slack-bridge';
 import type { StoredMessage } from '../../local/slack-api/index';
 import { slackSignature } from '../../local/slack-sign';
 import { DEMO_USERS, LOCAL_ALERTS_SECRET, LOCAL_SIGNING_SECRET, type LocalStack } from '../../local/stack';
@@ -288,5 +288,29 @@ describe('each route drives the real handlers', () => {
     const off = await bridge(stack, 'sim/traffic', { on: false });
     expect(off.json).toMatchObject({ ok: true, traffic: { on: false, callsPerMinute: 30 } });
     expect(sim.traffic.status().on).toBe(false);
+  });
+});
+
+describe('finding the clicked button', () => {
+  it('action_ids are unique per block, not per message: the value picks the row (a floor has one actions block per agent)', () => {
+    const row = (agent: string) => ({
+      type: 'actions',
+      block_id: `floor_${agent}`,
+      elements: [
+        { type: 'button', action_id: 'qc_floor_takeover:2', value: agent, text: { text: 'Take over' } },
+      ],
+    });
+    const blocks = [row('2005'), row('2006')];
+    expect(findButton(blocks, 'qc_floor_takeover:2', '2006')).toMatchObject({
+      value: '2006',
+      blockId: 'floor_2006',
+    });
+    expect(findButton(blocks, 'qc_floor_takeover:2', '2005')).toMatchObject({
+      value: '2005',
+      blockId: 'floor_2005',
+    });
+    expect(() => findButton(blocks, 'qc_floor_takeover:2', '2007')).toThrow(
+      /the button qc_floor_takeover:2 carries "2005", not "2007"/,
+    );
   });
 });
