@@ -90,7 +90,8 @@ async function press(
   // If the message (or Home) is redrawn while the dialog is open, the keyboard goes back to the same
   // button in the new drawing.
   const list = el.closest<HTMLElement>('.messages, .home-body');
-  const selector = `${'messageTs' in where ? `[data-ts="${CSS.escape(where.messageTs)}"] ` : ''}[data-action-id="${CSS.escape(def.action_id)}"]`;
+  // By action_id and value: action_ids are unique per block only (every floor row's Take over shares one).
+  const selector = `${'messageTs' in where ? `[data-ts="${CSS.escape(where.messageTs)}"] ` : ''}[data-action-id="${CSS.escape(def.action_id)}"]${def.value !== undefined ? `[data-value="${CSS.escape(def.value)}"]` : ''}`;
   const sameButton = () => list?.querySelector<HTMLElement>(selector) ?? keyboardHome();
   if (def.confirm && !(await confirmDialog(def.confirm, resolve, sameButton))) return;
   await busy(el, () =>

@@ -108,6 +108,29 @@ const cache = new WeakMap<HTMLElement, Map<string, { version: string; el: HTMLEl
  * Makes `container`'s children the items' elements, in order, reusing an element while its version is
  * the same (so focus and scroll stay put). Keeps the view at the bottom if it was there.
  */
+/**
+ * A message redrawn while the keyboard was in it (a live floor, an alert, a new reply): the same
+ * control in the new drawing (a button by its action_id and value, else by its test id), or the message.
+ */
+function refocus(was: Element, el: HTMLElement): void {
+  const action = was.getAttribute('data-action-id');
+  const value = was.getAttribute('data-value');
+  const testid = was.getAttribute('data-testid');
+  const same = action
+    ? [...el.querySelectorAll<HTMLElement>('[data-action-id]')].find(
+        (b) => b.dataset.actionId === action && (value === null || b.dataset.value === value),
+      )
+    : testid && testid !== 'message'
+      ? el.querySelector<HTMLElement>(`[data-testid="${CSS.escape(testid)}"]`)
+      : null;
+  if (same) {
+    same.focus();
+    return;
+  }
+  el.setAttribute('tabindex', '-1');
+  el.focus();
+}
+
 export function reconcile(container: HTMLElement, items: Item[], scroller: HTMLElement = container): void {
   const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
   const old = cache.get(container) ?? new Map<string, { version: string; el: HTMLElement }>();
@@ -121,10 +144,9 @@ export function reconcile(container: HTMLElement, items: Item[], scroller: HTMLE
     if (at !== entry.el) {
       changed = true;
       if (prev && prev.el !== entry.el && prev.el.parentElement === container) {
-        const hadFocus = prev.el.contains(document.activeElement);
+        const focused = prev.el.contains(document.activeElement) ? document.activeElement : null;
         prev.el.replaceWith(entry.el);
-        if (hadFocus) entry.el.setAttribute('tabindex', '-1');
-        if (hadFocus) entry.el.focus();
+        if (focused) refocus(focused, entry.el);
       }
       if (container.children[i] !== entry.el) container.insertBefore(entry.el, container.children[i] ?? null);
     }

@@ -17,7 +17,7 @@ describeBrowser('browser console: an alert, Listen, Intercept, a second inspecto
     await h?.close();
   });
 
-  it('raise-alert for 2005 → Listen → Intercept (confirm, Yes) → alert updated in place; U_DEMO2 refused', async () => {
+  it('raise-alert for 2005 → Listen → Take over (confirm, Yes) → alert updated in place; U_DEMO2 refused', async () => {
     const a = h.console;
     const { page } = a;
     // Only a signed-in inspector gets as far as the "already intercepted" check.
@@ -28,7 +28,11 @@ describeBrowser('browser console: an alert, Listen, Intercept, a second inspecto
     await row.getByTestId('raise-alert').click();
     const raised = a
       .channelMessage(/2005/)
-      .filter({ has: page.locator('[data-testid="block-button"][data-value^="intercept:2005:"]') })
+      .filter({
+        has: page.locator(
+          '[data-testid="block-button"][data-action-id^="qc_floor_takeover"][data-value^="2005:"]',
+        ),
+      })
       .last();
     await raised.waitFor();
     const ts = await raised.getAttribute('data-ts');
@@ -37,23 +41,23 @@ describeBrowser('browser console: an alert, Listen, Intercept, a second inspecto
     const alert: Locator = a.channelMessageByTs(String(ts));
     await waitForText(alert, /Nobody is on this call yet/);
     const labels = await alert.getByTestId('block-button').allInnerTexts();
-    expect(labels.map((l) => l.trim())).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
-    expect(await a.button(alert, /^Intercept$/).getAttribute('class')).toMatch(/style-danger/);
+    expect(labels.map((l) => l.trim())).toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
+    expect(await a.button(alert, /^Take over$/).getAttribute('class')).toMatch(/style-danger/);
 
     await a.button(alert, /^Listen$/).click();
     await waitForText(alert, /listening to 2005 since \d\d:\d\d UTC/);
     expect(await alert.getAttribute('data-edited')).toBe('true');
 
     // Intercept asks to confirm; Esc leaves everything as it was.
-    await a.button(alert, /^Intercept$/).click();
+    await a.button(alert, /^Take over$/).click();
     const dialog = a.tid('confirm-dialog');
-    await waitForText(dialog, /Intercept agent 2005\?/);
+    await waitForText(dialog, /Take over 2005's call\?/);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     // The keyboard is back on Intercept: Enter asks again, Esc says no again.
     expect(await focused(page)).toBe('block-button');
     await page.keyboard.press('Enter');
-    await waitForText(dialog, /Intercept agent 2005\?/);
+    await waitForText(dialog, /Take over 2005's call\?/);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
 
@@ -65,8 +69,8 @@ describeBrowser('browser console: an alert, Listen, Intercept, a second inspecto
     await panel.getByTestId('fault-kind').selectOption('slow');
     await a.clickAndWaitFor(panel.getByTestId('fault-inject'), 'POST', '/console/api/sim/fault');
 
-    const alertId = String(await a.button(alert, /^Intercept$/).getAttribute('data-value')).split(':')[2];
-    await a.button(alert, /^Intercept$/).click();
+    const alertId = String(await a.button(alert, /^Take over$/).getAttribute('data-value')).split(':')[1];
+    await a.button(alert, /^Take over$/).click();
     await dialog.waitFor();
     await a.clickAndWaitFor(a.tid('confirm-yes'), 'POST', '/console/api/action');
     await dialog.waitFor({ state: 'hidden' });
@@ -78,7 +82,7 @@ describeBrowser('browser console: an alert, Listen, Intercept, a second inspecto
       .toBe('U_DEMO');
 
     await a.switchUser('U_DEMO2');
-    await a.button(alert, /^Intercept$/).click();
+    await a.button(alert, /^Take over$/).click();
     await dialog.waitFor();
     await a.tid('confirm-yes').click();
     const refusal = await waitForText(
@@ -93,7 +97,7 @@ describeBrowser('browser console: an alert, Listen, Intercept, a second inspecto
     // Once the gateway answered, the alert is edited in place: same ts, "Intercepted by … at HH:MM
     // UTC", only Stop left.
     await waitForText(alert, /Intercepted by .+ at \d\d:\d\d UTC/);
-    await a.button(alert, /^Intercept$/).waitFor({ state: 'detached' });
+    await a.button(alert, /^Take over$/).waitFor({ state: 'detached' });
     expect((await alert.getByTestId('block-button').allInnerTexts()).map((l) => l.trim())).toEqual(['Stop']);
     expect(await alert.getAttribute('data-edited')).toBe('true');
     expect(await a.channelMessageByTs(String(ts)).count()).toBe(1);

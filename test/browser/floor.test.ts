@@ -7,7 +7,7 @@ import { buildFloor, type FloorView } from '../../src/qc/floor';
 import { gatewaySession } from '../../src/qc/run-qc';
 import { floorHomeBlocks } from '../../src/slack/blocks/floor';
 import { type ConsoleHarness, describeBrowser, startConsole, waitForText } from './harness';
-import { expectNoOverflowX, expectNoSidewaysScroll, focused } from './measure';
+import { expectNoOverflowX, expectNoSidewaysScroll, focused, type PageGlobals } from './measure';
 
 /**
  * Issue 15 item 5: the floor message in the console (the inspector's DM with the app): header, counts,
@@ -219,6 +219,35 @@ describeBrowser('browser console: the floor message', () => {
       .poll(labels, { timeout: 5_000 })
       .toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
     expect(await alert.textContent()).not.toMatch(/not on a call/);
+    a.expectClean();
+  });
+
+  it('the keyboard stays on the row it was on through a live redraw and after Esc (not the first row)', async () => {
+    const a = h.console;
+    const { page } = a;
+    await a.tid('tab-dm').click();
+    const sim = h.stack.sim?.sim;
+    if (!sim) throw new Error('no simulator');
+    for (const id of ['2011', '2012']) if (!sim.agent(id)?.callId) sim.startCall(id);
+    const posted = await h.stack.deps.notifier.postFloor(ctx, 'dm', await floorView());
+    const floor = a.tid('dm-view').locator(`[data-testid="message"][data-ts="${posted.ts}"]`);
+    const rows = floor.locator('[data-action-id^="qc_floor_takeover"]');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(2);
+    const second = String(await rows.nth(1).getAttribute('data-value'));
+    await rows.nth(1).focus();
+    const focusedValue = () =>
+      page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.dataset.value);
+
+    sim.startCall('2013');
+    await h.stack.deps.notifier.updateFloor(posted, await floorView());
+    await waitForText(floor, /2013/);
+    expect(await focusedValue()).toBe(second);
+
+    await page.keyboard.press('Enter');
+    await a.tid('confirm-dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await a.tid('confirm-dialog').waitFor({ state: 'hidden' });
+    expect(await focusedValue()).toBe(second);
     a.expectClean();
   });
 });
