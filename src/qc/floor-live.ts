@@ -359,13 +359,10 @@ export class InspectorFloors {
 
   /** `beginmonitor` what the live floors show and is not subscribed yet; `endmonitor` what none needs. */
   async #subscribe(): Promise<void> {
-    const session = this.#session();
-    const all = new Set<string>();
-    for (const floor of this.#scopes.values())
-      for (const id of floor.agents.keys()) if (id !== session.inspectorId) all.add(id);
-    const wanted = new Set([...all].slice(0, MAX_LIVE_AGENTS));
+    const all = this.#candidates();
+    const wanted = new Set(all.slice(0, MAX_LIVE_AGENTS));
     const overBefore = this.#over;
-    this.#over = all.size - wanted.size;
+    this.#over = all.length - wanted.size;
     const add = [...wanted].filter((id) => !this.#subscribed.has(id));
     const drop = [...this.#subscribed].filter((id) => !wanted.has(id));
     if (add.length > 0 && (await this.#monitorCall('beginMonitor', add)))
@@ -373,6 +370,21 @@ export class InspectorFloors {
     if (drop.length > 0 && (await this.#monitorCall('endMonitor', drop)))
       for (const id of drop) this.#subscribed.delete(id);
     if (this.#over !== overBefore) for (const t of this.#floors.values()) this.#changed(t.rec);
+  }
+
+  /**
+   * The agents the live floors show (the inspector itself left out), in the order they are subscribed
+   * when there are more than 500: signed-in agents first, then by ID (numeric), so the limit leaves out
+   * signed-out agents and the highest IDs.
+   */
+  #candidates(): string[] {
+    const self = this.#session().inspectorId;
+    const byId = new Map<string, boolean>();
+    for (const floor of this.#scopes.values())
+      for (const a of floor.agents.values()) if (a.id !== self) byId.set(a.id, a.state === 'signed-out');
+    return [...byId.entries()]
+      .sort(([a, outA], [b, outB]) => Number(outA) - Number(outB) || a.length - b.length || (a < b ? -1 : 1))
+      .map(([id]) => id);
   }
 
   async #monitorCall(call: 'beginMonitor' | 'endMonitor', ids: string[]): Promise<boolean> {

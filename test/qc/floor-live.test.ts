@@ -248,11 +248,15 @@ describe('live floors (the keeper keeps an inspector’s open floors live)', () 
     expect((await store.floors.getFloor('T', rec.floorId))?.pausedAt).toBeUndefined();
   });
 
-  it('over 500 agents: the first 500 are subscribed and the floor says so', async () => {
-    gateway.floor = agents(600, 3001);
+  it('over 500 agents: 500 are subscribed (signed-in first, then by ID) and the floor says so', async () => {
+    // 100 signed out (left out first), then the highest IDs.
+    gateway.floor = agents(600, 3001).map((a, i) => (i < 100 ? { ...a, status: 2, ctiStatus: 0 } : a));
     await openFloor();
     await floors.refresh();
-    expect(String(calls('beginMonitor')[0]?.args[0]).split(' ')).toHaveLength(500);
+    const subscribed = String(calls('beginMonitor')[0]?.args[0]).split(' ');
+    expect(subscribed).toHaveLength(500);
+    expect(subscribed[0]).toBe('3101');
+    expect(subscribed.at(-1)).toBe('3600');
     await advance(3_000);
     expect(notifier.redraws.at(-1)?.view.notes?.[0]).toMatch(/first 500 agents.*100 others/);
   });
