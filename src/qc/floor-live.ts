@@ -28,6 +28,12 @@ import type { QcDeps, QcPolicy } from './ports';
 import { gatewaySession } from './run-qc';
 import { adoptSessionChanges } from './session-changes';
 
+/**
+ * Slack's limits with a margin for the calls' own latency: a draw is taken on the clock here and reaches
+ * Slack a few ms later, so a 3 s gap taken is kept ≥ 3 s where Slack counts it (same for the minute).
+ */
+export const LIVE_REDRAW_POLICY: RedrawPolicy = { minGapMs: 3_250, perWindow: 50, windowMs: 61_000 };
+
 /** `beginmonitor` takes at most this many agents per inspector. */
 export const MAX_LIVE_AGENTS = 500;
 
@@ -100,7 +106,7 @@ export class FloorLiveHub {
     this.timers = opts.timers ?? true;
     this.scheduler = new FloorRedrawScheduler<Draw>({
       now: deps.now,
-      ...(opts.policy ? { policy: opts.policy } : {}),
+      policy: { ...LIVE_REDRAW_POLICY, ...opts.policy },
     });
   }
 

@@ -86,7 +86,7 @@ beforeEach(async () => {
     adminUserIds: new Set<string>(),
     defaultPermissions: [],
   };
-  hub = new FloorLiveHub(deps, { timers: false });
+  hub = new FloorLiveHub(deps, { timers: false, policy: { minGapMs: 3_000, windowMs: 60_000 } });
   session = await store.startSession({
     inspectorId: '1001',
     sessionId: 's1',
