@@ -9,7 +9,7 @@
  * Pacing is per process: on Lambda each keeper container paces its own floors (Slack's 429s do the rest).
  */
 import { errorSummary } from '../errors';
-import type { GatewayEvent, GatewayOutcome } from '../gateway';
+import { contentField, type GatewayEvent, type GatewayOutcome } from '../gateway';
 import type { FloorRecord, MonitoringRecord, SessionRecord } from '../store/types';
 import { showHome } from './account-jobs';
 import {
@@ -36,6 +36,13 @@ export const LIVE_REDRAW_POLICY: RedrawPolicy = { minGapMs: 3_250, perWindow: 50
 
 /** `beginmonitor` takes at most this many agents per inspector. */
 export const MAX_LIVE_AGENTS = 500;
+
+/**
+ * An event only the floors need: an agent's state notice (beginmonitor). The keeper folds it and does not
+ * store it for the thread; a sign-out notice is still stored (it ends monitoring that agent).
+ */
+export const floorOnlyEvent = (event: GatewayEvent): boolean =>
+  event.type === 'QC_AgentState_Notify' && contentField(event, 'subtype') !== 'QC_AgentState_Logout';
 
 export type FloorLiveDeps = QcDeps & Partial<QcPolicy>;
 
@@ -137,6 +144,8 @@ export class FloorLiveHub {
     const view = { ...d.state.view, now: this.deps.now() };
     try {
       const drawn = await this.#drawOne(rec, view);
+      // The gap counts from when Slack took the draw (it may have waited its turn in the pacer).
+      this.scheduler.opened(rec.teamId, rec.floorId);
       if (drawn === 'gone') {
         this.scheduler.close(rec.teamId, rec.floorId);
         await owner.gone(rec);

@@ -10,7 +10,7 @@ import {
 } from '../gateway';
 import { ConflictError, type SessionRecord } from '../store/types';
 import { endSessionAndTell } from './end-session';
-import { type FloorLiveHub, floorLiveFor, type InspectorFloors } from './floor-live';
+import { type FloorLiveHub, floorLiveFor, floorOnlyEvent, type InspectorFloors } from './floor-live';
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
 import { adoptCookie } from './session-changes';
@@ -277,6 +277,7 @@ export class Keeper {
       if (step === 'stop') return;
       if (step === 'again' || step === null) continue;
       floors.fold([step]);
+      if (floorOnlyEvent(step)) continue;
       if (!(await this.#savePending(st, step))) return;
     }
   }
