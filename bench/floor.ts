@@ -115,11 +115,18 @@ async function openFloor(stack: LocalStack, inspector: string): Promise<{ floorI
  * Staleness: from the simulator's time of the oldest change a message was waiting for (the event's own
  * `genTime`) to the end of the chat.update that drew it. Hooks the process's floor hub and notifier.
  */
-function watchStaleness(stack: LocalStack): { worst: () => number; samples: number[] } {
+function watchStaleness(stack: LocalStack): {
+  worst: () => number;
+  samples: number[];
+  eventLag: number[];
+  busy: () => number;
+} {
   const hub = floorLiveFor(stack.deps);
   const waiting = new Map<string, number>();
   const inFlight = new Map<string, number>();
   const samples: number[] = [];
+  const eventLag: number[] = [];
+  let busy = 0;
   let batchAt: number | undefined;
   const scheduler = hub.scheduler;
   const change = scheduler.change.bind(scheduler);
@@ -140,7 +147,16 @@ function watchStaleness(stack: LocalStack): { worst: () => number; samples: numb
   const notifier = stack.deps.notifier;
   const update = notifier.updateFloor.bind(notifier);
   notifier.updateFloor = async (at, view, deadline) => {
-    const result = await update(at, view, deadline);
+    const result = await update(at, view, deadline).catch((err: unknown) => {
+      busy++;
+      if (process.env.BENCH_FLOOR_DEBUG)
+        console.error(
+          'busy',
+          (err as Error).message,
+          (err as { retryAt?: number }).retryAt ? (err as { retryAt: number }).retryAt - Date.now() : '',
+        );
+      throw err;
+    });
     const since = inFlight.get(`${at.channel}:${at.ts}`);
     inFlight.delete(`${at.channel}:${at.ts}`);
     if (since !== undefined) samples.push(Date.now() - since);
@@ -153,12 +169,13 @@ function watchStaleness(stack: LocalStack): { worst: () => number; samples: numb
     const fold = floors.fold.bind(floors);
     floors.fold = (events) => {
       batchAt = events[0]?.genTime;
+      if (batchAt !== undefined) eventLag.push(Date.now() - batchAt);
       fold(events);
       batchAt = undefined;
     };
     return floors;
   };
-  return { worst: () => Math.max(0, ...samples), samples };
+  return { worst: () => Math.max(0, ...samples), samples, eventLag, busy: () => busy };
 }
 
 export async function benchFloor(seconds = Number(process.env.BENCH_FLOOR_SECONDS ?? 60)): Promise<void> {
@@ -232,6 +249,9 @@ export async function benchFloor(seconds = Number(process.env.BENCH_FLOOR_SECOND
       lostDetail: diffs().flat().slice(0, 5),
       worstStalenessMs: staleness.worst(),
       staleness: summary(staleness.samples),
+      // From a change at the simulator to the keeper folding it (polled one event at a time).
+      eventLagMs: summary(staleness.eventLag),
+      drawsNotTakenInTime: staleness.busy(),
       settledAfterBurstMs: settledMs,
       floorPostMs: summary(opened.map((o) => o.ms)),
     });

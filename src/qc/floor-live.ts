@@ -29,10 +29,12 @@ import { gatewaySession } from './run-qc';
 import { adoptSessionChanges } from './session-changes';
 
 /**
- * Slack's limits with a margin for the calls' own latency: a draw is taken on the clock here and reaches
- * Slack a few ms later, so a 3 s gap taken is kept ≥ 3 s where Slack counts it (same for the minute).
+ * Slack's limits with a margin for the calls' own latency (a draw reaches Slack a few ms after it is
+ * taken): ≥ 3.25 s between two draws of a message; per workspace at most 5 in any 6.1 s, which is ≤ 50 in
+ * any 61 s spread evenly, so the notifier's pacing (50 a minute, bursts of 8) never makes a draw wait
+ * past its budget, and no minute's 50 are spent in its first seconds (floors would then stall for the rest).
  */
-export const LIVE_REDRAW_POLICY: RedrawPolicy = { minGapMs: 3_250, perWindow: 50, windowMs: 61_000 };
+export const LIVE_REDRAW_POLICY: RedrawPolicy = { minGapMs: 3_250, perWindow: 5, windowMs: 6_100 };
 
 /** `beginmonitor` takes at most this many agents per inspector. */
 export const MAX_LIVE_AGENTS = 500;

@@ -17,7 +17,10 @@ const T0 = Date.UTC(2026, 10, 27, 9);
 class FloorNotifier extends RecordingNotifier {
   answer: 'updated' | 'gone' | { busyUntil: number } = 'updated';
   readonly homes: HomeView[] = [];
+  /** Runs inside each redraw (a test moves the clock: the call waited its turn in Slack's pacing). */
+  during?: () => void;
   override async updateFloor(at: { channel: string; ts: string }, view: FloorView) {
+    this.during?.();
     const a = this.answer;
     if (typeof a === 'object') throw new NotifierBusyError('slack said wait', a.busyUntil);
     if (a === 'gone') return 'gone' as const;
@@ -86,7 +89,10 @@ beforeEach(async () => {
     adminUserIds: new Set<string>(),
     defaultPermissions: [],
   };
-  hub = new FloorLiveHub(deps, { timers: false, policy: { minGapMs: 3_000, windowMs: 60_000 } });
+  hub = new FloorLiveHub(deps, {
+    timers: false,
+    policy: { minGapMs: 3_000, perWindow: 50, windowMs: 60_000 },
+  });
   session = await store.startSession({
     inspectorId: '1001',
     sessionId: 's1',
@@ -148,6 +154,45 @@ describe('live floors (the keeper keeps an inspector’s open floors live)', () 
     for (let i = 1; i < drawnAt.length; i++)
       expect((drawnAt[i] as number) - (drawnAt[i - 1] as number)).toBeGreaterThanOrEqual(3_000);
     expect(stateOf(notifier.redraws.at(-1)?.view, '2003')).toBe('idle');
+  });
+
+  it('the 3 s count from when Slack took a redraw that waited its turn, not from when it was started', async () => {
+    await openFloor();
+    await floors.refresh();
+    const tookAt: number[] = [];
+    notifier.during = () => {
+      if (tookAt.length % 2 === 0) t += 2_000; // every other call waited in the pacer
+      tookAt.push(t);
+    };
+    for (let i = 0; i < 100; i++) {
+      floors.fold([notify('2003', i % 2 ? 'Idle' : 'Busy')]);
+      await advance(100);
+    }
+    expect(tookAt.length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < tookAt.length; i++)
+      expect((tookAt[i] as number) - (tookAt[i - 1] as number)).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it('with the keeper’s own policy, 20 open floors share ≤ 50 redraws a minute, spread evenly', async () => {
+    const paced = new FloorLiveHub(
+      { store, gateway, notifier, logger: captureLogger(), now: () => t },
+      { timers: false },
+    );
+    const mine = paced.follow(() => session);
+    for (let i = 0; i < 20; i++) await openFloor({ floorId: `D1:ts-${i}`, ts: `ts-${i}` });
+    await mine.refresh();
+    const at: number[] = [];
+    for (let i = 0; i < 610; i++) {
+      mine.fold([notify(String(2001 + (i % 10)), Math.floor(i / 10) % 2 ? 'Idle' : 'Busy')]);
+      t += 100;
+      const before = notifier.redraws.length;
+      await paced.drawDue();
+      for (let n = before; n < notifier.redraws.length; n++) at.push(t);
+    }
+    expect(at.length).toBeGreaterThanOrEqual(45);
+    expect(at.length).toBeLessThanOrEqual(50);
+    for (let i = 5; i < at.length; i++)
+      expect((at[i] as number) - (at[i - 5] as number)).toBeGreaterThanOrEqual(6_100);
   });
 
   it('after 30 minutes: drawn once more as paused, pausedAt stored, endmonitor; then no more redraws', async () => {
