@@ -119,9 +119,12 @@ export class FloorLiveHub {
     });
   }
 
-  /** Keep this inspector's floors live until `leave()` (the keeper's loop for the inspector). */
-  follow(session: () => SessionRecord): InspectorFloors {
-    return new InspectorFloors(this, session);
+  /**
+   * Keep this inspector's floors live until `leave()` (the keeper's loop for the inspector). `adopted`
+   * hears of a session changed by a floor call's answer (a rotated Guid, new cookies), already stored.
+   */
+  follow(session: () => SessionRecord, adopted?: (session: SessionRecord) => void): InspectorFloors {
+    return new InspectorFloors(this, session, adopted);
   }
 
   /** The surface was drawn just now by someone else (the floor job, Refresh): the gap counts from now. */
@@ -236,9 +239,12 @@ export class InspectorFloors {
   #wakeUp: () => void = () => {};
   readonly #loop: Promise<void>;
 
-  constructor(hub: FloorLiveHub, session: () => SessionRecord) {
+  readonly #adopted: ((session: SessionRecord) => void) | undefined;
+
+  constructor(hub: FloorLiveHub, session: () => SessionRecord, adopted?: (session: SessionRecord) => void) {
     this.#hub = hub;
     this.#session = session;
+    this.#adopted = adopted;
     this.#loop = hub.timers ? this.#run() : Promise.resolve();
   }
 
@@ -353,7 +359,9 @@ export class InspectorFloors {
   }
 
   async #adopt(outcome: Pick<GatewayOutcome, 'newGuid' | 'cookie'>): Promise<void> {
-    if (outcome.newGuid || outcome.cookie) await adoptSessionChanges(this.#deps, this.#session(), outcome);
+    if (!outcome.newGuid && !outcome.cookie) return;
+    const fresh = await adoptSessionChanges(this.#deps, this.#session(), outcome);
+    if (fresh) this.#adopted?.(fresh);
   }
 
   /** qc-slack's monitoring records; when they changed, every loaded floor shows the new monitors. */

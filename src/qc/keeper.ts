@@ -244,7 +244,12 @@ export class Keeper {
       doubts: 0,
       pollInstead: this.#noHandshakeKnown,
     };
-    const floors = this.#floors.follow(() => st.session);
+    const floors = this.#floors.follow(
+      () => st.session,
+      (session) => {
+        st.session = session;
+      },
+    );
     try {
       await this.#loop(st, floors, signal);
     } finally {

@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AgentStatusEntry, GatewayEvent } from '../../src/gateway';
+import { Secret } from '../../src/gateway/secret';
 import { FLOOR_LIVE_MS, type FloorView } from '../../src/qc/floor';
 import { FloorLiveHub, type InspectorFloors } from '../../src/qc/floor-live';
 import { NotifierBusyError } from '../../src/qc/notifier-busy';
-import type { HomeView } from '../../src/qc/ports';
+import type { Gateway, HomeView } from '../../src/qc/ports';
 import { flushPendingEvents } from '../../src/qc/thread-events';
 import type { FloorRecord, SessionRecord } from '../../src/store/types';
 import { FakeGateway } from '../helpers/fake-gateway';
@@ -118,6 +119,23 @@ describe('live floors (the keeper keeps an inspector’s open floors live)', () 
         .map((a) => a.workNo)
         .join(' ')})`,
     ]);
+  });
+
+  it('a Guid the gateway rotates on a floor call is stored and handed to the keeper’s loop', async () => {
+    let loopSession = session;
+    const mine = hub.follow(
+      () => loopSession,
+      (fresh) => {
+        loopSession = fresh;
+      },
+    );
+    const read = gateway.allAgentStatus.bind(gateway);
+    const port: Gateway = gateway;
+    port.allAgentStatus = async (s, opts) => ({ ...(await read(s, opts)), newGuid: new Secret('g-rotated') });
+    await openFloor();
+    await mine.refresh();
+    expect((await store.getSession('1001'))?.guid).toBe('g-rotated');
+    expect(loopSession.guid).toBe('g-rotated');
   });
 
   it('a burst of 100 changes becomes one redraw showing the final states', async () => {
