@@ -240,7 +240,8 @@ export function socketModeConfig(
 }
 
 /**
- * The worker's limits (`WORKER_TIMEOUT_MS`, `QC_JOB_MAX_AGE_MS`, `QUEUE_MAX_RECEIVE_COUNT`). The
+ * The worker's limits (`WORKER_TIMEOUT_MS`, `QC_JOB_MAX_AGE_MS`, `QUEUE_MAX_RECEIVE_COUNT`,
+ * `TAKEOVER_ANSWER_MS`). The
  * timeout must match the worker function's timeout in serverless.yml (30 s): an idempotency claim
  * older than that belongs to a worker that died, so it is stale. A gateway job that waited in the
  * queue longer than the max age is refused (a take-over must not run minutes later). The receive
@@ -251,11 +252,14 @@ export function workerLimitsConfig(env: Env = process.env): {
   workerTimeoutMs: number;
   jobMaxAgeMs: number;
   maxReceiveCount: number;
+  takeoverAnswerMs: number;
 } {
   return {
     workerTimeoutMs: intVar(env, 'WORKER_TIMEOUT_MS', 30_000, 1_000, 900_000),
     jobMaxAgeMs: intVar(env, 'QC_JOB_MAX_AGE_MS', 60_000, 1_000, 3_600_000),
     maxReceiveCount: intVar(env, 'QUEUE_MAX_RECEIVE_COUNT', 3, 1, 1_000),
+    // How long a one-click take-over waits for the inspector's phone before it stops listening.
+    takeoverAnswerMs: intVar(env, 'TAKEOVER_ANSWER_MS', 30_000, 1_000, 300_000),
   };
 }
 

@@ -90,6 +90,7 @@ describe('workerLimitsConfig', () => {
       workerTimeoutMs: 30_000,
       jobMaxAgeMs: 60_000,
       maxReceiveCount: 3,
+      takeoverAnswerMs: 30_000,
     });
     expect(workerLimitsConfig({ WORKER_TIMEOUT_MS: '2000', QC_JOB_MAX_AGE_MS: '5000' })).toMatchObject({
       workerTimeoutMs: 2000,
@@ -101,6 +102,9 @@ describe('workerLimitsConfig', () => {
     expect(() => workerLimitsConfig({ WORKER_TIMEOUT_MS: 'soon' })).toThrow(/WORKER_TIMEOUT_MS/);
     expect(() => workerLimitsConfig({ QC_JOB_MAX_AGE_MS: '0' })).toThrow(/QC_JOB_MAX_AGE_MS/);
     expect(() => workerLimitsConfig({ QUEUE_MAX_RECEIVE_COUNT: '-1' })).toThrow(/QUEUE_MAX_RECEIVE_COUNT/);
+    expect(() => workerLimitsConfig({ TAKEOVER_ANSWER_MS: 'half a minute' })).toThrow(/TAKEOVER_ANSWER_MS/);
+    expect(workerLimitsConfig({}).takeoverAnswerMs).toBe(30_000);
+    expect(workerLimitsConfig({ TAKEOVER_ANSWER_MS: '1500' }).takeoverAnswerMs).toBe(1500);
   });
 });
 

@@ -417,8 +417,9 @@ export class GatewayClient {
 
   /**
    * Every agent of the inspector's VDN with its state (`agentgroup/{id}/allagentstatus`; the inspector
-   * itself included). With `skillId`, only that skill queue's agents where the gateway lists skills; where
-   * it does not, every agent with `skillFilter: 'unavailable'` (see src/gateway/floor.ts).
+   * itself included). With `skillId`, only that skill queue's agents: where the entries list their skills,
+   * by those; else by a second read of the skill's configured agents; where neither says, every agent with
+   * `skillFilter: 'unavailable'` (see src/gateway/floor.ts).
    */
   async allAgentStatus(
     session: GatewaySession,
@@ -428,11 +429,36 @@ export class GatewayClient {
     if (skill !== undefined && !/^\d{1,9}$/.test(skill))
       throw new GatewayInputError('skillId', 'invalid skill ID: digits only');
     const path = `/agentgroup/${this.#id(session.agentId)}/allagentstatus`;
-    return this.#retrying(() =>
+    const all = await this.#retrying(() =>
       this.#call(session, 'queryAllAgentStatus', 'GET', path, (env) =>
         parseAllAgentStatus(env.result, Date.now(), skill),
       ),
     );
+    if (skill === undefined || !all.ok || all.data.skillFilter !== 'unavailable') return all;
+    const members = await this.#skillMembers(session, skill);
+    if (!members) return all;
+    const agents = all.data.agents.filter((a) => members.has(a.workNo));
+    return { ...all, data: { ...all.data, agents, skillFilter: 'applied' } };
+  }
+
+  /**
+   * The work numbers configured for a skill queue (`agentgroup/{id}/agentbyconfigedskill/{skill}`, fields
+   * UNCONFIRMED: read as allagentstatus entries), or undefined where the gateway does not say (no such
+   * route, a refusal): the floor then shows the whole VDN and says so.
+   */
+  async #skillMembers(session: GatewaySession, skill: string): Promise<Set<string> | undefined> {
+    const path = `/agentgroup/${this.#id(session.agentId)}/agentbyconfigedskill/${skill}`;
+    try {
+      const out = await this.#retrying(() =>
+        this.#call(session, 'queryAgentByConfigedSkill', 'GET', path, (env) =>
+          parseAllAgentStatus(env.result, Date.now()),
+        ),
+      );
+      return out.ok ? new Set(out.data.agents.map((a) => a.workNo)) : undefined;
+    } catch (err) {
+      if (err instanceof GatewayHttpStatusError) return undefined;
+      throw err;
+    }
   }
 
   /**

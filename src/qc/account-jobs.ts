@@ -3,10 +3,12 @@ import { ConflictError, type InspectorLink, type SessionRecord } from '../store/
 import { agentMonitors } from './alert-actions';
 import { rangeDays } from './audit';
 import { type EndCause, endSessionByAdmin } from './end-session';
+import type { FloorView } from './floor';
+import { homeFloor } from './home-floor';
 import type { AdminChange, EndedSession, Notice } from './notice';
 import { applyChange, effectivePermissions, isPermission } from './permissions';
 import { phonesOf } from './phones';
-import type { QcDeps, QcPolicy } from './ports';
+import type { HomeFloor, QcDeps, QcPolicy } from './ports';
 import { ownsSession, type Requester } from './run-qc';
 
 type JobOf<K extends Job['kind']> = Extract<Job, { kind: K }>;
@@ -82,8 +84,17 @@ export async function showStatus(deps: QcDeps & QcPolicy, job: JobOf<'status'>):
   });
 }
 
-/** Publish one user's App Home tab (on app_home_opened and after actions taken from it). */
-export async function showHome(deps: QcDeps & QcPolicy, teamId: string, userId: string): Promise<void> {
+/**
+ * Publish one user's App Home tab (on app_home_opened, after actions taken from it, and by the keeper's
+ * live floor redraws). `opts.floor`: the Floor section's floor as the caller already has it (no gateway
+ * read, nothing stored); without it the floor is read once and its Home record stored (homeFloor).
+ */
+export async function showHome(
+  deps: QcDeps & QcPolicy,
+  teamId: string,
+  userId: string,
+  opts?: { floor?: FloorView },
+): Promise<void> {
   const now = deps.now();
   const link = await deps.store.getLink(teamId, userId);
   const [session, monitoring, recent] = link
@@ -94,6 +105,11 @@ export async function showHome(deps: QcDeps & QcPolicy, teamId: string, userId: 
       ])
     : [undefined, undefined, []];
   const own = ownsSession(session, { teamId, userId }) ? session : undefined;
+  const floor: HomeFloor | undefined = !link
+    ? undefined
+    : opts?.floor && own?.status === 'active'
+      ? { kind: 'shown', view: opts.floor }
+      : await homeFloor(deps, { teamId, userId }, link, own);
   await deps.notifier.publishHome(teamId, {
     userId,
     ...(link ? { link } : {}),
@@ -102,6 +118,7 @@ export async function showHome(deps: QcDeps & QcPolicy, teamId: string, userId: 
     permissions: link ? effectivePermissions(link.permissions, deps.defaultPermissions) : [],
     recent,
     now,
+    ...(floor ? { floor } : {}),
   });
 }
 

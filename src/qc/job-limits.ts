@@ -10,20 +10,25 @@ export interface JobLimits {
   workerTimeoutMs: number;
   /** A gateway job that waited in the queue longer than this is refused. */
   jobMaxAgeMs: number;
+  /** How long a take-over waits for the inspector's phone (TAKEOVER_ANSWER_MS; default 30 s). */
+  takeoverAnswerMs?: number;
 }
 
 export const DEFAULT_JOB_LIMITS: JobLimits = { workerTimeoutMs: 30_000, jobMaxAgeMs: 60_000 };
 
-type GatewayJob = Extract<Job, { kind: 'qc' | 'release-call' | 'signout' }>;
+type GatewayJob = Extract<Job, { kind: 'qc' | 'release-call' | 'signout' | 'takeover' }>;
 
 /** The jobs that call the gateway: they are never run late and never repeated blindly. */
 export function callsGateway(job: Job): job is GatewayJob {
-  return job.kind === 'qc' || job.kind === 'release-call' || job.kind === 'signout';
+  return (
+    job.kind === 'qc' || job.kind === 'release-call' || job.kind === 'signout' || job.kind === 'takeover'
+  );
 }
 
-/** The request as the user typed it (the notice words it). */
+/** The request as the user typed it (the notice words it; a take-over is the intercept it becomes). */
 function requestOf(job: GatewayJob): GatewayRequest {
   if (job.kind === 'qc') return { op: job.op, agentId: job.agentId };
+  if (job.kind === 'takeover') return { op: 'intercept', agentId: job.agentId };
   if (job.kind === 'release-call') return { op: 'release-call', callId: job.callId };
   return { op: 'signout' };
 }
@@ -34,7 +39,7 @@ async function auditRow(deps: QcDeps, job: GatewayJob, outcome: string): Promise
       teamId: job.slack.teamId,
       userId: job.slack.userId,
       ...(job.kind === 'signout' ? {} : { inspectorId: job.inspectorId }),
-      ...(job.kind === 'qc' ? { agentId: job.agentId } : {}),
+      ...(job.kind === 'qc' || job.kind === 'takeover' ? { agentId: job.agentId } : {}),
       ...(job.kind === 'release-call' ? { agentId: job.callId } : {}),
       operation: job.kind === 'qc' ? job.op : job.kind,
       outcome,
@@ -65,8 +70,8 @@ export async function refuseExpired(deps: QcDeps, job: GatewayJob, ageMs: number
  * request had claimed is freed for the other inspectors.
  */
 export async function answerStale(deps: QcDeps, job: GatewayJob): Promise<void> {
-  if (job.kind === 'qc' && job.op === 'intercept' && job.alertId)
-    await releaseIntercept(deps, job.alertId, job.slack.userId);
+  const claimsAlert = job.kind === 'takeover' || (job.kind === 'qc' && job.op === 'intercept');
+  if (claimsAlert && job.alertId) await releaseIntercept(deps, job.alertId, job.slack.userId);
   await deps.notifier.tell(job.slack, { kind: 'job-outcome-unknown', request: requestOf(job) });
   await auditRow(deps, job, 'unknown');
 }

@@ -14,6 +14,7 @@ import { type FloorLiveHub, floorLiveFor, floorOnlyEvent, type InspectorFloors }
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
 import { adoptCookie } from './session-changes';
+import { nextTakeoverStep } from './takeover-step';
 import { type FlushResult, flushPendingEvents } from './thread-events';
 
 export interface KeeperOptions {
@@ -53,6 +54,8 @@ interface LoopState {
   doubts: number;
   /** A push-mode session on a gateway without `handshake`: kept alive by polling. */
   pollInstead: boolean;
+  /** A take-over waits for this inspector's phone: its next step is looked at after every poll. */
+  takeover: boolean;
 }
 
 const errorName = (err: unknown): string => (err instanceof Error ? err.name : 'Error');
@@ -243,6 +246,7 @@ export class Keeper {
       failures: 0,
       doubts: 0,
       pollInstead: this.#noHandshakeKnown,
+      takeover: false,
     };
     const floors = this.#floors.follow(
       () => st.session,
@@ -262,10 +266,8 @@ export class Keeper {
       if (!(await this.#renewLease(st))) return;
       // Poll mode: only this loop adds events, so the pending list is read only when it may hold some
       // (at start: a previous run may have left some). Push mode: another function adds them.
-      const flushed: FlushResult =
-        st.session.mode === 'push' || st.mayHavePending
-          ? await flushPendingEvents(this.#deps, st.session)
-          : 'done';
+      const hadEvents = st.session.mode === 'push' || st.mayHavePending;
+      const flushed: FlushResult = hadEvents ? await flushPendingEvents(this.#deps, st.session) : 'done';
       st.mayHavePending = flushed !== 'done';
       if (flushed === 'session-ended') {
         await this.#ended(st.session, 'the gateway signed you out (AgentOther_ShutdownService)');
@@ -278,6 +280,7 @@ export class Keeper {
       }
       // A long backlog is flushed in slices (the lease is renewed in between), before any poll.
       if (flushed === 'more') continue;
+      if (hadEvents || st.takeover) st.takeover = await nextTakeoverStep(this.#deps, st.session);
       const step = await this.#exchange(st, signal);
       if (step === 'stop') return;
       if (step === 'again' || step === null) continue;

@@ -33,7 +33,24 @@ export type Notice =
       byDefault: boolean;
     }
   | RequestNotice
-  | AccountNotice;
+  | AccountNotice
+  | FloorNotice;
+
+/** A floor's gateway read that failed: the retcode in words, or the transport failure in words. */
+export type FloorProblem =
+  | { kind: 'refused'; retcode: string; meaning: string; nextStep: string }
+  | { kind: 'unreachable'; explanation: string; nextStep: string };
+
+/** `/qc floor` and a floor's page/Refresh buttons. */
+export type FloorNotice =
+  /** The floor was posted: in the requester's DM with the app, or in the channel (`share`). */
+  | { kind: 'floor-opened'; where: 'dm' | 'channel'; permalink?: string }
+  /** The gateway read failed: nothing was posted or stored. */
+  | { kind: 'floor-unread'; problem: FloorProblem }
+  /** The inspector has none of the monitoring permissions. */
+  | { kind: 'floor-not-allowed'; admins: string[] }
+  /** A page or Refresh button of a floor qc-slack no longer keeps. */
+  | { kind: 'floor-closed' };
 
 /** A gateway request as the user typed it: `intercept 2005`, `release-call 1456-3`, `signout`. */
 export type GatewayRequest =

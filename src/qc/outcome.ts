@@ -12,11 +12,18 @@ export type QcOutcome =
   | { kind: 'already-intercepted'; agentId: string; by: string; at: number }
   | { kind: 'alert-gone' }
   | { kind: 'no-session'; inspectorId: string; reason?: string }
-  | { kind: 'not-monitoring'; op: QcOperation; agentId: string; current?: Current }
+  /** `phone`: the requester's phone, named by the take-over the refusal offers. */
+  | { kind: 'not-monitoring'; op: QcOperation; agentId: string; current?: Current; phone?: string }
   | { kind: 'monitoring-other'; op: QcOperation; agentId: string; current: Current }
   | { kind: 'already'; op: QcOperation; agentId: string; mode: MonitorMode }
   | { kind: 'intercepting'; op: QcOperation; agentId: string }
   | { kind: 'duplicate'; state: 'in-progress' | 'done' }
+  /** Another inspector holds the agent's call already: a take-over is refused before the gateway. */
+  | { kind: 'taken-first'; agentId: string; by: string }
+  /** A take-over of this agent is already waiting for the requester's phone. */
+  | { kind: 'takeover-pending'; agentId: string }
+  /** A take-over's steps the channel sees (src/qc/takeover*.ts). */
+  | ({ kind: 'takeover'; agentId: string; inspectorId: string } & TakeoverStep)
   | {
       kind: 'gateway';
       op: QcAction;
@@ -38,6 +45,18 @@ export type QcOutcome =
       error: GatewayTransportError;
     };
 
+/**
+ * `ringing`: listening, the phone rings for `waitMs`; `not-answered`: the wait ran out, listening
+ * stopped; `taken`: another inspector took the call first; `call-ended`: the call ended meanwhile;
+ * `unknown`: the intercept step did not finish (its keeper stopped), so its outcome is not known.
+ */
+export type TakeoverStep =
+  | { step: 'ringing'; phone?: string; waitMs: number }
+  | { step: 'not-answered'; waitMs: number }
+  | { step: 'taken'; by: string }
+  | { step: 'call-ended' }
+  | { step: 'unknown' };
+
 export interface Current {
   agentId: string;
   mode: MonitorMode;
@@ -51,6 +70,8 @@ export function auditOutcome(outcome: QcOutcome): string {
       return outcome.retcode;
     case 'transport':
       return `transport:${outcome.error.kind}`;
+    case 'takeover':
+      return `takeover:${outcome.step}`;
     default:
       return `refused:${outcome.kind}`;
   }

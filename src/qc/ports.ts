@@ -22,7 +22,7 @@ import type {
 } from '../store/types';
 import type { FloorView } from './floor';
 import type { MonitorMode, SlackContext } from './model';
-import type { Notice } from './notice';
+import type { FloorProblem, Notice } from './notice';
 import type { QcOutcome } from './outcome';
 import type { Permission } from './permissions';
 
@@ -35,6 +35,16 @@ export interface AgentMonitor {
   since?: number;
 }
 
+/**
+ * The App Home tab's Floor section: the floor, or why it is not shown (not signed in, not allowed to
+ * monitor, the gateway read failed).
+ */
+export type HomeFloor =
+  | { kind: 'shown'; view: FloorView }
+  | { kind: 'sign-in' }
+  | { kind: 'not-allowed' }
+  | { kind: 'unread'; problem: FloorProblem };
+
 /** What the App Home tab shows one user. */
 export interface HomeView {
   userId: string;
@@ -44,6 +54,8 @@ export interface HomeView {
   permissions: Permission[];
   recent: AuditEntry[];
   now: number;
+  /** The Floor section (absent: none, e.g. not linked). */
+  floor?: HomeFloor;
 }
 
 /** How qc/ talks to people. Implemented on Slack's Web API in slack/notifier.ts. */

@@ -87,7 +87,7 @@ async function claimJob(deps: WorkerQcDeps, job: Job, limits: JobLimits) {
 
 /** A claimed job: a stale gateway job is answered "outcome unknown", an old one refused, else run. */
 async function runClaimed(
-  deps: QcDeps & QcPolicy,
+  deps: WorkerQcDeps,
   job: Job,
   a: { stale: boolean; limits: JobLimits; loaded: Promise<QcState> | undefined },
 ): Promise<JobResult> {
@@ -101,8 +101,9 @@ async function runClaimed(
     return { status: 'expired', detail: `${Math.round(age / 1000)}s` };
   }
   const result = await run(deps, job, a.loaded);
-  // An action taken from the App Home tab (its "channel" is the user): redraw the tab.
-  if (job.kind !== 'home' && job.slack.channelId === job.slack.userId) {
+  // An action taken from the App Home tab (its "channel" is the user): redraw the tab. (A floor's
+  // page/Refresh on Home redraws the tab itself, with the floor it read.)
+  if (job.kind !== 'home' && job.kind !== 'floor-view' && job.slack.channelId === job.slack.userId) {
     await showHome(deps, job.slack.teamId, job.slack.userId).catch((err: unknown) =>
       deps.logger.warn({ err: errorSummary(err) }, 'App Home could not be refreshed'),
     );
@@ -110,11 +111,7 @@ async function runClaimed(
   return result;
 }
 
-async function run(
-  deps: QcDeps & QcPolicy,
-  job: Job,
-  loaded: Promise<QcState> | undefined,
-): Promise<JobResult> {
+async function run(deps: WorkerQcDeps, job: Job, loaded: Promise<QcState> | undefined): Promise<JobResult> {
   switch (job.kind) {
     case 'qc': {
       const outcome = await runQc(deps, job, loaded);
@@ -147,7 +144,6 @@ async function run(
     case 'floor-view':
       return { status: 'done', detail: await runFloorJob(deps, job) };
     case 'takeover':
-    case 'takeover-step':
       return { status: 'done', detail: await runTakeover(deps, job) };
   }
 }

@@ -6,7 +6,7 @@ import type { InspectorLink, MonitoringRecord, SessionRecord, ThreadRef } from '
 import { alertFor, claimIntercept, recordOnAlert } from './alert-actions';
 import type { QcAction, QcOperation, SlackContext } from './model';
 import { effectOf, isMonitoringMode } from './monitoring';
-import { addOperation, clearTarget, updateMonitoring } from './monitoring-record';
+import { addOperation, clearTarget, type MonitoringDraft, updateMonitoring } from './monitoring-record';
 import { auditOutcome, type QcOutcome } from './outcome';
 import { effectivePermissions, permissionFor } from './permissions';
 import type { QcDeps, QcPolicy } from './ports';
@@ -53,7 +53,7 @@ export async function runQc(
       inspectorId,
     );
   const plan = planCall(job.op, job.agentId, monitoring);
-  if ('refusal' in plan) return refuse(deps, job, plan.refusal, inspectorId);
+  if ('refusal' in plan) return refuse(deps, job, withPhone(plan.refusal, admitted.session), inspectorId);
   const claimed =
     alert && job.op === 'intercept' ? await claimIntercept(deps, alert, job, inspectorId) : alert;
   if (claimed && 'refusal' in claimed) return refuse(deps, job, claimed.refusal, inspectorId);
@@ -300,8 +300,13 @@ export async function refuse(
   return outcome;
 }
 
+/** A not-monitoring refusal offers a take-over, whose confirm names the phone that will ring. */
+function withPhone(refusal: QcOutcome, session: SessionRecord): QcOutcome {
+  return refusal.kind === 'not-monitoring' && session.phone ? { ...refusal, phone: session.phone } : refusal;
+}
+
 /** Mark "a result is on its way" so the keeper holds this operation's events for its thread. */
-async function markAwaiting(
+export async function markAwaiting(
   deps: QcDeps,
   inspectorId: string,
   teamId: string,
@@ -318,21 +323,47 @@ async function markAwaiting(
   );
 }
 
-/** Write the state the operation left, on top of whatever the keeper wrote meanwhile (versioned). */
-async function settleMonitoring(
+/**
+ * Retcodes that refuse a stop because there is nothing to stop: a state error (the inspector is not
+ * listening, inserting or whispering) or no such agent. Our record then only remembers missed events:
+ * it is cleared, or it would refuse every next request with "stop that first".
+ */
+const NOTHING_TO_STOP = new Set(['900-004', '900-005']);
+
+function notMonitoring(
+  a: { job: { op: QcOperation; agentId: string }; outcome: QcOutcome },
+  draft: { agentId?: string },
+): boolean {
+  return (
+    effectOf(a.job.op) === 'none' &&
+    a.outcome.kind === 'gateway' &&
+    !a.outcome.ok &&
+    NOTHING_TO_STOP.has(a.outcome.retcode) &&
+    draft.agentId === a.job.agentId
+  );
+}
+
+/**
+ * Write the state the operation left, on top of whatever the keeper wrote meanwhile (versioned).
+ * `also` changes the same write (a take-over stores or clears its pending step with it).
+ */
+export async function settleMonitoring(
   deps: QcDeps,
   a: {
     inspectorId: string;
     teamId: string;
-    job: QcJob;
+    job: { op: QcOperation; agentId: string };
     outcome: QcOutcome;
     thread: ThreadRef | null;
+    also?: (draft: MonitoringDraft) => void;
   },
 ): Promise<void> {
   const settled = await updateMonitoring(deps, a, (draft) => {
     delete draft.awaitingThreadSince;
+    a.also?.(draft);
     const effect = effectOf(a.job.op);
-    if (a.outcome.kind === 'gateway' && a.outcome.ok && effect !== 'unchanged') {
+    if (notMonitoring(a, draft)) clearTarget(draft);
+    else if (a.outcome.kind === 'gateway' && a.outcome.ok && effect !== 'unchanged') {
       if (effect !== 'none') {
         const mode = effect.mode;
         const sameAgent = draft.agentId === a.job.agentId;

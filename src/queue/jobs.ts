@@ -33,18 +33,11 @@ export type Job =
   | ({ kind: 'floor'; scope: FloorScope; share?: true } & JobBase)
   /** A floor's page button or Refresh: redraw that floor (a message `channel:ts`, or `home:user`). */
   | ({ kind: 'floor-view'; floorId: string; page: number; refresh?: true } & JobBase)
-  /** One-click take-over: listen, wait for the inspector's phone (the keeper), intercept. */
-  | ({ kind: 'takeover'; agentId: string; inspectorId: string; alertId?: string } & JobBase)
-  /** A take-over's next step, queued by the keeper: the phone answered (intercept) or it did not (abandon). */
-  | ({
-      kind: 'takeover-step';
-      step: 'intercept' | 'abandon';
-      agentId: string;
-      inspectorId: string;
-      /** The requestId of the take-over this step continues. */
-      takeoverId: string;
-      alertId?: string;
-    } & JobBase);
+  /**
+   * One-click take-over: listen, then the keeper waits for the inspector's phone and intercepts (its
+   * steps run in the keeper, src/qc/takeover-step.ts: no job of their own).
+   */
+  | ({ kind: 'takeover'; agentId: string; inspectorId: string; alertId?: string } & JobBase);
 
 interface JobBase {
   v: 1;
@@ -102,12 +95,6 @@ const CHECKS: Record<JobKind, (raw: Raw) => boolean> = {
     (r.page as number) >= 0 &&
     optional(r.refresh, (v) => v === true),
   takeover: (r) => workNo(r.agentId) && workNo(r.inspectorId) && optional(r.alertId, (v) => str(v, 64)),
-  'takeover-step': (r) =>
-    (r.step === 'intercept' || r.step === 'abandon') &&
-    workNo(r.agentId) &&
-    workNo(r.inspectorId) &&
-    str(r.takeoverId, 128) &&
-    optional(r.alertId, (v) => str(v, 64)),
 };
 
 function slackContext(v: unknown): boolean {
@@ -132,16 +119,14 @@ export function parseJob(body: string): Job | null {
   if (!isRecord(raw) || raw.v !== 1 || !str(raw.requestId, 128) || typeof raw.requestedAt !== 'number')
     return null;
   if (!slackContext(raw.slack)) return null;
-  const check = Object.hasOwn(CHECKS, raw.kind as string) ? CHECKS[raw.kind as JobKind] : undefined;
+  const kind = raw.kind;
+  const check = typeof kind === 'string' && Object.hasOwn(CHECKS, kind) ? CHECKS[kind as JobKind] : undefined;
   return check?.(raw) ? (raw as unknown as Job) : null;
 }
 
 /** FIFO group: one inspector's (or one Slack user's) jobs run in order. */
 export function groupIdOf(job: Job): string {
-  return job.kind === 'qc' ||
-    job.kind === 'release-call' ||
-    job.kind === 'takeover' ||
-    job.kind === 'takeover-step'
+  return job.kind === 'qc' || job.kind === 'release-call' || job.kind === 'takeover'
     ? `inspector-${job.inspectorId}`
     : `user-${job.slack.teamId}-${job.slack.userId}`;
 }

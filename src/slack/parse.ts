@@ -1,4 +1,5 @@
 import { type AgentIdCheck, checkAgentId, checkCallId } from '../gateway/agent-id';
+import type { FloorScope } from '../qc/floor';
 import { CONFIRMED_OPERATIONS, QC_OPERATIONS, type QcOperation } from '../qc/model';
 import { PERMISSIONS, type Permission, parsePermissions } from '../qc/permissions';
 import { auditArgsWords, parseAuditArgs } from './audit-args';
@@ -13,6 +14,8 @@ export type ParsedCommand =
   | { kind: 'permissions'; change: 'allow' | 'deny'; userId: string; permissions: Permission[] }
   | { kind: 'who'; agentId?: string }
   | { kind: 'audit'; words: string[] }
+  /** `/qc floor [all|<skill-id>] [share]`: the floor in the requester's DM, or in the channel with `share`. */
+  | { kind: 'floor'; scope: FloorScope; share: boolean }
   /** `phone` is the admin-set soft-phone; `allowedPhones` the other numbers the inspector may pick. */
   | { kind: 'link'; userId: string; inspectorId: string; phone?: string; allowedPhones?: string[] }
   | { kind: 'unlink'; userId: string }
@@ -37,6 +40,7 @@ export const USAGE = {
   },
   who: { usage: '/qc who [agent-id]', example: '/qc who 2005' },
   audit: { usage: '/qc audit [export] [@user | <agent-id>] [today|7d]', example: '/qc audit 2005 7d' },
+  floor: { usage: '/qc floor [all|<skill-id>] [share]', example: '/qc floor 1 share' },
 } as const;
 
 const PHONE = /^\+?[0-9]{2,24}$/;
@@ -142,6 +146,29 @@ const parseAudit: Parser = (_sub, args, maxAgentId) => {
   return { kind: 'audit', words: auditArgsWords(parsed.args) };
 };
 
+/** A skill queue ID as the gateway takes it (the job and the button values accept the same). */
+const SKILL_ID = /^[0-9]{1,9}$/;
+
+/** `/qc floor [all|<skill-id>] [share]`, the two words in either order, each at most once. */
+const parseFloor: Parser = (_sub, args) => {
+  let scope: FloorScope | undefined;
+  let share = false;
+  for (const raw of args) {
+    const word = raw.toLowerCase();
+    if (word === 'share' && !share) share = true;
+    else if (word === 'all' && !scope) scope = { kind: 'vdn' };
+    else if (SKILL_ID.test(word) && !scope) scope = { kind: 'skill', skillId: String(Number(word)) };
+    else if (word === 'share' || word === 'all' || SKILL_ID.test(word))
+      return usage(
+        `\`${raw.slice(0, 20)}\` is said twice: one scope (all or a skill ID), share at most once`,
+        USAGE.floor,
+      );
+    else
+      return usage(`\`${raw.slice(0, 20)}\` is not a skill ID (digits), \`all\` or \`share\``, USAGE.floor);
+  }
+  return { kind: 'floor', scope: scope ?? { kind: 'vdn' }, share };
+};
+
 const parseLink: Parser = (_sub, args, maxAgentId) => {
   const user = mentionedUserId(args[0]);
   if (!user)
@@ -187,6 +214,7 @@ const SUBCOMMANDS = new Map<string, Parser>([
   ['deny', parseAllowDeny],
   ['who', parseWho],
   ['audit', parseAudit],
+  ['floor', parseFloor],
   ['help', parseHelp],
   ['status', fixed({ kind: 'status' })],
   ...['signin', 'sign-in', 'login'].map((w): [string, Parser] => [w, fixed({ kind: 'signin' })]),

@@ -5,7 +5,7 @@
  * or an owner, so no update is lost; there are no transactions (dynalite lacks them).
  */
 import type { FloorScope } from '../qc/floor';
-import type { MonitorMode } from '../qc/model';
+import type { MonitorMode, SlackContext } from '../qc/model';
 
 export interface InspectorLink {
   teamId: string;
@@ -94,7 +94,30 @@ export interface MonitoringRecord {
   eventsUpTo?: { sessionId: string; seq: number };
   /** Set while a QC result is being posted: the keeper holds events until the thread exists. */
   awaitingThreadSince?: number;
+  /** A one-click take-over waiting for the inspector's phone (src/qc/takeover*.ts); absent when none. */
+  takeover?: PendingTakeover;
   version: number;
+}
+
+/**
+ * A take-over after its listen: the keeper intercepts once the phone is answered, or stops listening
+ * at `deadline`. `claimedAt` is set (versioned write) by the one keeper that runs the next step.
+ */
+export interface PendingTakeover {
+  /** The take-over request's id. */
+  id: string;
+  agentId: string;
+  /** The session the listen was made in: another session's keeper never acts on it. */
+  sessionId: string;
+  deadline: number;
+  /** How long the phone was given (for the words "within 30 s"). */
+  waitMs: number;
+  alertId?: string;
+  /** The request's Slack context (without its ack note: that was answered by the first message). */
+  slack: SlackContext;
+  /** The "Taking over…" message: the events and the result go in its thread. */
+  thread?: ThreadRef;
+  claimedAt?: number;
 }
 
 export type IdempotencyState =

@@ -192,7 +192,7 @@ describe('App Home', () => {
     const session = await env.stack.store.getSession('1001');
     expect(t).not.toContain(session?.guid);
     // The gateway refuses a sign-out while monitoring (100-010): Home offers Stop first, not Sign out.
-    expect(buttonsOf(home.view.blocks).map((b) => b.value)).toEqual(['stop:2005']);
+    expect(sessionButtons(home).map((b) => b.value)).toEqual(['stop:2005']);
   });
 
   it('Home buttons: a stale Sign out while monitoring is refused in words; Stop, then Sign out → session ended', async () => {
@@ -221,7 +221,7 @@ describe('App Home', () => {
     expect(dm().some((m) => /Stopped monitoring agent 2005/.test(text(m)))).toBe(true);
     expect(gatewayRequests(env.stack, 'stopSuperviseOrInsert', '/1001/').length - stops).toBe(1);
     expect(homeText(home)).toMatch(/\*Monitoring\* nobody/);
-    expect(buttonsOf(home.view.blocks).map((b) => b.value)).toEqual(['signout']);
+    expect(sessionButtons(home).map((b) => b.value)).toEqual(['signout']);
 
     // Now Sign out works: the session ends and Home shows it.
     published = home.updates;
@@ -259,3 +259,9 @@ describe('App Home', () => {
     for (const where of seen) expect(where).not.toContain(LOCAL_ALERTS_SECRET);
   });
 });
+
+/** The Home tab's session buttons (Sign in / Stop / Sign out), not the Floor section's agent buttons. */
+function sessionButtons(home: { view: { blocks?: unknown } }) {
+  const blocks = Array.isArray(home.view.blocks) ? (home.view.blocks as Array<{ block_id?: string }>) : [];
+  return buttonsOf(blocks.filter((b) => b.block_id === 'qc_home'));
+}

@@ -52,16 +52,21 @@ describe('POST /alerts', () => {
     // The sender's text is escaped: no mention or link can be injected.
     expect(blocksText(message)).toContain('ACME &lt;Ltd&gt;');
     expect(blocksText(message)).toContain('Nobody is on this call yet.');
-    expect(buttonLabels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Intercept', 'Stop']);
+    expect(buttonLabels(message)).toEqual(['Listen', 'Whisper', 'Insert', 'Take over', 'Stop']);
     const buttons = buttonsOf(message.blocks);
-    for (const b of buttons) {
+    for (const b of buttons.filter((b) => b.text?.text !== 'Take over')) {
       expect(b.action_id).toMatch(/^qc_alert:\d$/);
       expect(b.value).toBe(`${b.text?.text?.toLowerCase()}:2005:${alertId}`);
     }
-    const intercept = buttons.find((b) => b.text?.text === 'Intercept');
-    expect(intercept?.style).toBe('danger');
-    expect(intercept?.confirm).toMatchObject({ style: 'danger' });
-    expect(JSON.stringify(intercept?.confirm)).toMatch(/Intercept agent 2005\?/);
+    // Take over replaces Intercept: one click listens if need be, waits for the phone, intercepts.
+    const takeOver = buttons.find((b) => b.text?.text === 'Take over');
+    expect(takeOver?.action_id).toMatch(/^qc_floor_takeover:\d$/);
+    expect(takeOver?.value).toBe(`2005:${alertId}`);
+    expect(takeOver?.style).toBe('danger');
+    expect(takeOver?.confirm).toMatchObject({ style: 'danger' });
+    expect(JSON.stringify(takeOver?.confirm)).toMatch(
+      /Take over 2005's call\? qc-slack listens, rings your phone/,
+    );
     const stored = await env.stack.store.alerts.getAlert(alertId);
     expect(stored).toMatchObject({
       agentId: '2005',
@@ -227,11 +232,12 @@ describe('clicking the buttons of an alert', () => {
     ]);
   });
 
-  it('Intercept after listening → intercept call, "Intercepted by <@U_DEMO>", only Stop left', async () => {
+  it('Take over after listening → intercept at once, "Intercepted by <@U_DEMO>", only Stop left', async () => {
     // The buttons as the second inspector saw them before the intercept.
     const stale = alertA.message.blocks;
     const before = gw('intercept', '1001');
-    await env.slack.clickButton('U_DEMO', alertA.message, 'intercept:');
+    const listens = gw('addSupervise', '1001');
+    await env.slack.clickButton('U_DEMO', alertA.message, '2005:');
     const result = await env.slack.waitForThread(alertA.message, /Intercepted the call of agent 2005/);
     expect(text(result)).toMatch(/Retcode 0/);
     const edited = await waitForAlertEdit(alertA.message, (m) =>
@@ -243,13 +249,15 @@ describe('clicking the buttons of an alert', () => {
     expect(edited.text).toMatch(/\(intercepted by <@U_DEMO>\)/);
     expect(buttonLabels(edited)).toEqual(['Stop']);
     expect(gw('intercept', '1001') - before).toBe(1);
+    expect(gw('addSupervise', '1001') - listens).toBe(0);
     const stored = await env.stack.store.alerts.getAlert(alertA.alertId);
     expect(stored?.interceptedBy).toMatchObject({ userId: 'U_DEMO', inspectorId: '1001' });
 
-    // A second inspector clicks Intercept on the message as it was: refused before the gateway.
+    // A second inspector clicks Take over on the message as it was: refused before the gateway.
     const since = env.mark();
-    const again = buttonsOf(stale).find((b) => b.value.startsWith('intercept:'));
-    if (!again) throw new Error('no Intercept button');
+    const listensBefore = gw('addSupervise', '1003');
+    const again = buttonsOf(stale).find((b) => b.value.startsWith('2005:'));
+    if (!again) throw new Error('no Take over button');
     await env.slack.click('U_DEMO2', again.value, { actionId: again.action_id });
     const refusal = await waitForNew(
       env.stack,
@@ -261,6 +269,7 @@ describe('clicking the buttons of an alert', () => {
     );
     await env.stack.queue.drained();
     expect(gw('intercept', '1003')).toBe(0);
+    expect(gw('addSupervise', '1003') - listensBefore).toBe(0);
     expect((await env.stack.store.alerts.getAlert(alertA.alertId))?.interceptedBy?.userId).toBe('U_DEMO');
   });
 

@@ -83,12 +83,25 @@ describe('floor interfaces over HTTPS', () => {
     expect(data.skillFilter).toBeUndefined();
   });
 
-  it('allAgentStatus with a skill: every agent, skillFilter "unavailable" when the gateway lists no skills', async () => {
+  it('allAgentStatus with a skill: the agents configured for that queue (a second read), not the whole VDN', async () => {
     const s = await signIn();
+    const data = ok(await client.allAgentStatus(s, { skillId: '1' }));
+    expect(data.skillFilter).toBe('applied');
+    expect(data.agents.map((a) => a.workNo).sort()).toEqual(
+      ['2001', '2002', '2003', '2004', '2005', '2006', '2007', '2008', '2009', '2010'].sort(),
+    );
+    expect(data.agents.find((a) => a.workNo === '2005')).toMatchObject({ status: 7 });
+    await expect(client.allAgentStatus(s, { skillId: '1;2' })).rejects.toBeInstanceOf(GatewayInputError);
+  });
+
+  it('allAgentStatus with a skill on a gateway that does not say who is in it: every agent, "unavailable"', async () => {
+    const s = await signIn();
+    sim.sim.injectFault({ interface: 'queryAgentByConfigedSkill', kind: 'status', status: 404 });
     const data = ok(await client.allAgentStatus(s, { skillId: '1' }));
     expect(data.skillFilter).toBe('unavailable');
     expect(data.agents.length).toBeGreaterThan(20);
-    await expect(client.allAgentStatus(s, { skillId: '1;2' })).rejects.toBeInstanceOf(GatewayInputError);
+    sim.sim.injectFault({ interface: 'queryAgentByConfigedSkill', kind: 'retcode', retcode: '100-019' });
+    expect(ok(await client.allAgentStatus(s, { skillId: '2' })).skillFilter).toBe('unavailable');
   });
 
   it('allAgentStatus: a non-zero retcode is a typed failure', async () => {

@@ -5,8 +5,8 @@ import type { Notice, Notifier } from '../../src/qc/ports';
 import type { AlertRecord, ThreadRef } from '../../src/store/types';
 
 /**
- * A Notifier that keeps what qc/ told whom. Results (gateway answers and transport failures) "go to
- * the channel" and get a thread (`ts-1`, `ts-2`…); refusals are ephemeral (no thread), as the Slack
+ * A Notifier that keeps what qc/ told whom. Results (gateway answers, transport failures, take-over
+ * steps) "go to the channel" and get a thread (`ts-1`, `ts-2`…); refusals are ephemeral (no thread), as the Slack
  * notifier does. `failDm` makes every DM fail as a refused Slack call would.
  */
 export class RecordingNotifier implements Notifier {
@@ -22,7 +22,8 @@ export class RecordingNotifier implements Notifier {
 
   async report(ctx: SlackContext, outcome: QcOutcome, opts: { thread?: ThreadRef } = {}) {
     this.reports.push({ ctx, outcome, ...(opts.thread ? { thread: opts.thread } : {}) });
-    if (outcome.kind !== 'gateway' && outcome.kind !== 'transport') return null;
+    const toChannel = ['gateway', 'transport', 'takeover'].includes(outcome.kind);
+    if (!toChannel) return null;
     return opts.thread ?? { channel: ctx.channelId, ts: `ts-${++this.#ts}` };
   }
   async updateAlert(alert: AlertRecord): Promise<'updated' | 'gone'> {

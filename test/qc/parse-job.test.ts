@@ -146,6 +146,11 @@ describe('parseJob', () => {
 
   // The worker re-validates every field: agent and inspector IDs are digits (a refusal before the
   // gateway shows the agent ID in Slack text).
+  it('a kind that is not a string is refused, never a throw (an object without a primitive value)', () => {
+    expect(parseJob(JSON.stringify({ ...good, kind: { toString: {} } }))).toBeNull();
+    expect(parseJob(JSON.stringify({ ...good, kind: ['qc'] }))).toBeNull();
+  });
+
   it('a qc job whose agent or inspector ID is not digits is refused', () => {
     expect(parseJob(JSON.stringify({ ...good, inspectorId: '10 1' }))).toBeNull();
     expect(parseJob(JSON.stringify({ ...good, agentId: '<!here>' }))).toBeNull();

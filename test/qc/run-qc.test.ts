@@ -122,9 +122,12 @@ const CALL_ROWS = PLAN_ROWS.filter(([, , plan]) => !plan.startsWith('refused:'))
 );
 
 /** Where the inspector is after the request: what a successful operation set, else as before. */
-function targetAfter(op: QcOperation, state: State, ok: boolean) {
+function targetAfter(op: QcOperation, state: State, ok: boolean, retcode: string) {
   const before = monitoringIn(state);
   const effect = WORDS[op].effect;
+  // A stop refused as "nothing to stop" (900-005) clears what our record remembered of missed events.
+  if (!ok && effect === 'none' && retcode === '900-005' && before?.agentId === AGENT)
+    return { agentId: undefined, mode: undefined };
   if (!ok || effect === 'unchanged') return { agentId: before?.agentId, mode: before?.mode };
   return effect === 'none' ? { agentId: undefined, mode: undefined } : { agentId: AGENT, mode: effect };
 }
@@ -158,7 +161,7 @@ describe('runQc: operation × monitoring state × gateway outcome', () => {
     if (o.sessionEnds) expect(s?.endedReason).toMatch(/^gateway 100-006 on \w+$/);
     // The monitoring record: untouched by force operations; else "awaiting" then settled.
     const m = store.monitoring.get(INSPECTOR);
-    const after = targetAfter(op, state, o.ok);
+    const after = targetAfter(op, state, o.ok, o.audit);
     expect({ agentId: m?.agentId, mode: m?.mode }).toEqual(after);
     if (WORDS[op].effect === 'unchanged') {
       expect(store.monitoringWrites).toEqual([]);
@@ -207,8 +210,8 @@ function refusalSeen(kind: string, op: QcOperation, state: State): { text: strin
     case 'not-monitoring':
       return op === 'intercept'
         ? {
-            text: 'You can only intercept an agent you are monitoring. Listen, insert or whisper on 2005 first.',
-            buttons: MONITOR_BUTTONS,
+            text: "You can only intercept an agent you are monitoring. Take over 2005's call in one click, or listen, insert or whisper on 2005 first.",
+            buttons: [...MONITOR_BUTTONS, 'Take over'],
           }
         : {
             text: `To ${WORDS[op].verb} 2005 you must already be monitoring them.`,

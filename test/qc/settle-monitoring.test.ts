@@ -163,11 +163,10 @@ describe('release-call: the permission, a session, one call, no monitoring state
 });
 
 describe('a stale record (events were missed: we think the inspector listens, the gateway does not)', () => {
-  // Reported, left as it is: stop is refused by the gateway (900-005, "not monitoring" in the
-  // simulator), a refusal leaves the record as it was, and every other request is refused as
-  // "monitoring 2005: stop that first" — until an event clears it (signing out and in again does:
-  // the sign-in's AgentState_Ready). `it.fails` turns red once a refused stop can clear the record.
-  it.fails('stop refused as "not monitoring" still lets the inspector start on another agent', async () => {
+  // Stop is refused by the gateway (900-005, "not monitoring" in the simulator): the record only
+  // remembered missed events, so it is cleared; kept, it would refuse every next request as
+  // "monitoring 2005: stop that first" until an event cleared it.
+  it('stop refused as "not monitoring" still lets the inspector start on another agent', async () => {
     const { gateway, deps } = world('listen');
     gateway.answers.cancelMonitor = refusedWith('900-005');
     await runQc(deps, qcJob('stop'));

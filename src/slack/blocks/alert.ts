@@ -16,6 +16,7 @@ import {
 } from './kit';
 import { escapeMrkdwn, fitMrkdwn, LIMITS } from './limits';
 import { clock, resultWord } from './qc-outcome';
+import { takeOverButton } from './takeover';
 
 const SEVERITY: Record<AlertRecord['severity'], string> = {
   info: ':large_blue_circle: Info',
@@ -75,7 +76,7 @@ export function alertMessage(alert: AlertRecord, monitors: AgentMonitor[] = []):
   return { text: message(text).text, blocks };
 }
 
-/** After an intercept only Stop is left to anyone; before, everything (Intercept asks to confirm). */
+/** After an intercept only Stop is left to anyone; before, everything (Take over asks to confirm). */
 function alertButtons(alert: AlertRecord): ButtonSpec[] {
   const v = (op: QcOperation) => alertOpValue(op, alert.agentId, alert.alertId);
   const stop: ButtonSpec = { text: 'Stop', actionId: ACTION.alertOp, value: v('stop') };
@@ -84,17 +85,8 @@ function alertButtons(alert: AlertRecord): ButtonSpec[] {
     { text: 'Listen', actionId: ACTION.alertOp, value: v('listen'), style: 'primary' },
     { text: 'Whisper', actionId: ACTION.alertOp, value: v('whisper') },
     { text: 'Insert', actionId: ACTION.alertOp, value: v('insert') },
-    {
-      text: 'Intercept',
-      actionId: ACTION.alertOp,
-      value: v('intercept'),
-      style: 'danger',
-      confirm: {
-        title: `Intercept agent ${alert.agentId}?`,
-        text: `You take the customer over from agent ${alert.agentId}; the agent is dropped from the call. You must be listening, inserted or whispering already.`,
-        confirm: 'Intercept',
-      },
-    },
+    // One click: listens if need be, waits for the phone, intercepts (already monitoring: at once).
+    takeOverButton(alert.agentId, { alertId: alert.alertId }),
     stop,
   ];
 }

@@ -76,7 +76,8 @@ export function elapsed(ms: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 }
 
-const SLACK_USER = /^[UW][A-Z0-9]{2,30}$/;
+/** A Slack user ID (the local stack's are `U_DEMO`-like: `_` cannot open or close a mention). */
+const SLACK_USER = /^[UW][A-Z0-9_]{2,30}$/;
 
 function monitorText(m: FloorMonitor): string {
   const who =

@@ -18,6 +18,7 @@ export function helpMessage(topic?: string): SlackMessage {
     '*Act on an agent* (asks for a confirmation; needs the `force` / `release` permission):',
     '• `/qc force-busy 2005`, `/qc force-idle 2005`, `/qc force-signout 2005`, `/qc release-call <call-id>`',
     '',
+    '*The floor:* `/qc floor [all|<skill-id>] [share]` — every agent live, in your DM with qc-slack (`share`: in the channel)',
     '*See:* `/qc who [agent]` — who monitors whom · `/qc audit [export] [@user|agent] [today|7d]` · `/qc status`',
     '*Your gateway session:* `/qc signin`, `/qc signout` (or the Home tab)',
     '*Admins:* `/qc link @user <inspector-id> <phone>[,<more allowed phones>]`, `/qc unlink @user`, `/qc allow|deny @user listen,insert,whisper,intercept,force,release`',
@@ -28,7 +29,7 @@ export function helpMessage(topic?: string): SlackMessage {
       : undefined;
   return message(
     escapeMrkdwn(
-      'qc-slack help: /qc listen|whisper|insert|switch|stop|intercept <agent-id>, /qc who, /qc audit, /qc signin|signout|status',
+      'qc-slack help: /qc listen|whisper|insert|switch|stop|intercept <agent-id>, /qc floor, /qc who, /qc audit, /qc signin|signout|status',
     ),
     ...(intro ? [section(intro)] : []),
     section(lines.map(escapeMrkdwn).join('\n')),

@@ -1,10 +1,12 @@
 import type { HomeView as SlackHomeView } from '@slack/types';
 import { MODE_VERB } from '../../qc/monitoring';
-import type { HomeView } from '../../qc/ports';
+import type { HomeFloor, HomeView } from '../../qc/ports';
 import { qcOpValue } from '../button-value';
+import { floorHomeBlocks } from './floor';
 import { ACTION, actions, type Block, type ButtonSpec, context, section } from './kit';
-import { escapeMrkdwn } from './limits';
+import { escapeMrkdwn, LIMITS } from './limits';
 import { age } from './notices';
+import { floorProblemWords } from './notices-floor';
 import { clock, resultWord } from './qc-outcome';
 
 /**
@@ -53,7 +55,30 @@ export function homeView(v: HomeView): SlackHomeView {
         )
       : context('No actions in the last 7 days.'),
   );
+  if (v.floor) blocks.push(...floorSection(v.floor, LIMITS.viewBlocks - blocks.length));
   return { type: 'home', blocks };
+}
+
+/**
+ * The Floor section: a divider, then the floor within the blocks Home has left (Slack's 100 a view), or
+ * one line saying why it is not shown.
+ */
+function floorSection(f: HomeFloor, left: number): Block[] {
+  const head: Block[] = [{ type: 'divider' }];
+  switch (f.kind) {
+    case 'shown':
+      return [...head, ...floorHomeBlocks(f.view, left - head.length)];
+    case 'sign-in':
+      return [...head, section('*Floor*'), context('Sign in to see the floor.')];
+    case 'not-allowed':
+      return [
+        ...head,
+        section('*Floor*'),
+        context('The floor lists agents to monitor; you may not monitor yet. Ask a qc-slack admin.'),
+      ];
+    case 'unread':
+      return [...head, section('*Floor*'), context(`:warning: No floor: ${floorProblemWords(f.problem)}.`)];
+  }
 }
 
 /**

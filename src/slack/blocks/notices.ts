@@ -1,10 +1,11 @@
 import { MODE_VERB } from '../../qc/monitoring';
-import type { AccountNotice, Notice, RequestNotice } from '../../qc/notice';
+import type { AccountNotice, FloorNotice, Notice, RequestNotice } from '../../qc/notice';
 import type { GatewayFallback, InspectorLink, MonitoringRecord, SessionRecord } from '../../store/types';
 import { auditTable } from './audit';
 import { context, joinWithin, message, type SlackMessage, section, sectionsOf } from './kit';
 import { escapeMrkdwn, LIMITS } from './limits';
 import { ACCOUNT_WORDS } from './notices-account';
+import { FLOOR_WORDS } from './notices-floor';
 import { REQUEST_WORDS } from './notices-requests';
 import { clock, signInButton } from './qc-outcome';
 
@@ -43,12 +44,12 @@ export function noticeMessage(notice: Notice): SlackMessage {
   }
 }
 
-const FAMILY_WORDS = { ...ACCOUNT_WORDS, ...REQUEST_WORDS };
+const FAMILY_WORDS = { ...ACCOUNT_WORDS, ...REQUEST_WORDS, ...FLOOR_WORDS };
 
 /** The one-sentence notices: their words come from the family's table (notices-account/-requests). */
-function familyWords(notice: AccountNotice | RequestNotice): string {
+function familyWords(notice: AccountNotice | RequestNotice | FloorNotice): string {
   // The table is keyed by kind, and each entry takes the notice of its own kind.
-  const words = FAMILY_WORDS[notice.kind] as (n: AccountNotice | RequestNotice) => string;
+  const words = FAMILY_WORDS[notice.kind] as (n: AccountNotice | RequestNotice | FloorNotice) => string;
   return words(notice);
 }
 

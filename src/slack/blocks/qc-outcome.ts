@@ -1,8 +1,9 @@
 import { MODE_VERB, OP_NAME, OP_PAST, targetLabel } from '../../qc/monitoring';
 import type { QcOutcome } from '../../qc/outcome';
 import { qcOpValue } from '../button-value';
-import { ACTION, actions, context, message, type SlackMessage, section } from './kit';
+import { ACTION, actions, type ButtonSpec, context, message, type SlackMessage, section } from './kit';
 import { escapeMrkdwn } from './limits';
+import { takeOverButton, takeoverRefusal, takeoverStepMessage } from './takeover';
 
 /**
  * A time of day as a Slack date: each reader sees it in their own time zone and format, as Slack
@@ -24,7 +25,7 @@ export function resultWord(outcome: string): string {
   return `retcode ${outcome}`;
 }
 
-export function monitorButtons(agentId: string) {
+export function monitorButtons(agentId: string, more: ButtonSpec[] = []) {
   return actions(`qc_start_${agentId}`, [
     {
       text: `Listen to ${agentId}`,
@@ -34,6 +35,7 @@ export function monitorButtons(agentId: string) {
     },
     { text: `Insert into ${agentId}`, actionId: ACTION.qcOp, value: qcOpValue('insert', agentId) },
     { text: `Whisper to ${agentId}`, actionId: ACTION.qcOp, value: qcOpValue('whisper', agentId) },
+    ...more,
   ]);
 }
 
@@ -105,12 +107,13 @@ function notMonitoring(o: Outcome<'not-monitoring'>): SlackMessage {
       monitorButtons(o.agentId),
     );
   const now = o.current ? `${MODE_VERB[o.current.mode]} *${o.current.agentId}*` : 'not monitoring anyone';
+  // One click instead of two: the take-over listens, waits for the phone and intercepts.
   return message(
-    `You can only intercept an agent you are monitoring. Listen, insert or whisper on ${o.agentId} first.`,
+    `You can only intercept an agent you are monitoring. Take over ${o.agentId}'s call in one click, or listen, insert or whisper on ${o.agentId} first.`,
     section(
-      `:warning: You can only intercept an agent you are listening to, inserting into or whispering to. You are ${now}. Start monitoring *${o.agentId}* first:`,
+      `:warning: You can only intercept an agent you are listening to, inserting into or whispering to. You are ${now}. *Take over* ${o.agentId}'s call in one click, or start monitoring *${o.agentId}* first:`,
     ),
-    monitorButtons(o.agentId),
+    monitorButtons(o.agentId, [takeOverButton(o.agentId, o.phone ? { phone: o.phone } : {})]),
   );
 }
 
@@ -219,6 +222,11 @@ export function outcomeMessage(outcome: QcOutcome, userId: string, opts: FollowU
       return toRequester(already(outcome));
     case 'intercepting':
       return toRequester(intercepting(outcome));
+    case 'taken-first':
+    case 'takeover-pending':
+      return toRequester(takeoverRefusal(outcome));
+    case 'takeover':
+      return toChannel(takeoverStepMessage(outcome, userId));
     case 'duplicate':
       return toRequester(
         message('This request was already handled once; it was not sent to the gateway again.'),

@@ -37,6 +37,16 @@ export const who = (call: CommandCall, p: Parsed<'who'>) =>
     `:eyes: Looking up who is monitoring ${p.agentId ?? 'whom'}…`,
   );
 
+/** `/qc floor`: linked and signed in (said at once), then the worker reads the gateway and posts the floor. */
+export const floor = (call: CommandCall, p: Parsed<'floor'>) =>
+  withSession(call, () =>
+    enqueueAndSay(
+      call,
+      { kind: 'floor', scope: p.scope, ...(p.share ? { share: true as const } : {}) },
+      `:bar_chart: Reading the floor of ${p.scope.kind === 'skill' ? `skill ${p.scope.skillId}` : 'your VDN'}…`,
+    ),
+  );
+
 export const audit = (call: CommandCall, p: Parsed<'audit'>) =>
   enqueueAndSay(
     call,

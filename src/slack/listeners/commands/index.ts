@@ -35,6 +35,8 @@ function dispatch(call: CommandCall, parsed: ParsedCommand): Promise<void> {
       return on.who(call, parsed);
     case 'audit':
       return on.audit(call, parsed);
+    case 'floor':
+      return on.floor(call, parsed);
     case 'link':
       return on.link(call, parsed);
     case 'unlink':
