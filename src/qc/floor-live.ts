@@ -10,18 +10,17 @@
  */
 import { errorSummary } from '../errors';
 import { contentField, type GatewayEvent, type GatewayOutcome } from '../gateway';
-import type { FloorRecord, MonitoringRecord, SessionRecord } from '../store/types';
+import type { FloorRecord, SessionRecord } from '../store/types';
 import { showHome } from './account-jobs';
 import {
-  buildFloor,
   FLOOR_LIVE_MS,
   type Floor,
-  type FloorMonitorRecord,
   type FloorScope,
   type FloorView,
   foldEvents,
   withMonitors,
 } from './floor';
+import { floorMonitorRecords, readFloor } from './floor-read';
 import { FloorRedrawScheduler, type Redraw, type RedrawPolicy } from './floor-redraw';
 import { NotifierBusyError } from './notifier-busy';
 import type { QcDeps, QcPolicy } from './ports';
@@ -73,18 +72,6 @@ const scopeKey = (scope: FloorScope) =>
   scope.kind === 'skill' ? `skill:${scope.skillId}` : `vdn:${scope.vdnId ?? ''}`;
 export const isLiveFloor = (rec: FloorRecord, now: number) =>
   rec.pausedAt === undefined && now < rec.openedAt + FLOOR_LIVE_MS;
-
-/**
- * `showHome` with the Home floor (h-open's optional 4th argument). Until that lands, the extra argument is
- * ignored and the Home tab is published without its floor section.
- */
-type ShowHomeWithFloor = (
-  deps: QcDeps & QcPolicy,
-  teamId: string,
-  userId: string,
-  extra?: { floor?: FloorView },
-) => Promise<void>;
-const showHomeWithFloor = showHome as ShowHomeWithFloor;
 
 const hubs = new WeakMap<object, FloorLiveHub>();
 
@@ -177,7 +164,7 @@ export class FloorLiveHub {
       this.deps.logger.warn({ floor: rec.floorId }, 'Home floor not drawn: no permissions policy');
       return 'updated';
     }
-    await showHomeWithFloor({ ...this.deps, adminUserIds, defaultPermissions }, rec.teamId, rec.userId, {
+    await showHome({ ...this.deps, adminUserIds, defaultPermissions }, rec.teamId, rec.userId, {
       floor: view,
     });
     return 'updated';
@@ -210,24 +197,6 @@ interface Tracked {
   scope: string;
 }
 
-/** qc-slack's monitoring records as the floor shows them (who: the inspector's Slack user). */
-async function monitorRecords(deps: QcDeps, teamId: string): Promise<FloorMonitorRecord[]> {
-  const records: MonitoringRecord[] = await deps.store.listMonitoring(teamId);
-  const out: FloorMonitorRecord[] = [];
-  for (const r of records) {
-    if (!r.agentId) continue;
-    const session = await deps.store.getSession(r.inspectorId);
-    const who = session?.status === 'active' ? session.userId : undefined;
-    out.push({
-      agentId: r.agentId,
-      kind: who ? 'slack-user' : 'inspector',
-      who: who ?? r.inspectorId,
-      ...(r.mode ? { mode: r.mode } : {}),
-    });
-  }
-  return out;
-}
-
 /** One inspector's floors during one keeper loop. */
 export class InspectorFloors {
   readonly #hub: FloorLiveHub;
@@ -236,7 +205,8 @@ export class InspectorFloors {
   /** Scope → the floor as last read and folded (only scopes some live floor shows). */
   readonly #scopes = new Map<string, Floor>();
   readonly #subscribed = new Set<string>();
-  #monitors: FloorMonitorRecord[] = [];
+  /** The notes of each scope's read (e.g. a skill the gateway cannot filter). */
+  readonly #notes = new Map<string, string[]>();
   #monitorsSig = '';
   /** Agents of live floors left unsubscribed (over the 500 limit). */
   #over = 0;
@@ -347,20 +317,19 @@ export class InspectorFloors {
     this.#changed(rec);
   }
 
-  /** One `allAgentStatus` read for a scope, with the monitors known. */
+  /** One `allagentstatus` read for a scope (floor-read.ts, as the floor job reads it), its notes kept. */
   async #load(scope: FloorScope): Promise<Floor | undefined> {
     const session = this.#session();
-    const opts = scope.kind === 'skill' ? { skillId: scope.skillId } : {};
-    const outcome = await this.#deps.gateway.allAgentStatus(gatewaySession(session), opts);
-    await this.#adopt(outcome);
-    if (!outcome.ok) {
+    const read = await readFloor(this.#deps, session, scope);
+    if (!read.ok) {
       this.#deps.logger.warn(
-        { inspector: session.inspectorId, retcode: outcome.retcode },
-        'floor not loaded: the gateway refused allagentstatus',
+        { inspector: session.inspectorId, problem: read.detail },
+        'floor not loaded: the gateway did not answer allagentstatus',
       );
       return undefined;
     }
-    return buildFloor(outcome.data.agents, this.#monitors, this.#deps.now());
+    this.#notes.set(scopeKey(scope), read.notes);
+    return read.floor;
   }
 
   async #adopt(outcome: Pick<GatewayOutcome, 'newGuid' | 'cookie'>): Promise<void> {
@@ -372,11 +341,10 @@ export class InspectorFloors {
   /** qc-slack's monitoring records; when they changed, every loaded floor shows the new monitors. */
   async #readMonitors(teamId: string, needed: boolean): Promise<void> {
     if (!needed) return;
-    const records = await monitorRecords(this.#deps, teamId);
+    const records = await floorMonitorRecords(this.#deps, teamId);
     const sig = JSON.stringify(records);
     if (sig === this.#monitorsSig) return;
     this.#monitorsSig = sig;
-    this.#monitors = records;
     const now = this.#deps.now();
     for (const [key, floor] of this.#scopes) this.#scopes.set(key, withMonitors(floor, records, now));
     for (const t of this.#floors.values()) this.#changed(t.rec);
@@ -448,18 +416,17 @@ export class InspectorFloors {
   }
 
   #viewOf(rec: FloorRecord, floor: Floor): FloorView {
-    const notes =
-      this.#over > 0
-        ? [
-            `Live for the first ${MAX_LIVE_AGENTS} agents only (the gateway's limit): ${this.#over} others are as last read; Refresh reads them again.`,
-          ]
-        : undefined;
+    const notes = [...(this.#notes.get(scopeKey(rec.scope)) ?? [])];
+    if (this.#over > 0)
+      notes.push(
+        `Live for the first ${MAX_LIVE_AGENTS} agents only (the gateway's limit): ${this.#over} others are as last read; Refresh reads them again.`,
+      );
     return {
       floor,
       scope: rec.scope,
       now: this.#deps.now(),
       page: rec.page,
-      ...(notes ? { notes } : {}),
+      ...(notes.length ? { notes } : {}),
     };
   }
 }

@@ -129,9 +129,9 @@ describe('live floors (the keeper keeps an inspector’s open floors live)', () 
         loopSession = fresh;
       },
     );
-    const read = gateway.allAgentStatus.bind(gateway);
+    const begin = gateway.beginMonitor.bind(gateway);
     const port: Gateway = gateway;
-    port.allAgentStatus = async (s, opts) => ({ ...(await read(s, opts)), newGuid: new Secret('g-rotated') });
+    port.beginMonitor = async (s, ids) => ({ ...(await begin(s, ids)), newGuid: new Secret('g-rotated') });
     await openFloor();
     await mine.refresh();
     expect((await store.getSession('1001'))?.guid).toBe('g-rotated');
