@@ -1,54 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { floorDiff, maxInWindow } from '../../bench/floor-read';
-import { LOCAL_CHANNEL, LOCAL_TEAM } from '../../local/stack';
-import { buildFloor } from '../../src/qc/floor';
 import { gatewaySession } from '../../src/qc/run-qc';
 import type { SessionRecord } from '../../src/store/types';
 import { until, useLocalStack } from './support';
 
 /**
- * A floor message stays live: opened the way the worker's floor job opens it (posted with the notifier,
- * its record written), the stack's own keeper subscribes its agents, folds their QC_AgentState_Notify
+ * A floor message stays live: opened with `/qc floor` (signed request, the worker's floor job), the stack's own keeper subscribes its agents, folds their QC_AgentState_Notify
  * events and redraws the message with chat.update, at most once per 3 s. A burst of state changes in
  * the simulator ends with the message showing the simulator's final states.
  */
 const env = useLocalStack();
 
-async function readFloor(session: SessionRecord) {
+/** The gateway's answer (the simulator's truth) as the floor reads it: every agent but the inspector. */
+async function truthOf(session: SessionRecord) {
   const read = await env.stack.deps.gateway.allAgentStatus(gatewaySession(session));
   if (!read.ok) throw new Error(`allagentstatus refused: ${read.retcode}`);
-  return read.data.agents;
+  return read.data.agents.filter((e) => e.workNo !== session.inspectorId);
 }
 
-async function openFloor(session: SessionRecord): Promise<{ channel: string; ts: string }> {
-  const now = Date.now();
-  const view = {
-    floor: buildFloor(await readFloor(session), [], now),
-    scope: { kind: 'vdn' as const },
-    now,
-    page: 0,
-  };
-  const ctx = { teamId: LOCAL_TEAM, userId: 'U_DEMO', channelId: LOCAL_CHANNEL };
-  const at = await env.stack.deps.notifier.postFloor(ctx, 'dm', view);
-  await env.stack.deps.store.floors.putFloor({
-    teamId: LOCAL_TEAM,
-    floorId: `${at.channel}:${at.ts}`,
-    userId: 'U_DEMO',
-    inspectorId: session.inspectorId,
-    channel: at.channel,
-    ts: at.ts,
-    scope: { kind: 'vdn' },
-    page: 0,
-    openedAt: now,
-  });
-  return at;
+/** `/qc floor` through Slack: the floor message in the DM, and its record for the keeper. */
+async function openFloor(): Promise<{ channel: string; ts: string }> {
+  const ack = await env.slack.command('/qc floor');
+  expect(ack.status).toBe(200);
+  const rec = await until('the floor record', async () =>
+    (await env.stack.store.floors.listFloors('1001')).find((r) => r.channel && r.ts),
+  );
+  return { channel: rec.channel as string, ts: rec.ts as string };
 }
 
 describe('a live floor under a burst', () => {
   it('subscribes, folds the burst and ends showing the true final states, ≤ 1 chat.update per 3 s', async () => {
     await env.signIn('U_DEMO', '1001');
     const session = (await env.stack.store.getSession('1001')) as SessionRecord;
-    const at = await openFloor(session);
+    const at = await openFloor();
     const agents = Array.from({ length: 20 }, (_, i) => String(2001 + i));
     await until(
       'the keeper subscribed the floor’s agents',
@@ -64,7 +48,7 @@ describe('a live floor under a burst', () => {
 
     env.sim.bursts.start({ changesPerSecond: 25, seconds: 4, agents, seed: 7 });
     await until('the burst is over', () => !env.sim.bursts.status()?.running, { timeoutMs: 15_000 });
-    const truth = await readFloor(session);
+    const truth = await truthOf(session);
     const message = () => env.stack.slack.store.message(at.channel, at.ts);
     await until(
       'the floor shows the final states',
