@@ -133,8 +133,14 @@ export class FloorLiveHub {
 
   async #draw(d: Redraw<Draw>): Promise<void> {
     const { rec, owner } = d.state;
-    const view = { ...d.state.view, now: this.deps.now() };
     try {
+      // The page the user chose meanwhile (the page buttons write the record and draw it themselves).
+      const current = await this.deps.store.floors.getFloor(rec.teamId, rec.floorId);
+      if (!current) {
+        this.scheduler.close(rec.teamId, rec.floorId);
+        return;
+      }
+      const view = { ...d.state.view, page: current.page, now: this.deps.now() };
       const drawn = await this.#drawOne(rec, view);
       // The gap counts from when Slack took the draw (it may have waited its turn in the pacer).
       this.scheduler.opened(rec.teamId, rec.floorId);

@@ -259,8 +259,7 @@ describe('live floors (the keeper keeps an inspector’s open floors live)', () 
     const rec = await openFloor();
     await floors.refresh();
     await store.floors.updateFloor(rec, { page: 2 });
-    await floors.refresh();
-    floors.fold([notify('2001', 'Active')]);
+    floors.fold([notify('2001', 'Active')]); // before the keeper lists the floors again
     await advance(3_000);
     expect(notifier.redraws.at(-1)?.view.page).toBe(2);
   });
