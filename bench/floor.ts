@@ -139,12 +139,6 @@ function watchStaleness(stack: LocalStack): {
   notifier.updateFloor = async (at, view, deadline) => {
     const result = await update(at, view, deadline).catch((err: unknown) => {
       busy++;
-      if (process.env.BENCH_FLOOR_DEBUG)
-        console.error(
-          'busy',
-          (err as Error).message,
-          (err as { retryAt?: number }).retryAt ? (err as { retryAt: number }).retryAt - Date.now() : '',
-        );
       throw err;
     });
     const since = inFlight.get(`${at.channel}:${at.ts}`);
