@@ -5,6 +5,7 @@
 import { benchAlertsBurst } from './alerts-burst';
 import { benchBurst } from './burst';
 import { benchColdLoad } from './cold-load';
+import { benchFloor } from './floor';
 import { benchGateway } from './gateway';
 import { benchKeeperScale } from './keeper-scale';
 import { benchLocalStack } from './local-stack';
@@ -20,6 +21,7 @@ const all: Record<string, () => Promise<void>> = {
     await benchKeeperScale(Number(process.env.BENCH_KEEPER_NOHOLD_SESSIONS ?? 200), 3, undefined, 0);
   },
   'alerts-burst': () => benchAlertsBurst(),
+  floor: () => benchFloor(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -10,6 +10,7 @@ import {
 } from '../gateway';
 import { ConflictError, type SessionRecord } from '../store/types';
 import { endSessionAndTell } from './end-session';
+import { type FloorLiveHub, floorLiveFor, floorOnlyEvent, type InspectorFloors } from './floor-live';
 import type { QcDeps } from './ports';
 import { gatewaySession } from './run-qc';
 import { adoptCookie } from './session-changes';
@@ -111,9 +112,12 @@ export class Keeper {
   #stopAt = 0;
   /** This gateway answered 404 to `handshake` (now or in an earlier run: read at the start of a run). */
   #noHandshakeKnown = false;
+  /** The process's live floors (one redraw scheduler for every run of this process). */
+  readonly #floors: FloorLiveHub;
 
   constructor(deps: QcDeps, opts: KeeperOptions = {}) {
     this.#deps = deps;
+    this.#floors = floorLiveFor(deps);
     this.#opts = {
       owner: opts.owner ?? `keeper-${randomUUID()}`,
       runMs: opts.runMs ?? 55_000,
@@ -244,6 +248,20 @@ export class Keeper {
       pollInstead: this.#noHandshakeKnown,
       takeover: false,
     };
+    const floors = this.#floors.follow(
+      () => st.session,
+      (session) => {
+        st.session = session;
+      },
+    );
+    try {
+      await this.#loop(st, floors, signal);
+    } finally {
+      await floors.leave();
+    }
+  }
+
+  async #loop(st: LoopState, floors: InspectorFloors, signal?: AbortSignal): Promise<void> {
     while (!this.#stopping(signal)) {
       if (!(await this.#renewLease(st))) return;
       // Poll mode: only this loop adds events, so the pending list is read only when it may hold some
@@ -266,6 +284,8 @@ export class Keeper {
       const step = await this.#exchange(st, signal);
       if (step === 'stop') return;
       if (step === 'again' || step === null) continue;
+      floors.fold([step]);
+      if (floorOnlyEvent(step)) continue;
       if (!(await this.#savePending(st, step))) return;
     }
   }

@@ -122,6 +122,8 @@ function planRun(
     const before = [...ops];
     const at = routeEvent(ops, ev.event.type);
     const effect = describeEvent(ev.event, run.draft, ops[at]);
+    // Agents' state notices (beginmonitor) feed the live floors (floor-live.ts), not the thread.
+    if (ev.event.type === 'QC_AgentState_Notify') effect.line = null;
     if (effect.line && run.target >= 0 && (at !== run.target || run.lines.length >= MAX_LINES_PER_REPLY)) {
       ops.splice(0, ops.length, ...before); // this event starts the next run
       break;

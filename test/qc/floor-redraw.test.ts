@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FloorRedrawScheduler, type Redraw } from '../../src/slack/floor-redraw';
+import { FloorRedrawScheduler, type Redraw } from '../../src/qc/floor-redraw';
 
 interface Change {
   at: number;
