@@ -5,7 +5,9 @@
  * inspector's session after `beginmonitor`, and agents' own state events). No Slack, no AWS, no clock:
  * every function takes `now`.
  */
-import { type AgentStatusEntry, contentField, type GatewayEvent, type MonitoredAgentEntry } from '../gateway';
+
+import { contentField, type GatewayEvent } from '../gateway/events';
+import type { AgentStatusEntry, MonitoredAgentEntry } from '../gateway/floor';
 import type { MonitorMode } from './model';
 
 /** Which agents a floor shows: the inspector's whole VDN, or one skill queue. */

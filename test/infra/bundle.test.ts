@@ -104,6 +104,20 @@ function lazyInputsInIndex(meta: Metafile): string[] {
   return indexInputs.filter((p) => lazy.has(p) && !eager.has(p));
 }
 
+/** The inputs of index.mjs and the chunks it imports statically: what a cold start loads. */
+function eagerInputs(meta: Metafile): string[] {
+  const indexKey = Object.keys(meta.outputs).find((k) => k.endsWith('/index.mjs') || k === 'index.mjs');
+  const seen = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const imp of meta.outputs[key]?.imports ?? [])
+      if (imp.kind === 'import-statement' && !imp.external) visit(imp.path);
+  };
+  if (indexKey) visit(indexKey);
+  return [...seen].flatMap((key) => Object.keys(meta.outputs[key]?.inputs ?? {}));
+}
+
 beforeAll(async () => {
   for (const [k, v] of Object.entries(ENV)) process.env[k] ??= v;
   outRoot = await mkdtemp(path.join(tmpdir(), 'qc-slack-bundle-'));
@@ -142,6 +156,15 @@ describe('npm run build (scripts/build.ts)', () => {
     );
     expect(kib(slack?.indexBytes)).toBeLessThanOrEqual(SLACK_INDEX_LIMIT_KIB);
     expect(kib(slack?.eagerBytes)).toBeLessThanOrEqual(SLACK_INDEX_LIMIT_KIB);
+  });
+
+  it('the Slack function loads no gateway client, undici or AWS SDK before a sign-in needs them', async () => {
+    const meta = JSON.parse(await readFile(path.join(outRoot, 'slack', 'meta.json'), 'utf8')) as Metafile;
+    const eager = eagerInputs(meta);
+    expect(eager).toContain('src/slack/app.ts');
+    const heavy =
+      /node_modules\/(undici|@aws-sdk|@smithy)\/|^src\/gateway\/(client|transport)\.ts$|^src\/store\/dynamo/;
+    expect(eager.filter((p) => heavy.test(p))).toEqual([]);
   });
 
   it('meta.json names the final output folder, not the temporary one', async () => {
