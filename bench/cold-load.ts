@@ -21,6 +21,8 @@ const ENV = {
   SLACK_BOT_USER_ID: 'U1',
   TABLE_NAME: 'qc-bench',
   QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/qc.fifo',
+  // The Slack function signs inspectors in: it reads the gateway's settings at cold start.
+  CCGW_BASE_URL: 'https://10.0.0.5:8043',
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'x',
   AWS_SECRET_ACCESS_KEY: 'y',
