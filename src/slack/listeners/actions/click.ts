@@ -9,7 +9,7 @@ import type {
 import type { QcOperation, SlackContext } from '../../../qc/model';
 import { outcomeMessage } from '../../blocks/qc-outcome';
 import type { AckDeps } from '../../deps';
-import { enqueue, requestIdOf } from '../enqueue';
+import { enqueue, type JobSpec, requestIdOf } from '../enqueue';
 
 /** A click on a button: Bolt's body of a block action. */
 export type Click = BlockAction<ButtonAction>;
@@ -64,13 +64,14 @@ export function contextOf(body: Click): SlackContext {
 export const clickId = (body: Click, action: ButtonAction) =>
   requestIdOf(body.team?.id ?? '', body.user.id, action.action_ts, action.action_id, action.value ?? '');
 
-/** Enqueue a QC operation for the clicker's own inspector (their link, their session). */
-export async function enqueueOp(
+/**
+ * Enqueue a job for the clicker's own inspector (their link, their session): `spec` gets the inspector
+ * ID. An unlinked clicker is told so and nothing is queued (false).
+ */
+export async function enqueueForClicker(
   deps: AckDeps,
   click: { body: Click; action: ButtonAction; respond: Respond },
-  op: QcOperation,
-  agentId: string,
-  alertId?: string,
+  spec: (inspectorId: string) => JobSpec,
 ): Promise<boolean> {
   const { body, action, respond } = click;
   const slack = contextOf(body);
@@ -79,12 +80,22 @@ export async function enqueueOp(
     await respondNotLinked(respond, slack.userId);
     return false;
   }
-  await enqueue(deps, slack, clickId(body, action), {
+  await enqueue(deps, slack, clickId(body, action), spec(link.inspectorId));
+  return true;
+}
+
+/** Enqueue a QC operation for the clicker's own inspector. */
+export const enqueueOp = (
+  deps: AckDeps,
+  click: { body: Click; action: ButtonAction; respond: Respond },
+  op: QcOperation,
+  agentId: string,
+  alertId?: string,
+): Promise<boolean> =>
+  enqueueForClicker(deps, click, (inspectorId) => ({
     kind: 'qc',
     op,
     agentId,
-    inspectorId: link.inspectorId,
+    inspectorId,
     ...(alertId ? { alertId } : {}),
-  });
-  return true;
-}
+  }));

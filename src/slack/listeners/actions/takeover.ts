@@ -1,7 +1,6 @@
 import { parseTakeOverClick } from '../../blocks/takeover';
 import type { AckDeps } from '../../deps';
-import { enqueue } from '../enqueue';
-import { type ClickHandler, clickId, contextOf, respondNotLinked, say } from './click';
+import { type ClickHandler, enqueueForClicker, say } from './click';
 
 /**
  * "Take over" (the floor, the /intercept refusal, a monitoring alert): the value is `agent` or
@@ -10,17 +9,16 @@ import { type ClickHandler, clickId, contextOf, respondNotLinked, say } from './
  */
 export const takeOverClick =
   (deps: AckDeps): ClickHandler =>
-  async ({ body, action, respond }) => {
+  async (click) => {
+    const { action, respond } = click;
     const parsed = parseTakeOverClick(action.value, deps.maxAgentId);
     if (!parsed) return say(respond, 'That Take over button is not valid any more.');
-    const slack = contextOf(body);
-    const link = await deps.links.getLink(slack.teamId, slack.userId);
-    if (!link) return respondNotLinked(respond, slack.userId);
-    await enqueue(deps, slack, clickId(body, action), {
+    const queued = await enqueueForClicker(deps, click, (inspectorId) => ({
       kind: 'takeover',
       agentId: parsed.agentId,
-      inspectorId: link.inspectorId,
+      inspectorId,
       ...(parsed.alertId ? { alertId: parsed.alertId } : {}),
-    });
-    await say(respond, `:hourglass_flowing_sand: Taking over ${parsed.agentId}: listening first…`);
+    }));
+    if (queued)
+      await say(respond, `:hourglass_flowing_sand: Taking over ${parsed.agentId}: listening first…`);
   };
