@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { blocksTextLength, checkMessageBlocks, checkView } from '../../local/slack-api/validate';
 import type { AgentStatusEntry } from '../../src/gateway';
-import { buildFloor, type Floor, type FloorMonitorRecord } from '../../src/qc/floor';
+import { buildFloor, type Floor, type FloorMonitorRecord, type FloorView } from '../../src/qc/floor';
 import {
   FLOOR_ACTION_PATTERN,
-  type FloorViewInput,
   floorBlocks,
   floorHomeBlocks,
   floorMessage,
@@ -30,7 +29,7 @@ function entries(n: number): AgentStatusEntry[] {
   });
 }
 
-function view(floor: Floor, over: Partial<FloorViewInput> = {}): FloorViewInput {
+function view(floor: Floor, over: Partial<FloorView> = {}): FloorView {
   return { floor, scope: { kind: 'vdn', vdnId: 1 }, now: NOW, page: 0, ...over };
 }
 

@@ -26,9 +26,6 @@ import { clock } from './qc-outcome';
  * the text says which agents are shown ("showing 1–15 of 500"), so nothing is cut off silently.
  */
 
-/** What one floor surface shows (qc/floor.ts owns the shape). */
-export type FloorViewInput = FloorView;
-
 export const FLOOR_ACTION = {
   takeOver: 'qc_floor_takeover',
   page: 'qc_floor_page',
@@ -191,7 +188,7 @@ function countsLine(floor: Floor): string {
   return `*${floor.agents.size} agents* · ${parts.join(' · ') || 'none'}`;
 }
 
-function headBlocks(v: FloorViewInput): Block[] {
+function headBlocks(v: FloorView): Block[] {
   const title = fitPlain(`Floor · ${scopeWords(v.scope)}`, LIMITS.headerText);
   const status = v.paused
     ? '⏸️ *Paused*: this floor stopped updating after 30 min. Press Refresh to follow it again.'
@@ -213,7 +210,7 @@ function headBlocks(v: FloorViewInput): Block[] {
   return blocks;
 }
 
-function pagingBlocks(v: FloorViewInput, page: number, pages: number, from: number, to: number): Block[] {
+function pagingBlocks(v: FloorView, page: number, pages: number, from: number, to: number): Block[] {
   const total = v.floor.agents.size;
   if (total === 0) return [context('No agents on this floor.')];
   const hidden = total - (to - from);
@@ -239,7 +236,7 @@ function pagingBlocks(v: FloorViewInput, page: number, pages: number, from: numb
 
 /** The blocks of one floor page, within `maxBlocks` and Slack's total text; and what the page shows. */
 export function floorBlocks(
-  v: FloorViewInput,
+  v: FloorView,
   maxBlocks: number = LIMITS.messageBlocks,
 ): { blocks: Block[]; page: number; pages: number; shown: [from: number, to: number] } {
   const agents = orderAgents(v.floor);
@@ -253,7 +250,7 @@ export function floorBlocks(
 }
 
 /** The floor as one message (chat.postMessage / chat.update). */
-export function floorMessage(v: FloorViewInput): SlackMessage {
+export function floorMessage(v: FloorView): SlackMessage {
   const { blocks, page, pages, shown } = floorBlocks(v, LIMITS.messageBlocks);
   const counts = countByState(v.floor);
   const summary = FLOOR_STATES.filter((s) => counts[s] > 0)
@@ -268,7 +265,7 @@ export function floorMessage(v: FloorViewInput): SlackMessage {
 }
 
 /** The floor as a Home section: the same blocks within the blocks the Home view has left. */
-export function floorHomeBlocks(v: FloorViewInput, maxBlocks: number): Block[] {
+export function floorHomeBlocks(v: FloorView, maxBlocks: number): Block[] {
   return floorBlocks(v, Math.min(maxBlocks, LIMITS.viewBlocks)).blocks;
 }
 
