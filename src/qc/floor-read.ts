@@ -7,7 +7,7 @@ import type { FloorProblem } from './notice';
 import type { QcOutcome } from './outcome';
 import { effectivePermissions, type Permission } from './permissions';
 import type { QcDeps, QcPolicy } from './ports';
-import { gatewaySession, isUsableSession, ownsSession, type Requester } from './run-qc';
+import { gatewaySession, isUsableSession, noSession, type Requester } from './run-qc';
 import { adoptSessionChanges, confirmSessionGone, unconfirmedExplanation } from './session-changes';
 
 /**
@@ -37,11 +37,7 @@ export async function admitFloor(deps: QcDeps & QcPolicy, who: Requester): Promi
   if (!mayOpenFloor(link, deps)) return { ok: false, refusal: 'not-allowed' };
   const session = await deps.store.getSession(link.inspectorId);
   if (session && isUsableSession(session, who)) return { ok: true, link, session };
-  const reason = ownsSession(session, who) ? session?.endedReason : undefined;
-  return {
-    ok: false,
-    refusal: { kind: 'no-session', inspectorId: link.inspectorId, ...(reason ? { reason } : {}) },
-  };
+  return { ok: false, refusal: noSession(link.inspectorId, session, who) };
 }
 
 /** Tell the requester why no floor (the QC refusals' own words for not linked / not signed in). */

@@ -149,9 +149,17 @@ export function admit(
   const denied = permissionRefusal(policy, link, req.op, targetOf(req));
   if (denied) return { refusal: denied, inspectorId };
   if (session && isUsableSession(session, req.slack)) return { inspectorId, session };
-  // Why the requester's own last session ended; someone else's session is none of their business.
-  const reason = ownsSession(session, req.slack) ? session?.endedReason : undefined;
-  return { refusal: { kind: 'no-session', inspectorId, ...(reason ? { reason } : {}) }, inspectorId };
+  return { refusal: noSession(inspectorId, session, req.slack), inspectorId };
+}
+
+/** "Sign in first": with why the requester's own last session ended (someone else's is none of their business). */
+export function noSession(
+  inspectorId: string,
+  session: SessionRecord | undefined,
+  who: Requester,
+): QcOutcome {
+  const reason = ownsSession(session, who) ? session?.endedReason : undefined;
+  return { kind: 'no-session', inspectorId, ...(reason ? { reason } : {}) };
 }
 
 /** A refusal when the inspector lacks the permission the operation needs (checked before the gateway). */
