@@ -1,9 +1,10 @@
 import type { Job } from '../queue/jobs';
 import type { FloorRecord } from '../store/types';
 import { showHome } from './account-jobs';
-import type { FloorView } from './floor';
-import { admitFloor, readFloor, tellRefusal } from './floor-read';
+import type { FloorScope, FloorView } from './floor';
+import { admitFloor, type FloorAdmission, type FloorRead, readFloor, tellRefusal } from './floor-read';
 import { homeFloorId } from './home-floor';
+import type { SlackContext } from './model';
 import type { QcDeps, QcPolicy } from './ports';
 
 type FloorJob = Extract<Job, { kind: 'floor' | 'floor-view' }>;
@@ -15,17 +16,32 @@ export async function runFloorJob(deps: Deps, job: FloorJob): Promise<string> {
 }
 
 /**
+ * The requester admitted on their own session and the floor read once; otherwise they are told why
+ * (not linked, not allowed, not signed in, the gateway's answer) and the job's detail is returned.
+ */
+async function admitAndRead(
+  deps: Deps,
+  slack: SlackContext,
+  scope: FloorScope,
+): Promise<
+  { admitted: Extract<FloorAdmission, { ok: true }>; read: Extract<FloorRead, { ok: true }> } | string
+> {
+  const admitted = await admitFloor(deps, slack);
+  if (!admitted.ok) return tellRefusal(deps, slack, admitted.refusal);
+  const read = await readFloor(deps, admitted.session, scope);
+  if (read.ok) return { admitted, read };
+  await deps.notifier.tell(slack, { kind: 'floor-unread', problem: read.problem });
+  return read.detail;
+}
+
+/**
  * `/qc floor [all|skill] [share]`: admit, read the gateway once, post the floor (DM, or the channel with
  * `share`), store it so the keeper keeps it live, then say where it is. A failed read posts and stores nothing.
  */
 async function openFloor(deps: Deps, job: Extract<FloorJob, { kind: 'floor' }>): Promise<string> {
-  const admitted = await admitFloor(deps, job.slack);
-  if (!admitted.ok) return tellRefusal(deps, job.slack, admitted.refusal);
-  const read = await readFloor(deps, admitted.session, job.scope);
-  if (!read.ok) {
-    await deps.notifier.tell(job.slack, { kind: 'floor-unread', problem: read.problem });
-    return read.detail;
-  }
+  const got = await admitAndRead(deps, job.slack, job.scope);
+  if (typeof got === 'string') return got;
+  const { admitted, read } = got;
   const now = deps.now();
   const view: FloorView = {
     floor: read.floor,
@@ -69,13 +85,9 @@ async function viewFloor(deps: Deps, job: Extract<FloorJob, { kind: 'floor-view'
     await deps.notifier.tell(job.slack, { kind: 'floor-closed' });
     return 'closed';
   }
-  const admitted = await admitFloor(deps, job.slack);
-  if (!admitted.ok) return tellRefusal(deps, job.slack, admitted.refusal);
-  const read = await readFloor(deps, admitted.session, rec.scope);
-  if (!read.ok) {
-    await deps.notifier.tell(job.slack, { kind: 'floor-unread', problem: read.problem });
-    return read.detail;
-  }
+  const got = await admitAndRead(deps, job.slack, rec.scope);
+  if (typeof got === 'string') return got;
+  const { read } = got;
   const now = deps.now();
   const paused = rec.pausedAt !== undefined && !job.refresh;
   const view: FloorView = {
